@@ -1,0 +1,199 @@
+//! What the binary does with parsed arguments: pick the inputs, build the index, run a
+//! report or the explorer. Kept out of `main.rs` so tests and benches can call it.
+
+use crate::cli::{Cli, Command, Common, ExportArgs, ReportArgs};
+use crate::ingest::build::{self, Options, Progress};
+use crate::ingest::time::Zone;
+use crate::model::Index;
+use crate::query::{Compiled, Query, Snapshot, filter_all};
+use crate::report::{errors, export, sessions, summary};
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+
+/// How a run failed: usage errors exit with 2, everything else with 1.
+#[derive(Debug)]
+pub enum Failure {
+    Usage(String),
+    Runtime(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Usage(m) | Failure::Runtime(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        Failure::Runtime(e.to_string())
+    }
+}
+
+pub fn zone_of(common: &Common) -> Result<Zone, Failure> {
+    if common.utc {
+        return Ok(Zone::Utc);
+    }
+    match &common.tz {
+        Some(tz) => Zone::parse(tz).map_err(Failure::Usage),
+        None => Ok(Zone::Local),
+    }
+}
+
+pub fn options(common: &Common) -> Result<Options, Failure> {
+    if common.gap < 1 {
+        return Err(Failure::Usage("--gap must be at least 1 minute".into()));
+    }
+    Ok(Options { zone: zone_of(common)?, gap_minutes: common.gap })
+}
+
+/// The paths to read: as given; else stdin when it is piped; else the DataTools folder.
+pub fn resolve_paths(given: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    if !given.is_empty() {
+        return Ok(given.to_vec());
+    }
+    if !io::stdin().is_terminal() {
+        return Ok(vec![PathBuf::from("-")]);
+    }
+    let dir = default_dir()
+        .ok_or_else(|| Failure::Runtime("no path given, and neither $DATATOOLS_AUDIT_DIR nor $HOME is set".into()))?;
+    if !dir.exists() {
+        return Err(Failure::Runtime(format!(
+            "no path given, and the default log folder {} does not exist (pass a folder, or set DATATOOLS_AUDIT_DIR)",
+            dir.display()
+        )));
+    }
+    Ok(vec![dir])
+}
+
+/// `$DATATOOLS_AUDIT_DIR`, else `~/.datatools/logs` (where the DataTools app writes).
+pub fn default_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("DATATOOLS_AUDIT_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d));
+    }
+    let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?;
+    Some(PathBuf::from(home).join(".datatools").join("logs"))
+}
+
+/// Builds the index for a headless command and tells stderr what could not be read.
+pub fn load(paths: &[PathBuf], opts: Options) -> Result<Index, Failure> {
+    let paths = resolve_paths(paths)?;
+    let index = build::build(&paths, opts, &Progress::default());
+    let mut err = io::stderr().lock();
+    for p in &index.problems {
+        let _ = writeln!(
+            err,
+            "audit-tui: {}: {}",
+            crate::sanitize::sanitize(&p.name, crate::sanitize::Mode::Line),
+            crate::sanitize::sanitize(&p.message, crate::sanitize::Mode::Line)
+        );
+    }
+    if index.sources.is_empty() {
+        let mut msg = String::from("no log files could be read");
+        if !index.skipped.is_empty() {
+            msg.push_str(&format!(" ({} other files skipped)", index.skipped.len()));
+        }
+        return Err(Failure::Runtime(msg));
+    }
+    Ok(index)
+}
+
+/// Matching event ids for an optional query (all events when none).
+pub fn select(index: &Index, query: Option<&str>) -> Result<Option<Vec<u32>>, Failure> {
+    let Some(text) = query.filter(|q| !q.trim().is_empty()) else { return Ok(None) };
+    let now = chrono::Utc::now().timestamp_millis();
+    let q = Query::parse(text, now, index.zone)
+        .map_err(|e| Failure::Usage(format!("bad query at column {}: {}", e.at + 1, e.message)))?;
+    let compiled = Compiled::compile(&q, index);
+    Ok(Some(filter_all(&compiled, &Snapshot::of(index))))
+}
+
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    let opts = options(&cli.common)?;
+    match cli.command {
+        Some(Command::Summary(a)) => run_summary(a, opts),
+        Some(Command::Sessions(a)) => run_sessions(a, opts),
+        Some(Command::Errors(a)) => run_errors(a, opts),
+        Some(Command::Export(a)) => run_export(a, opts),
+        None => crate::ui::run(cli.open, opts),
+    }
+}
+
+fn stdout_json(value: &impl serde::Serialize) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value).map_err(|e| Failure::Runtime(e.to_string()))?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn run_summary(a: ReportArgs, opts: Options) -> Result<(), Failure> {
+    let index = load(&a.paths, opts)?;
+    let selected = select(&index, a.query.as_deref())?;
+    let s = summary::Summary::of(&index, opts.zone);
+    if a.json {
+        let mut v = serde_json::to_value(&s).map_err(|e| Failure::Runtime(e.to_string()))?;
+        if let (Some(ids), Some(obj)) = (&selected, v.as_object_mut()) {
+            obj.insert("matching".into(), ids.len().into());
+        }
+        return stdout_json(&v);
+    }
+    let mut out = io::stdout().lock();
+    s.write_text(&mut out, &index, opts.zone)?;
+    if let Some(ids) = selected {
+        writeln!(out, "\nmatching    {} events", crate::report::fmt::count(ids.len() as u64))?;
+    }
+    Ok(())
+}
+
+/// Session ids having at least one of `ids`.
+fn sessions_of(index: &Index, ids: &[u32]) -> Vec<u32> {
+    let mut s: Vec<u32> = ids.iter().filter_map(|&i| index.event(i as usize)).map(|e| e.session()).collect();
+    s.sort_unstable();
+    s.dedup();
+    s
+}
+
+fn run_sessions(a: ReportArgs, opts: Options) -> Result<(), Failure> {
+    let index = load(&a.paths, opts)?;
+    let selected = select(&index, a.query.as_deref())?;
+    let only = selected.as_ref().map(|ids| sessions_of(&index, ids));
+    let rows = sessions::rows(&index, opts.zone, only.as_deref());
+    if a.json {
+        return stdout_json(&rows);
+    }
+    sessions::write_text(&mut io::stdout().lock(), &rows, opts.zone)?;
+    Ok(())
+}
+
+fn run_errors(a: ReportArgs, opts: Options) -> Result<(), Failure> {
+    let index = load(&a.paths, opts)?;
+    let selected = select(&index, a.query.as_deref())?;
+    let rows = errors::rows(&index, opts.zone, selected.as_deref());
+    if a.json {
+        return stdout_json(&rows);
+    }
+    errors::write_text(&mut io::stdout().lock(), &rows, opts.zone)?;
+    Ok(())
+}
+
+fn run_export(a: ExportArgs, opts: Options) -> Result<(), Failure> {
+    let index = load(&a.paths, opts)?;
+    let ids = select(&index, a.query.as_deref())?.unwrap_or_else(|| (0..index.len() as u32).collect());
+    match &a.output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", path.display())))?;
+            let mut w = io::BufWriter::with_capacity(1 << 20, file);
+            let n = export::write(&mut w, &index, &ids, a.format, opts.zone, false)?;
+            eprintln!("audit-tui: wrote {} events to {}", crate::report::fmt::count(n), path.display());
+        }
+        None => {
+            let stdout = io::stdout();
+            let for_terminal = stdout.is_terminal();
+            let mut w = io::BufWriter::with_capacity(1 << 20, stdout.lock());
+            export::write(&mut w, &index, &ids, a.format, opts.zone, for_terminal)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,94 @@
+//! Command-line types only; `main.rs` dispatches.
+
+use crate::report::export;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "audit-tui",
+    version,
+    about = "Explore the audit logs a client mailed in: sessions, errors, timeline, follow mode.",
+    long_about = "Explore the audit logs a client mailed in: sessions, errors, timeline, follow mode.\n\n\
+        With no subcommand, opens the explorer on PATH (files, folders, .gz, .zip; - for stdin).\n\
+        With no PATH: $DATATOOLS_AUDIT_DIR, else ~/.datatools/logs.",
+    args_conflicts_with_subcommands = true,
+    after_help = "Query language: level:warn+ cat:upload session:a1b2 user:ann file:05-17 msg:timeout \
+        since:-2h until:2026-05-17T08:00 is:unparsed args.path:q3 bytes:>1000 -negated fuzzy 'exact ^prefix suffix$"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub open: OpenArgs,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// Options every command understands.
+#[derive(Args, Debug, Clone)]
+pub struct Common {
+    /// Zone for naive timestamps and for display: local, UTC, +02:00, Europe/Paris.
+    #[arg(long, global = true, value_name = "ZONE", env = "AUDIT_TUI_TZ")]
+    pub tz: Option<String>,
+    /// Show and read times in UTC (same as --tz UTC).
+    #[arg(long, global = true, conflicts_with = "tz")]
+    pub utc: bool,
+    /// Idle minutes that end a derived session (logs without a session field).
+    #[arg(long, global = true, value_name = "MINUTES", default_value_t = 30)]
+    pub gap: i64,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct OpenArgs {
+    /// Log files or folders (recursive), .gz and .zip included; - reads stdin.
+    pub paths: Vec<PathBuf>,
+    /// Start with this filter applied.
+    #[arg(short, long, value_name = "QUERY")]
+    pub query: Option<String>,
+    /// Follow today's log as it grows (like tail -F).
+    #[arg(short, long)]
+    pub follow: bool,
+    /// With --follow: poll file sizes instead of relying on change notifications.
+    #[arg(long)]
+    pub poll: bool,
+    /// Leave the mouse to the terminal (native selection).
+    #[arg(long)]
+    pub no_mouse: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Counts: files, events, unparsed lines, sessions, errors, levels, categories.
+    Summary(ReportArgs),
+    /// One row per session: user, start, duration, events, errors, files.
+    Sessions(ReportArgs),
+    /// Error groups by fingerprint, biggest first, with a sample each.
+    Errors(ReportArgs),
+    /// Matching events as original lines (jsonl), CSV or text.
+    Export(ExportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    pub paths: Vec<PathBuf>,
+    /// Only events matching this query.
+    #[arg(short, long, value_name = "QUERY")]
+    pub query: Option<String>,
+    /// Machine-readable JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    pub paths: Vec<PathBuf>,
+    /// Only events matching this query.
+    #[arg(short, long, value_name = "QUERY")]
+    pub query: Option<String>,
+    #[arg(long, value_enum, default_value_t = export::Format::Jsonl)]
+    pub format: export::Format,
+    /// Write here instead of stdout (never into the log folder unless you ask).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}

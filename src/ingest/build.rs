@@ -1,0 +1,228 @@
+//! Builds the index from the command-line paths: open every input, cut big inputs into
+//! ranges at line boundaries, parse the ranges in parallel, then merge them into one
+//! timeline (a stable sort by time, skipped when the inputs are already in order).
+
+use super::csv::CsvHeader;
+use super::parse::{Chunk, RangeSpec, parse_range};
+use super::sources::{self, Data, Discovery, Format, Input, Problem};
+use super::time::Zone;
+use crate::model::index::{Index, SourceInfo};
+use crate::model::store::{Blob, EventStore};
+use rayon::prelude::*;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+/// Ranges are about this big: small enough to balance two cores, big enough that
+/// per-range bookkeeping is noise.
+const RANGE_BYTES: usize = 4 << 20;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    pub zone: Zone,
+    pub gap_minutes: i64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { zone: Zone::Local, gap_minutes: crate::model::session::DEFAULT_GAP_MINUTES }
+    }
+}
+
+/// Shared counters the UI reads while indexing runs.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub bytes_total: AtomicU64,
+    pub bytes_done: AtomicU64,
+    pub files_total: AtomicU64,
+    pub files_opened: AtomicU64,
+    /// Set by the UI to stop early (quit while indexing).
+    pub cancel: AtomicBool,
+}
+
+impl Progress {
+    pub fn fraction(&self) -> f64 {
+        let total = self.bytes_total.load(Ordering::Relaxed);
+        if total == 0 {
+            return 0.0;
+        }
+        self.bytes_done.load(Ordering::Relaxed) as f64 / total as f64
+    }
+}
+
+struct Opened {
+    input: Input,
+    data: Arc<Data>,
+    warning: Option<String>,
+}
+
+struct Planned {
+    source: u32,
+    data: Arc<Data>,
+    base: u64,
+    csv: Option<(Arc<CsvHeader>, u64)>,
+    ranges: Vec<(usize, usize)>,
+}
+
+/// Finds, opens and indexes everything under `paths`.
+pub fn build(paths: &[PathBuf], opts: Options, progress: &Progress) -> Index {
+    let discovery = sources::discover(paths);
+    build_from(discovery, opts, progress)
+}
+
+pub fn build_from(discovery: Discovery, opts: Options, progress: &Progress) -> Index {
+    let mut index = Index::new(opts.zone, opts.gap_minutes);
+    index.skipped = discovery.skipped;
+    index.problems = discovery.problems;
+    progress.files_total.store(discovery.inputs.len() as u64, Ordering::Relaxed);
+
+    let opened: Vec<Result<Opened, Problem>> = discovery
+        .inputs
+        .into_par_iter()
+        .map(|input| {
+            let result = sources::open(&input);
+            progress.files_opened.fetch_add(1, Ordering::Relaxed);
+            match result {
+                Ok(o) => Ok(Opened { input, data: Arc::new(o.data), warning: o.warning }),
+                Err(message) => Err(Problem { name: input.name, message }),
+            }
+        })
+        .collect();
+
+    let mut plans = Vec::new();
+    let mut next_base = 0u64;
+    for o in opened {
+        let o = match o {
+            Ok(o) => o,
+            Err(p) => {
+                index.problems.push(p);
+                continue;
+            }
+        };
+        let mut info = SourceInfo::new(o.input.name.clone(), o.input.origin.clone(), o.input.format);
+        info.bytes = o.data.len() as u64;
+        if let Some(w) = &o.warning {
+            index.problems.push(Problem { name: o.input.name.clone(), message: w.clone() });
+        }
+        info.warning = o.warning;
+        let source = index.add_source(info);
+        let csv = (o.input.format == Format::Csv)
+            .then(|| csv_header(&o.data))
+            .flatten()
+            .map(|(h, at)| (Arc::new(h), next_base + at as u64));
+        let ranges = split_ranges(&o.data, RANGE_BYTES);
+        plans.push(Planned { source, data: Arc::clone(&o.data), base: next_base, csv, ranges });
+        next_base += o.data.len() as u64 + 1;
+    }
+    let total: u64 = plans.iter().map(|p| p.data.len() as u64).sum();
+    progress.bytes_total.store(total, Ordering::Relaxed);
+
+    let jobs: Vec<(&Planned, usize, usize)> =
+        plans.iter().flat_map(|p| p.ranges.iter().map(move |&(a, b)| (p, a, b))).collect();
+    let chunks: Vec<Chunk> = jobs
+        .par_iter()
+        .map(|&(plan, start, end)| {
+            if progress.cancel.load(Ordering::Relaxed) {
+                return Chunk { source: plan.source, ..Chunk::default() };
+            }
+            let spec = RangeSpec {
+                bytes: &plan.data[start..end],
+                base: plan.base + start as u64,
+                source: plan.source,
+                at_file_start: start == 0,
+                csv: plan.csv.as_ref().map(|(h, _)| &**h),
+                csv_header_at: plan.csv.as_ref().map(|(_, at)| *at),
+            };
+            let chunk = parse_range(&spec, opts.zone);
+            progress.bytes_done.fetch_add((end - start) as u64, Ordering::Relaxed);
+            chunk
+        })
+        .collect();
+
+    // Checkpoints for line numbers: where each range starts and on which line.
+    let mut k = 0;
+    for plan in &plans {
+        let mut checkpoints = Vec::with_capacity(plan.ranges.len());
+        let mut line = 1u64;
+        for &(start, _) in &plan.ranges {
+            checkpoints.push((start, line));
+            line += chunks[k].newlines;
+            k += 1;
+        }
+        index.blobs.push(Blob {
+            base: plan.base,
+            data: Arc::clone(&plan.data),
+            start: 0,
+            end: plan.data.len(),
+            source: plan.source,
+            file_offset: 0,
+            first_line: 1,
+            csv: plan.csv.as_ref().map(|(h, _)| Arc::clone(h)),
+            checkpoints,
+        });
+    }
+
+    let absorbed = index.absorb(chunks);
+    let mut events = absorbed.events;
+    if !events.is_sorted_by_key(|e| e.order_key()) {
+        events.par_sort_unstable_by_key(|e| e.order_key());
+    }
+    index.assign(&mut events, 0, &absorbed.fingerprints);
+    index.store = EventStore::from_sorted(events);
+    index
+}
+
+/// The header of a CSV input (its first non-blank line) and where it starts.
+fn csv_header(data: &[u8]) -> Option<(CsvHeader, usize)> {
+    let mut pos = 0;
+    while pos < data.len() {
+        let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |k| pos + k);
+        let mut line = &data[pos..end];
+        if pos == 0 {
+            line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+        }
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if !line.trim_ascii().is_empty() {
+            return CsvHeader::parse(line).map(|h| (h, pos));
+        }
+        pos = end + 1;
+    }
+    None
+}
+
+/// Cuts `data` into ranges of about `target` bytes, each ending just after a `\n`.
+pub fn split_ranges(data: &[u8], target: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(data.len() / target.max(1) + 1);
+    let mut start = 0;
+    while start < data.len() {
+        let want = start.saturating_add(target);
+        let end = if want >= data.len() {
+            data.len()
+        } else {
+            match memchr::memchr(b'\n', &data[want..]) {
+                Some(k) => want + k + 1,
+                None => data.len(),
+            }
+        };
+        out.push((start, end));
+        start = end;
+    }
+    if out.is_empty() {
+        out.push((0, 0));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_end_on_line_boundaries_and_cover_everything() {
+        let data = b"aaaa\nbb\ncccccc\nd";
+        let r = split_ranges(data, 3);
+        assert_eq!(r, [(0, 5), (5, 15), (15, 16)]);
+        assert_eq!(split_ranges(b"", 3), [(0, 0)]);
+        assert_eq!(split_ranges(b"x\n", 100), [(0, 2)]);
+    }
+}

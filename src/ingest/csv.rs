@@ -1,0 +1,183 @@
+//! CSV audit logs (the repricing tool's `Timestamp,User,Script,Message,Status`, and any
+//! CSV whose header names map to our field aliases). One physical line is one row: a row
+//! whose quotes do not close on its line is shown as unparsed rather than swallowing the
+//! lines after it.
+
+use super::facts::{Dialect, Facts, Text, level_from_status};
+use super::fields::{Role, role_of};
+use super::time::TimeReader;
+use crate::model::Level;
+
+/// Column names and roles read from the first line.
+#[derive(Clone, Debug, Default)]
+pub struct CsvHeader {
+    pub delimiter: u8,
+    pub names: Vec<String>,
+    roles: Vec<Option<(Role, u8)>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnclosedQuote;
+
+impl CsvHeader {
+    pub fn parse(line: &[u8]) -> Option<CsvHeader> {
+        let delimiter = sniff_delimiter(line);
+        let cells = split(line, delimiter).ok()?;
+        let names: Vec<String> = cells.iter().map(|c| c.text().trim().to_string()).collect();
+        let roles = names.iter().map(|n| role_of(n.as_bytes())).collect();
+        Some(CsvHeader { delimiter, names, roles })
+    }
+
+    /// Reads a data row into facts.
+    pub fn facts<'a>(&self, line: &'a [u8], times: &mut TimeReader) -> Result<Facts<'a>, UnclosedQuote> {
+        let mut f = Facts { dialect: Some(Dialect::Csv), ..Facts::default() };
+        let mut best = [u8::MAX; 16];
+        let mut status = None;
+        let mut explicit_level = None;
+        for_each_cell(line, self.delimiter, |col, cell| {
+            let Some(&Some((role, prio))) = self.roles.get(col) else { return };
+            let slot_index = role as usize;
+            if prio >= best[slot_index] {
+                return;
+            }
+            best[slot_index] = prio;
+            match role {
+                Role::Time => f.time = times.parse_str(cell.text().as_bytes()),
+                Role::Level => explicit_level = Level::from_name(&cell.text()),
+                Role::Message => f.message = Some(cell),
+                Role::Category => f.category = Some(cell),
+                Role::Session => f.session = Some(cell),
+                Role::User => f.user = Some(cell),
+                Role::Host => f.host = Some(cell),
+                Role::Pid => f.pid = Some(cell),
+                Role::Platform => f.platform = Some(cell),
+                Role::ErrorType => f.error_type = Some(cell),
+                Role::ErrorMessage => f.error_message = Some(cell),
+                Role::Stack => f.has_stack = !cell.is_empty(),
+                Role::Status => status = Some(cell),
+                Role::Success => f.success = Some(cell.text().eq_ignore_ascii_case("true")),
+                Role::Tool => f.tool = Some(cell),
+                Role::Operation => f.operation = Some(cell),
+            }
+        })?;
+        f.status = status;
+        f.level = explicit_level
+            .or_else(|| status.and_then(|s| level_from_status(&s.text())))
+            .or_else(|| f.success.map(|ok| if ok { Level::Info } else { Level::Error }))
+            .unwrap_or(Level::None);
+        if f.category.is_none() {
+            f.category = f.tool;
+        }
+        // The repricing log writes its error category in Status (`FILE_ERROR`).
+        if f.level.is_error() && f.error_type.is_none() {
+            f.error_type = status;
+        }
+        Ok(f)
+    }
+}
+
+fn sniff_delimiter(header: &[u8]) -> u8 {
+    let count = |d: u8| header.iter().filter(|&&b| b == d).count();
+    [b',', b';', b'\t', b'|'].into_iter().max_by_key(|&d| (count(d), d == b',')).unwrap_or(b',')
+}
+
+/// Calls `cell(column, text)` for each cell of a row.
+pub fn for_each_cell<'a>(
+    line: &'a [u8],
+    delimiter: u8,
+    mut cell: impl FnMut(usize, Text<'a>),
+) -> Result<(), UnclosedQuote> {
+    let mut col = 0;
+    let mut i = 0;
+    loop {
+        if line.get(i) == Some(&b'"') {
+            let start = i + 1;
+            let mut j = start;
+            loop {
+                match memchr::memchr(b'"', &line[j..]) {
+                    None => return Err(UnclosedQuote),
+                    Some(k) => {
+                        j += k;
+                        if line.get(j + 1) == Some(&b'"') {
+                            j += 2;
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
+            cell(col, Text::CsvQuoted(&line[start..j]));
+            // Skip anything between the closing quote and the delimiter.
+            i = match memchr::memchr(delimiter, &line[j..]) {
+                Some(k) => j + k,
+                None => line.len(),
+            };
+        } else {
+            let end = memchr::memchr(delimiter, &line[i..]).map_or(line.len(), |k| i + k);
+            cell(col, Text::Plain(&line[i..end]));
+            i = end;
+        }
+        if i >= line.len() {
+            return Ok(());
+        }
+        i += 1;
+        col += 1;
+    }
+}
+
+/// All cells of a row (for the detail pane and CSV export).
+pub fn split(line: &[u8], delimiter: u8) -> Result<Vec<Text<'_>>, UnclosedQuote> {
+    let mut out = Vec::new();
+    for_each_cell(line, delimiter, |_, c| out.push(c))?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::facts::display_message;
+    use crate::ingest::time::Zone;
+
+    const HEADER: &[u8] = b"Timestamp,User,Script,Message,Status";
+
+    #[test]
+    fn repricing_rows() {
+        let h = CsvHeader::parse(HEADER).unwrap();
+        let mut t = TimeReader::new(Zone::Utc);
+        let row = br#"2025-07-10 11:18:32,DamionMorrison,File1Import,"USER ERROR - FILE_NOT_FOUND | User: DamionMorrison on L01403-DATA | File: missing_data.xlsx, sheet ""A""",USER_ERROR"#;
+        let f = h.facts(row, &mut t).unwrap();
+        assert_eq!(f.level, Level::Error);
+        assert!(f.time.is_some());
+        assert_eq!(f.user.unwrap().text(), "DamionMorrison");
+        assert_eq!(f.category.unwrap().text(), "File1Import");
+        assert_eq!(f.error_type.unwrap().text(), "USER_ERROR");
+        assert!(display_message(&f).ends_with(r#"sheet "A""#));
+        let warn = h.facts(b"2025-07-10 11:19:00,Ann,Merge,Low memory,WARNING", &mut t).unwrap();
+        assert_eq!(warn.level, Level::Warn);
+        let ok = h.facts(b"2025-07-10 11:19:00,Ann,Merge,Done,SUCCESS", &mut t).unwrap();
+        assert_eq!(ok.level, Level::Info);
+    }
+
+    #[test]
+    fn unclosed_quote_is_reported() {
+        let h = CsvHeader::parse(HEADER).unwrap();
+        let mut t = TimeReader::new(Zone::Utc);
+        assert_eq!(h.facts(br#"2025-07-10 11:18:32,A,S,"broken message,INFO"#, &mut t).err(), Some(UnclosedQuote));
+    }
+
+    #[test]
+    fn semicolon_files_are_sniffed() {
+        let h = CsvHeader::parse(b"time;level;msg").unwrap();
+        assert_eq!(h.delimiter, b';');
+        let mut t = TimeReader::new(Zone::Utc);
+        let f = h.facts(b"2026-05-17T10:00:00Z;error;disk full", &mut t).unwrap();
+        assert_eq!((f.level, display_message(&f).as_str()), (Level::Error, "disk full"));
+    }
+
+    #[test]
+    fn cells_split_with_quotes_and_empties() {
+        let cells: Vec<String> =
+            split(br#"a,"b,c",,"d""e""#, b',').unwrap().iter().map(|c| c.text().into_owned()).collect();
+        assert_eq!(cells, ["a", "b,c", "", "d\"e"]);
+    }
+}

@@ -1,0 +1,400 @@
+//! Reads one line into its normalised facts (time, level, category, session, user,
+//! message...), whatever the dialect. The same function serves indexing (every line, so it
+//! borrows and never allocates on the common path) and display (the visible rows only).
+
+use super::fields::{Role, is_container, role_of};
+use super::time::{Millis, TimeReader};
+use crate::json::scan::{self, RawStr, ScanError, Value};
+use crate::model::Level;
+use std::borrow::Cow;
+
+/// Which log system a line looks like it came from, told by its field names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dialect {
+    DataTools,
+    ToolAudit,
+    Rtgs,
+    Csv,
+    Json,
+    Text,
+}
+
+impl Dialect {
+    pub const ALL: [Dialect; 6] =
+        [Dialect::DataTools, Dialect::ToolAudit, Dialect::Rtgs, Dialect::Csv, Dialect::Json, Dialect::Text];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::DataTools => "datatools",
+            Dialect::ToolAudit => "tool_audit",
+            Dialect::Rtgs => "rtgs",
+            Dialect::Csv => "csv",
+            Dialect::Json => "json",
+            Dialect::Text => "text",
+        }
+    }
+}
+
+/// A piece of text from the line, decoded only when asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Text<'a> {
+    Json(RawStr<'a>),
+    /// Bytes used as they are: a number, an unquoted CSV cell, a slice of a text line.
+    Plain(&'a [u8]),
+    /// A quoted CSV cell, with `""` still doubled.
+    CsvQuoted(&'a [u8]),
+}
+
+impl<'a> Text<'a> {
+    pub fn text(&self) -> Cow<'a, str> {
+        match *self {
+            Text::Json(r) => r.text(),
+            Text::Plain(b) => String::from_utf8_lossy(b),
+            Text::CsvQuoted(b) => {
+                let s = String::from_utf8_lossy(b);
+                if s.contains("\"\"") { Cow::Owned(s.replace("\"\"", "\"")) } else { s }
+            }
+        }
+    }
+
+    /// The bytes as written (escapes not decoded): good enough for identity and hashing.
+    pub fn raw(&self) -> &'a [u8] {
+        match *self {
+            Text::Json(r) => r.raw,
+            Text::Plain(b) | Text::CsvQuoted(b) => b,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.raw().is_empty()
+    }
+}
+
+/// Keeps the best-priority candidate seen for one role.
+#[derive(Clone, Copy, Debug)]
+struct Slot<T> {
+    value: Option<T>,
+    prio: u8,
+}
+
+impl<T> Default for Slot<T> {
+    fn default() -> Self {
+        Slot { value: None, prio: u8::MAX }
+    }
+}
+
+impl<T> Slot<T> {
+    fn offer(&mut self, value: T, prio: u8) {
+        if self.value.is_none() || prio < self.prio {
+            self.value = Some(value);
+            self.prio = prio;
+        }
+    }
+}
+
+/// What one line says, normalised.
+#[derive(Clone, Debug, Default)]
+pub struct Facts<'a> {
+    pub time: Option<Millis>,
+    pub level: Level,
+    pub message: Option<Text<'a>>,
+    pub category: Option<Text<'a>>,
+    pub session: Option<Text<'a>>,
+    pub user: Option<Text<'a>>,
+    pub host: Option<Text<'a>>,
+    pub pid: Option<Text<'a>>,
+    pub platform: Option<Text<'a>>,
+    pub error_type: Option<Text<'a>>,
+    pub error_message: Option<Text<'a>>,
+    pub has_stack: bool,
+    pub status: Option<Text<'a>>,
+    pub success: Option<bool>,
+    pub tool: Option<Text<'a>>,
+    pub operation: Option<Text<'a>>,
+    pub dialect: Option<Dialect>,
+}
+
+/// Raw collection state while walking the members of one object.
+#[derive(Default)]
+struct Collect<'a> {
+    time: Slot<Value<'a>>,
+    level: Slot<Value<'a>>,
+    message: Slot<Text<'a>>,
+    category: Slot<Text<'a>>,
+    session: Slot<Text<'a>>,
+    user: Slot<Text<'a>>,
+    host: Slot<Text<'a>>,
+    pid: Slot<Text<'a>>,
+    platform: Slot<Text<'a>>,
+    error_type: Slot<Text<'a>>,
+    error_message: Slot<Text<'a>>,
+    status: Slot<Text<'a>>,
+    success: Slot<bool>,
+    tool: Slot<Text<'a>>,
+    operation: Slot<Text<'a>>,
+    has_stack: bool,
+    /// Field-name evidence for the dialect.
+    saw_operation_id: bool,
+    saw_result_chars: bool,
+}
+
+fn as_text(v: Value<'_>) -> Option<Text<'_>> {
+    match v {
+        Value::Str(s) => Some(Text::Json(s)),
+        Value::Num(n) => Some(Text::Plain(n)),
+        Value::Bool(true) => Some(Text::Plain(b"true")),
+        Value::Bool(false) => Some(Text::Plain(b"false")),
+        _ => None,
+    }
+}
+
+impl<'a> Collect<'a> {
+    fn member(&mut self, key: &[u8], value: Value<'a>, depth: u8) {
+        if let (Value::Object(inner), true) = (value, depth == 0 && is_container(key)) {
+            let _ = scan::scan_object(inner, |k, v| {
+                let mut path = [0u8; 48];
+                let n = key.len() + 1 + k.raw.len();
+                if n <= path.len() {
+                    path[..key.len()].copy_from_slice(key);
+                    path[key.len()] = b'.';
+                    path[key.len() + 1..n].copy_from_slice(k.raw);
+                    self.member(&path[..n], v, 1);
+                }
+            });
+            return;
+        }
+        let Some((role, prio)) = role_of(key) else {
+            match key {
+                b"operation_id" => self.saw_operation_id = true,
+                b"result_chars" => self.saw_result_chars = true,
+                _ => {}
+            }
+            return;
+        };
+        let text = as_text(value);
+        match role {
+            Role::Time => self.time.offer(value, prio),
+            Role::Level => self.level.offer(value, prio),
+            Role::Success => {
+                if let Value::Bool(b) = value {
+                    self.success.offer(b, prio)
+                }
+            }
+            Role::Stack => {
+                if text.is_some_and(|t| !t.is_empty()) || matches!(value, Value::Array(_) | Value::Object(_)) {
+                    self.has_stack = true;
+                }
+            }
+            _ => {
+                let Some(t) = text else { return };
+                let slot = match role {
+                    Role::Message => &mut self.message,
+                    Role::Category => &mut self.category,
+                    Role::Session => &mut self.session,
+                    Role::User => &mut self.user,
+                    Role::Host => &mut self.host,
+                    Role::Pid => &mut self.pid,
+                    Role::Platform => &mut self.platform,
+                    Role::ErrorType => &mut self.error_type,
+                    Role::ErrorMessage => &mut self.error_message,
+                    Role::Status => &mut self.status,
+                    Role::Tool => &mut self.tool,
+                    Role::Operation => &mut self.operation,
+                    Role::Time | Role::Level | Role::Success | Role::Stack => return,
+                };
+                slot.offer(t, prio);
+            }
+        }
+    }
+
+    fn finish(self, times: &mut TimeReader) -> Facts<'a> {
+        let time = self.time.value.and_then(|v| match v {
+            Value::Str(s) if !s.has_escapes => times.parse_str(s.raw),
+            Value::Num(n) => super::time::parse_epoch(n),
+            _ => None,
+        });
+        let explicit_level = self.level.value.and_then(|v| match v {
+            Value::Str(s) => Level::from_name(&s.text()),
+            Value::Num(n) => level_from_number(n),
+            _ => None,
+        });
+        let status = self.status.value;
+        let error_message = self.error_message.value;
+        let success = self.success.value;
+        let level = explicit_level
+            .or_else(|| status.and_then(|s| level_from_status(&s.text())))
+            .or((success == Some(false)).then_some(Level::Error))
+            .or_else(|| error_message.filter(|m| !m.is_empty()).map(|_| Level::Error))
+            .or_else(|| success.map(|_| Level::Info))
+            .unwrap_or(Level::None);
+        let tool = self.tool.value;
+        let dialect = if self.category.value.is_some() && self.session.value.is_some() {
+            Dialect::DataTools
+        } else if tool.is_some() && status.is_some() && (self.saw_result_chars || self.user.value.is_some()) {
+            Dialect::ToolAudit
+        } else if self.saw_operation_id || (tool.is_some() && self.operation.value.is_some()) {
+            Dialect::Rtgs
+        } else {
+            Dialect::Json
+        };
+        Facts {
+            time,
+            level,
+            message: self.message.value,
+            category: self.category.value.or(tool),
+            session: self.session.value,
+            user: self.user.value,
+            host: self.host.value,
+            pid: self.pid.value,
+            platform: self.platform.value,
+            error_type: self.error_type.value,
+            error_message,
+            has_stack: self.has_stack,
+            status,
+            success,
+            tool,
+            operation: self.operation.value,
+            dialect: Some(dialect),
+        }
+    }
+}
+
+/// pino/bunyan numeric levels (10..60); other numbers are placed in the same bands.
+fn level_from_number(n: &[u8]) -> Option<Level> {
+    let v: f64 = std::str::from_utf8(n).ok()?.parse().ok()?;
+    Some(match v {
+        v if v <= 10.0 => Level::Trace,
+        v if v <= 20.0 => Level::Debug,
+        v if v <= 30.0 => Level::Info,
+        v if v <= 40.0 => Level::Warn,
+        v if v <= 50.0 => Level::Error,
+        _ => Level::Fatal,
+    })
+}
+
+/// tool_audit `status`, the repricing CSV `Status`, ECS `event.outcome`.
+pub fn level_from_status(s: &str) -> Option<Level> {
+    let l = s.trim().to_ascii_lowercase();
+    if l.ends_with("_error") || l.ends_with(" error") {
+        return Some(Level::Error);
+    }
+    Some(match l.as_str() {
+        "ok" | "success" | "succeeded" | "done" | "completed" | "info" | "started" => Level::Info,
+        "denied" | "warning" | "warn" | "skipped" | "rejected" | "forbidden" | "unauthorized" => Level::Warn,
+        "error" | "failed" | "failure" | "fail" | "crashed" | "exception" => Level::Error,
+        "fatal" | "critical" => Level::Fatal,
+        "debug" => Level::Debug,
+        _ => return None,
+    })
+}
+
+/// Reads a JSON object line. `Err` means the line is not an event.
+pub fn json_facts<'a>(line: &'a [u8], times: &mut TimeReader) -> Result<Facts<'a>, ScanError> {
+    let mut c = Collect::default();
+    scan::scan_object(line, |k, v| c.member(k.raw, v, 0))?;
+    Ok(c.finish(times))
+}
+
+/// The message a row shows: the line's message field, else one composed from what the
+/// dialect has (`read_file → error`, `sensing-data extract ✗ timeout`).
+pub fn display_message(f: &Facts<'_>) -> String {
+    if let Some(m) = f.message {
+        let text = m.text();
+        if !text.trim().is_empty() {
+            return text.into_owned();
+        }
+    }
+    let mut parts: Vec<Cow<'_, str>> = Vec::new();
+    if let Some(t) = f.tool.or(f.category) {
+        parts.push(t.text());
+    }
+    if let Some(op) = f.operation {
+        parts.push(op.text());
+    }
+    let mut out = parts.join(" ");
+    if let Some(s) = f.status {
+        out.push_str(" → ");
+        out.push_str(&s.text());
+    } else if let Some(ok) = f.success {
+        out.push_str(if ok { " ✓" } else { " ✗" });
+    }
+    if let Some(e) = f.error_message.filter(|m| !m.is_empty()) {
+        out.push_str(": ");
+        out.push_str(&e.text());
+    }
+    out.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::time::Zone;
+
+    fn facts(line: &str) -> Facts<'_> {
+        json_facts(line.as_bytes(), &mut TimeReader::new(Zone::Utc)).expect("valid")
+    }
+
+    #[test]
+    fn datatools_line() {
+        let f = facts(
+            r#"{"ts":"2026-05-17T05:30:00.123+00:00","level":"error","category":"error","session":"a1b2c3d4","message":"analyze(weird.csv): EmptyDataError: No columns to parse","filename":"weird.csv","exc_type":"EmptyDataError","outcome":"empty_after_repair"}"#,
+        );
+        assert_eq!(f.dialect, Some(Dialect::DataTools));
+        assert_eq!(f.level, Level::Error);
+        assert_eq!(f.time, Some(1_778_995_800_123));
+        assert_eq!(f.session.map(|s| s.text().into_owned()).as_deref(), Some("a1b2c3d4"));
+        assert_eq!(f.error_type.map(|s| s.text().into_owned()).as_deref(), Some("EmptyDataError"));
+    }
+
+    #[test]
+    fn tool_audit_status_sets_level_and_message() {
+        let f = facts(
+            r#"{"ts": "2026-05-17T09:18:00", "user": "alice", "tool": "read_file", "args": {"path": "q3.md"}, "status": "denied", "result_chars": 0, "result_snippet": ""}"#,
+        );
+        assert_eq!(f.dialect, Some(Dialect::ToolAudit));
+        assert_eq!(f.level, Level::Warn);
+        assert_eq!(display_message(&f), "read_file → denied");
+        assert_eq!(f.category.map(|c| c.text().into_owned()).as_deref(), Some("read_file"));
+    }
+
+    #[test]
+    fn rtgs_failure_is_an_error() {
+        let f = facts(
+            r#"{"timestamp":"2023-06-15T14:30:22.123Z","operation_id":"u1","tool_name":"sensing-data","operation":"extract","user":"ana","success":false,"error_message":"timeout"}"#,
+        );
+        assert_eq!(f.dialect, Some(Dialect::Rtgs));
+        assert_eq!(f.level, Level::Error);
+        assert_eq!(display_message(&f), "sensing-data extract ✗: timeout");
+        let ok = facts(
+            r#"{"timestamp":"2023-06-15T14:30:22Z","operation_id":"u2","tool_name":"t","results":{"success":true},"error_message":""}"#,
+        );
+        assert_eq!(ok.level, Level::Info);
+    }
+
+    #[test]
+    fn common_shapes() {
+        let pino = facts(
+            r#"{"level":50,"time":1747470600123,"pid":42,"hostname":"box","msg":"boom","err":{"type":"TypeError","message":"x is undefined","stack":"TypeError: ..."}}"#,
+        );
+        assert_eq!((pino.level, pino.time), (Level::Error, Some(1_747_470_600_123)));
+        assert_eq!(pino.error_type.map(|t| t.text().into_owned()).as_deref(), Some("TypeError"));
+        assert!(pino.has_stack);
+        let tracing = facts(
+            r#"{"timestamp":"2026-05-17T05:30:00.123456Z","level":"ERROR","fields":{"message":"db down","retries":3},"target":"app::db"}"#,
+        );
+        assert_eq!(display_message(&tracing), "db down");
+        assert_eq!(tracing.category.map(|c| c.text().into_owned()).as_deref(), Some("app::db"));
+        let ecs =
+            facts(r#"{"@timestamp":"2026-05-17T05:30:00Z","log":{"level":"warn","logger":"web"},"message":"slow"}"#);
+        assert_eq!(ecs.level, Level::Warn);
+        let dotted = facts(r#"{"@timestamp":"2026-05-17T05:30:00Z","log.level":"error","message":"x"}"#);
+        assert_eq!(dotted.level, Level::Error);
+        let structlog =
+            facts(r#"{"event":"user logged in","level":"info","timestamp":"2026-05-17T05:30:00Z","logger":"auth"}"#);
+        assert_eq!(display_message(&structlog), "user logged in");
+        let pyjson =
+            facts(r#"{"asctime":"2026-03-02 12:00:00,123","levelname":"WARNING","name":"app.io","message":"disk"}"#);
+        assert_eq!((pyjson.level, pyjson.time.is_some()), (Level::Warn, true));
+        assert_eq!(pyjson.category.map(|c| c.text().into_owned()).as_deref(), Some("app.io"));
+    }
+}

@@ -1,0 +1,11 @@
+//! Reading inputs into events: finding files, decompressing, splitting lines, telling
+//! dialects apart, parsing in parallel, and (for follow mode) tailing. No UI here.
+
+pub mod build;
+pub mod csv;
+pub mod facts;
+pub mod fields;
+pub mod parse;
+pub mod sources;
+pub mod text;
+pub mod time;

@@ -1,0 +1,374 @@
+//! Turns a range of one input's bytes into compact event records. Pure and independent per
+//! range, so ranges of a big file are parsed in parallel; ids are local to the range and
+//! made global when the range is absorbed into the index.
+//!
+//! Every non-blank line becomes exactly one record: an event, or an unparsed line that is
+//! counted and shown. Blank lines are the only lines skipped.
+
+use super::csv::CsvHeader;
+use super::facts::{Facts, display_message, json_facts};
+use super::text::text_facts;
+use super::time::{TimeReader, Zone};
+use crate::json::scan::{ScanError, is_json_value};
+use crate::model::error_group::fingerprint;
+use crate::model::session::{KeyKind, SessionKey};
+use crate::model::store::LINE_CAP;
+use crate::model::{Event, Level, flag};
+use rustc_hash::FxHashMap;
+
+/// Why a line is not an event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reason {
+    Json(ScanError),
+    /// Valid JSON, but a number, string, array... instead of an object.
+    NonObject,
+    /// Text that is neither JSON nor a timestamped log line.
+    NotJson,
+    TooLong(u64),
+    /// Nothing but NUL bytes (zero-fill after a crash or power loss).
+    NulRun(u64),
+    /// A CSV row whose quote does not close on its line.
+    CsvQuote,
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reason::Json(e) => e.fmt(f),
+            Reason::NonObject => f.write_str("JSON value that is not an object"),
+            Reason::NotJson => f.write_str("not JSON and no leading timestamp"),
+            Reason::TooLong(n) => write!(f, "line of {n} bytes is longer than the {} MiB cap", LINE_CAP >> 20),
+            Reason::NulRun(n) => write!(f, "{n} NUL bytes (zero-filled after a crash?)"),
+            Reason::CsvQuote => f.write_str("CSV row with an unclosed quote"),
+        }
+    }
+}
+
+/// A line that is not an event, where to find it, and why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unparsed {
+    pub offset: u64,
+    pub source: u32,
+    /// 1-based once absorbed (0-based within the range before).
+    pub line: u64,
+    pub reason: Reason,
+}
+
+/// Something a line told about its session (who, on what machine).
+#[derive(Clone, Debug)]
+pub struct Meta {
+    pub key: u32,
+    pub user: Option<Box<str>>,
+    pub host: Option<Box<str>>,
+    pub platform: Option<Box<str>>,
+}
+
+/// The fingerprint of an error event.
+#[derive(Clone, Copy, Debug)]
+pub struct ErrorSig {
+    pub offset: u64,
+    pub fingerprint: u64,
+}
+
+/// One parsed range. Event `category` and `session` fields hold ids into `categories`
+/// and `keys` (1-based; 0 = none).
+#[derive(Debug, Default)]
+pub struct Chunk {
+    pub source: u32,
+    pub events: Vec<Event>,
+    pub categories: Vec<Box<str>>,
+    pub keys: Vec<SessionKey>,
+    pub metas: Vec<Meta>,
+    pub errors: Vec<ErrorSig>,
+    pub unparsed: Vec<Unparsed>,
+    /// `\n` seen in the range (for line numbers of later ranges).
+    pub newlines: u64,
+    /// Events at the start that had no time of their own and nothing before them to
+    /// inherit from; they get the time of the range before, or the first time after.
+    pub leading_untimed: usize,
+    /// Unparsed lines at the start with no event before them to take a session from.
+    pub leading_unkeyed: usize,
+    pub dialects: [u64; 6],
+}
+
+/// Where a range sits and how to read it.
+pub struct RangeSpec<'a> {
+    pub bytes: &'a [u8],
+    /// Virtual offset of `bytes[0]`.
+    pub base: u64,
+    pub source: u32,
+    /// The range starts at the beginning of the file (a BOM may follow).
+    pub at_file_start: bool,
+    pub csv: Option<&'a CsvHeader>,
+    /// Virtual offset of the CSV header line, which is not an event.
+    pub csv_header_at: Option<u64>,
+}
+
+#[derive(Default)]
+struct LocalIds {
+    categories: FxHashMap<Box<str>, u32>,
+    keys: [FxHashMap<Box<str>, u32>; 4],
+    /// Which metas were already recorded per key: bit 0 user, 1 host, 2 platform.
+    meta_bits: Vec<u8>,
+    last_category: Option<(Box<[u8]>, u32)>,
+    last_key: Option<(KeyKind, Box<[u8]>, u32)>,
+}
+
+pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
+    let mut out = Chunk { source: spec.source, ..Chunk::default() };
+    let mut ids = LocalIds::default();
+    let mut times = TimeReader::new(zone);
+    let mut last_time: Option<i64> = None;
+    let mut last_key: u32 = 0;
+    let bytes = spec.bytes;
+    let mut pos = 0usize;
+    let mut line_index = 0u64;
+    while pos < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k);
+        let offset = spec.base + pos as u64;
+        let mut line = &bytes[pos..end];
+        if pos == 0 && spec.at_file_start {
+            line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+        }
+        let this_line = line_index;
+        line_index += 1;
+        pos = end + 1;
+        if end < bytes.len() {
+            out.newlines += 1;
+        }
+        if line.iter().all(|b| b.is_ascii_whitespace()) {
+            continue;
+        }
+        if spec.csv_header_at == Some(offset) {
+            continue;
+        }
+        let outcome = read_line(line, spec, &mut times);
+        match outcome {
+            Ok((facts, nul_prefix)) => {
+                let mut flags = if nul_prefix { flag::NUL_PREFIX } else { 0 };
+                let time = match facts.time {
+                    Some(t) => {
+                        flags |= flag::OWN_TIME;
+                        if out.leading_untimed > 0 && last_time.is_none() {
+                            for e in &mut out.events[..out.leading_untimed] {
+                                e.set_time(t);
+                            }
+                        }
+                        last_time = Some(t);
+                        t
+                    }
+                    None => {
+                        if last_time.is_none() {
+                            out.leading_untimed = out.events.len() + 1;
+                        }
+                        last_time.unwrap_or(0)
+                    }
+                };
+                let category = facts.category.map_or(0, |c| ids.category(&mut out.categories, c.raw(), &c.text()));
+                let (kind, key_text) = session_key_of(&facts);
+                if kind != KeyKind::Explicit {
+                    flags |= flag::DERIVED_SESSION;
+                }
+                let key = ids.key(&mut out.keys, kind, &key_text);
+                if last_key == 0 && out.leading_unkeyed > 0 {
+                    for e in &mut out.events[..out.leading_unkeyed] {
+                        e.set_session(key);
+                    }
+                }
+                last_key = key;
+                if kind == KeyKind::Explicit {
+                    ids.note_meta(&mut out.metas, key, &facts);
+                }
+                if facts.level.is_error() {
+                    let etype = facts.error_type.map(|t| t.text()).unwrap_or_default();
+                    let message = display_message(&facts);
+                    out.errors.push(ErrorSig { offset, fingerprint: fingerprint(&etype, &message) });
+                }
+                if let Some(d) = facts.dialect {
+                    out.dialects[d as usize] += 1;
+                }
+                out.events.push(Event::new(time, facts.level, category, key, offset, flags));
+            }
+            Err(reason) => {
+                if last_time.is_none() {
+                    out.leading_untimed = out.events.len() + 1;
+                }
+                if last_key == 0 {
+                    out.leading_unkeyed = out.events.len() + 1;
+                }
+                out.unparsed.push(Unparsed { offset, source: spec.source, line: this_line, reason });
+                out.events.push(Event::new(last_time.unwrap_or(0), Level::None, 0, last_key, offset, flag::UNPARSED));
+            }
+        }
+    }
+    out
+}
+
+/// Classifies one non-blank line.
+fn read_line<'a>(line: &'a [u8], spec: &RangeSpec<'_>, times: &mut TimeReader) -> Result<(Facts<'a>, bool), Reason> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let nuls = line.iter().take_while(|&&b| b == 0).count();
+    let body = &line[nuls..];
+    if body.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
+        return Err(Reason::NulRun(line.iter().filter(|&&b| b == 0).count() as u64));
+    }
+    if body.len() > LINE_CAP {
+        return Err(Reason::TooLong(body.len() as u64));
+    }
+    if let Some(header) = spec.csv {
+        return header.facts(body, times).map(|f| (f, nuls > 0)).map_err(|_| Reason::CsvQuote);
+    }
+    let first = body.iter().position(|b| !b.is_ascii_whitespace()).map_or(0, |k| body[k]);
+    if first == b'{' {
+        return json_facts(body, times).map(|f| (f, nuls > 0)).map_err(Reason::Json);
+    }
+    if let Some(f) = text_facts(body, times) {
+        return Ok((f, nuls > 0));
+    }
+    if is_json_value(body) { Err(Reason::NonObject) } else { Err(Reason::NotJson) }
+}
+
+/// The session a line names, or the grouping it falls back to.
+fn session_key_of(f: &Facts<'_>) -> (KeyKind, String) {
+    if let Some(s) = f.session.filter(|s| !s.is_empty()) {
+        return (KeyKind::Explicit, s.text().into_owned());
+    }
+    if let Some(u) = f.user.filter(|u| !u.is_empty()) {
+        return (KeyKind::User, u.text().into_owned());
+    }
+    if let (Some(h), Some(p)) = (f.host, f.pid) {
+        return (KeyKind::HostPid, format!("{}:{}", h.text(), p.text()));
+    }
+    (KeyKind::File, String::new())
+}
+
+impl LocalIds {
+    fn category(&mut self, table: &mut Vec<Box<str>>, raw: &[u8], text: &str) -> u32 {
+        if let Some((last_raw, id)) = &self.last_category
+            && **last_raw == *raw
+        {
+            return *id;
+        }
+        let text = text.trim();
+        if text.is_empty() {
+            return 0;
+        }
+        let id = match self.categories.get(text) {
+            Some(&id) => id,
+            None => {
+                table.push(text.into());
+                let id = table.len() as u32;
+                self.categories.insert(text.into(), id);
+                id
+            }
+        };
+        self.last_category = Some((raw.into(), id));
+        id
+    }
+
+    fn key(&mut self, table: &mut Vec<SessionKey>, kind: KeyKind, text: &str) -> u32 {
+        if let Some((k, last, id)) = &self.last_key
+            && *k == kind
+            && **last == *text.as_bytes()
+        {
+            return *id;
+        }
+        let map = &mut self.keys[kind as usize];
+        let id = match map.get(text) {
+            Some(&id) => id,
+            None => {
+                table.push(SessionKey { kind, text: text.into() });
+                let id = table.len() as u32;
+                map.insert(text.into(), id);
+                self.meta_bits.push(0);
+                id
+            }
+        };
+        self.last_key = Some((kind, text.as_bytes().into(), id));
+        id
+    }
+
+    fn note_meta(&mut self, metas: &mut Vec<Meta>, key: u32, f: &Facts<'_>) {
+        let Some(bits) = self.meta_bits.get_mut(key as usize - 1) else { return };
+        let mut meta = Meta { key, user: None, host: None, platform: None };
+        let mut take = |bit: u8, v: Option<super::facts::Text<'_>>| -> Option<Box<str>> {
+            let v = v.filter(|v| !v.is_empty())?;
+            if *bits & bit != 0 {
+                return None;
+            }
+            *bits |= bit;
+            Some(v.text().trim().into())
+        };
+        meta.user = take(1, f.user);
+        meta.host = take(2, f.host);
+        meta.platform = take(4, f.platform);
+        if meta.user.is_some() || meta.host.is_some() || meta.platform.is_some() {
+            metas.push(meta);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Chunk {
+        let spec = RangeSpec {
+            bytes: text.as_bytes(),
+            base: 1000,
+            source: 7,
+            at_file_start: true,
+            csv: None,
+            csv_header_at: None,
+        };
+        parse_range(&spec, Zone::Utc)
+    }
+
+    #[test]
+    fn every_non_blank_line_is_one_record() {
+        let c = parse(concat!(
+            "\u{feff}{\"ts\":\"2026-05-17T05:30:00Z\",\"level\":\"info\",\"session\":\"s1\",\"category\":\"nav\",\"message\":\"a\"}\n",
+            "\n   \n\t\r\n",
+            "Traceback (most recent call last):\n",
+            "{\"ts\":\"2026-05-17T05:31:00Z\",\"level\":\"error\",\"session\":\"s1\",\"category\":\"error\",\"message\":\"b\"}\r\n",
+            "42\n",
+            "{\"ts\":\"2026-05-17T05:3"
+        ));
+        assert_eq!(c.events.len(), 5);
+        assert_eq!(c.unparsed.len(), 3);
+        assert_eq!(c.unparsed.iter().map(|u| u.line).collect::<Vec<_>>(), [4, 6, 7]);
+        assert_eq!(c.unparsed[1].reason, Reason::NonObject);
+        assert_eq!(c.unparsed[2].reason, Reason::Json(ScanError::Truncated));
+        assert_eq!(c.errors.len(), 1);
+        // Unparsed lines take time and session from the event before them.
+        assert_eq!(c.events[1].time(), c.events[0].time());
+        assert_eq!(c.events[1].session(), c.events[0].session());
+        assert_eq!(c.events[4].time(), c.events[2].time());
+        assert_eq!(c.events[0].offset(), 1000);
+        assert_eq!(c.newlines, 7);
+    }
+
+    #[test]
+    fn leading_lines_take_the_first_time_and_session_after_them() {
+        let c = parse("garbage\n{\"ts\":\"2026-05-17T05:30:00Z\",\"user\":\"ann\",\"msg\":\"x\"}\n");
+        assert_eq!(c.events[0].time(), c.events[1].time());
+        assert_eq!(c.events[0].session(), c.events[1].session());
+        assert_eq!(c.keys[0], SessionKey { kind: KeyKind::User, text: "ann".into() });
+    }
+
+    #[test]
+    fn nul_runs_and_prefixes() {
+        let c = parse("\0\0\0\0\n\0\0{\"ts\":\"2026-05-17T05:30:00Z\",\"msg\":\"after\"}\n");
+        assert_eq!(c.unparsed[0].reason, Reason::NulRun(4));
+        assert!(c.events[1].has(flag::NUL_PREFIX) && !c.events[1].is_unparsed());
+    }
+
+    #[test]
+    fn metas_recorded_once_per_session() {
+        let line = "{\"ts\":\"2026-05-17T05:30:00Z\",\"session\":\"s\",\"category\":\"session\",\"user\":\"Ann\",\"platform\":\"Windows 11\",\"message\":\"m\"}\n";
+        let c = parse(&line.repeat(3));
+        assert_eq!(c.metas.len(), 1);
+        assert_eq!(c.metas[0].user.as_deref(), Some("Ann"));
+        assert_eq!(c.metas[0].platform.as_deref(), Some("Windows 11"));
+    }
+}

@@ -1,0 +1,364 @@
+//! Timestamp parsing for every shape our users' logs write: RFC 3339 with an offset,
+//! naive local date-times, and epoch numbers in s/ms/µs/ns.
+//!
+//! Parsing runs once per line while indexing, so the common shapes take a hand-written
+//! fixed-position path; only naive times touch the time-zone database, through a small
+//! per-thread cache keyed by quarter hour (DST changes happen on quarter-hour boundaries).
+
+use chrono::{LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone};
+
+/// Milliseconds since the Unix epoch, UTC.
+pub type Millis = i64;
+
+/// The zone naive timestamps are read in and times are shown in.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Zone {
+    Local,
+    Utc,
+    Fixed(chrono::FixedOffset),
+    Named(chrono_tz::Tz),
+}
+
+impl Zone {
+    /// Parses `--tz`: `local`, `UTC`/`Z`, `+02:00`/`-0530`, or an IANA name (`Europe/Paris`).
+    pub fn parse(s: &str) -> Result<Zone, String> {
+        let t = s.trim();
+        match t.to_ascii_lowercase().as_str() {
+            "local" => return Ok(Zone::Local),
+            "utc" | "z" | "gmt" => return Ok(Zone::Utc),
+            _ => {}
+        }
+        if let Some(secs) = parse_offset(t.as_bytes()) {
+            return chrono::FixedOffset::east_opt(secs)
+                .map(Zone::Fixed)
+                .ok_or_else(|| format!("offset out of range: {t}"));
+        }
+        t.parse::<chrono_tz::Tz>()
+            .map(Zone::Named)
+            .map_err(|_| format!("unknown time zone {t:?} (use local, UTC, +02:00 or an IANA name like Europe/Paris)"))
+    }
+
+    /// Offset in seconds east of UTC at a UTC instant.
+    pub fn offset_at(&self, utc_ms: Millis) -> i32 {
+        let Some(dt) = chrono::DateTime::from_timestamp_millis(utc_ms) else {
+            return 0;
+        };
+        match self {
+            Zone::Local => chrono::Local.offset_from_utc_datetime(&dt.naive_utc()).fix().local_minus_utc(),
+            Zone::Utc => 0,
+            Zone::Fixed(f) => f.local_minus_utc(),
+            Zone::Named(tz) => tz.offset_from_utc_datetime(&dt.naive_utc()).fix().local_minus_utc(),
+        }
+    }
+
+    /// Offset for a wall-clock time in this zone. In a DST fold the earlier reading wins;
+    /// in a DST gap the offset from before the gap is used (the clock "had not moved yet").
+    fn offset_for_local(&self, naive: NaiveDateTime) -> i32 {
+        fn pick<Tz: TimeZone>(tz: &Tz, naive: NaiveDateTime) -> i32 {
+            match tz.offset_from_local_datetime(&naive) {
+                LocalResult::Single(o) => o.fix().local_minus_utc(),
+                LocalResult::Ambiguous(a, _) => a.fix().local_minus_utc(),
+                LocalResult::None => {
+                    let before = naive - chrono::Duration::hours(3);
+                    match tz.offset_from_local_datetime(&before) {
+                        LocalResult::Single(o) | LocalResult::Ambiguous(o, _) => o.fix().local_minus_utc(),
+                        LocalResult::None => 0,
+                    }
+                }
+            }
+        }
+        match self {
+            Zone::Local => pick(&chrono::Local, naive),
+            Zone::Utc => 0,
+            Zone::Fixed(f) => f.local_minus_utc(),
+            Zone::Named(tz) => pick(tz, naive),
+        }
+    }
+
+    /// Calendar date (local to this zone) of a UTC instant.
+    pub fn date_of(&self, utc_ms: Millis) -> Option<NaiveDate> {
+        let local = utc_ms + i64::from(self.offset_at(utc_ms)) * 1000;
+        chrono::DateTime::from_timestamp_millis(local).map(|d| d.date_naive())
+    }
+
+    /// UTC instant of a wall-clock time in this zone.
+    pub fn to_utc(&self, naive: NaiveDateTime) -> Millis {
+        naive.and_utc().timestamp_millis() - i64::from(self.offset_for_local(naive)) * 1000
+    }
+}
+
+/// Converts naive times to UTC with a cache, one per indexing thread.
+pub struct TimeReader {
+    zone: Zone,
+    cache_key: i64,
+    cache_offset_ms: i64,
+}
+
+const QUARTER_HOUR_MS: i64 = 15 * 60 * 1000;
+
+impl TimeReader {
+    pub fn new(zone: Zone) -> TimeReader {
+        TimeReader { zone, cache_key: i64::MIN, cache_offset_ms: 0 }
+    }
+
+    pub fn zone(&self) -> Zone {
+        self.zone
+    }
+
+    /// Parses a timestamp string; `None` if it is not a time we recognise.
+    pub fn parse_str(&mut self, s: &[u8]) -> Option<Millis> {
+        let s = trim_ascii(s);
+        if s.len() >= 10 && s[4] == b'-' {
+            return self.parse_datetime(s);
+        }
+        if !s.is_empty() && s.len() <= 24 && s.iter().all(|b| b.is_ascii_digit() || *b == b'.') {
+            return parse_epoch(s);
+        }
+        None
+    }
+
+    /// `YYYY-MM-DD[T ]HH:MM[:SS[.frac|,frac]][Z|±HH:MM|±HHMM|±HH]`, or a bare date.
+    fn parse_datetime(&mut self, s: &[u8]) -> Option<Millis> {
+        match self.parse_prefix(s)? {
+            (ms, used) if trim_ascii(&s[used..]).is_empty() => Some(ms),
+            _ => None,
+        }
+    }
+
+    /// Reads a date-time at the start of `s` (a plain-text log line) and says how many
+    /// bytes it used.
+    pub fn parse_prefix(&mut self, s: &[u8]) -> Option<(Millis, usize)> {
+        if s.len() < 10 || s[4] != b'-' || s[7] != b'-' {
+            return None;
+        }
+        let year = digits(s, 0, 4)? as i32;
+        let month = digits(s, 5, 2)? as u32;
+        let day = digits(s, 8, 2)? as u32;
+        if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+            return None;
+        }
+        let days = days_from_civil(year, month, day);
+        let has_clock = matches!(s.get(10), Some(b'T' | b't' | b' ')) && s.get(13) == Some(&b':');
+        if !has_clock {
+            if s.get(10).is_some_and(u8::is_ascii_alphanumeric) {
+                return None;
+            }
+            return Some((self.local_to_utc(days * 86_400_000), 10));
+        }
+        let hour = digits(s, 11, 2)?;
+        let minute = digits(s, 14, 2)?;
+        let mut i = 16;
+        let mut second = 0;
+        if s.get(i) == Some(&b':') {
+            second = digits(s, 17, 2)?;
+            i = 19;
+        }
+        if hour > 24 || minute > 59 || second > 60 {
+            return None;
+        }
+        let mut millis = 0i64;
+        if matches!(s.get(i), Some(b'.' | b',')) && s.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+            let start = i;
+            while i < s.len() && s[i].is_ascii_digit() {
+                if i - start < 3 {
+                    millis = millis * 10 + i64::from(s[i] - b'0');
+                }
+                i += 1;
+            }
+            for _ in (i - start)..3 {
+                millis *= 10;
+            }
+        }
+        let wall = days * 86_400_000 + (hour * 3600 + minute * 60 + second) * 1000 + millis;
+        match s.get(i) {
+            Some(b'Z' | b'z') => return Some((wall, i + 1)),
+            Some(b'+' | b'-') => {
+                for len in [6, 5, 3] {
+                    if let Some(off) = s.get(i..i + len).and_then(parse_offset) {
+                        return Some((wall - i64::from(off) * 1000, i + len));
+                    }
+                }
+            }
+            _ => {}
+        }
+        Some((self.local_to_utc(wall), i))
+    }
+
+    /// Treats `wall_ms` (wall-clock time written as if it were UTC) as a time in our zone.
+    fn local_to_utc(&mut self, wall_ms: Millis) -> Millis {
+        let key = wall_ms.div_euclid(QUARTER_HOUR_MS);
+        if key != self.cache_key {
+            let offset = match self.zone {
+                Zone::Utc => 0,
+                Zone::Fixed(f) => f.local_minus_utc(),
+                _ => match chrono::DateTime::from_timestamp_millis(key * QUARTER_HOUR_MS) {
+                    Some(dt) => self.zone.offset_for_local(dt.naive_utc()),
+                    None => 0,
+                },
+            };
+            self.cache_key = key;
+            self.cache_offset_ms = i64::from(offset) * 1000;
+        }
+        wall_ms - self.cache_offset_ms
+    }
+}
+
+/// An epoch number in seconds, milliseconds, microseconds or nanoseconds, told apart by
+/// magnitude. Numbers before 1973 in every unit are rejected: they are durations or
+/// counters, not timestamps.
+pub fn parse_epoch(num: &[u8]) -> Option<Millis> {
+    let text = std::str::from_utf8(num).ok()?;
+    let (int_part, frac_part) = match text.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (text, ""),
+    };
+    if int_part.is_empty() || int_part.len() > 20 || !int_part.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let whole: u64 = int_part.parse().ok()?;
+    let frac_ms = |scale_digits: usize| -> i64 {
+        // Fraction digits of a seconds value, as milliseconds.
+        let mut ms = 0i64;
+        for (k, b) in frac_part.bytes().take(scale_digits).enumerate() {
+            if !b.is_ascii_digit() {
+                return 0;
+            }
+            ms += i64::from(b - b'0') * 10i64.pow((scale_digits - 1 - k) as u32);
+        }
+        ms
+    };
+    let ms = if whole < 100_000_000 {
+        return None;
+    } else if whole < 100_000_000_000 {
+        whole as i64 * 1000 + frac_ms(3)
+    } else if whole < 100_000_000_000_000 {
+        whole as i64
+    } else if whole < 100_000_000_000_000_000 {
+        (whole / 1000) as i64
+    } else {
+        (whole / 1_000_000) as i64
+    };
+    Some(ms)
+}
+
+/// `Z`, `+HH:MM`, `-HHMM`, `+HH` as seconds east of UTC.
+fn parse_offset(s: &[u8]) -> Option<i32> {
+    let sign = match s.first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let (h, m) = match s.len() {
+        3 => (digits(s, 1, 2)?, 0),
+        5 => (digits(s, 1, 2)?, digits(s, 3, 2)?),
+        6 if s[3] == b':' => (digits(s, 1, 2)?, digits(s, 4, 2)?),
+        _ => return None,
+    };
+    if h > 23 || m > 59 {
+        return None;
+    }
+    Some(sign * (h as i32 * 3600 + m as i32 * 60))
+}
+
+fn digits(s: &[u8], at: usize, n: usize) -> Option<i64> {
+    let part = s.get(at..at + n)?;
+    let mut v = 0i64;
+    for &b in part {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i64::from(b - b'0');
+    }
+    Some(v)
+}
+
+fn trim_ascii(s: &[u8]) -> &[u8] {
+    s.trim_ascii()
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
+    let y = i64::from(y) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> Option<Millis> {
+        TimeReader::new(Zone::Utc).parse_str(s.as_bytes())
+    }
+
+    fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, ms: u32) -> Millis {
+        chrono::NaiveDate::from_ymd_opt(y, mo, d)
+            .and_then(|d| d.and_hms_milli_opt(h, mi, s, ms))
+            .map(|t| t.and_utc().timestamp_millis())
+            .unwrap()
+    }
+
+    #[test]
+    fn rfc3339_with_offsets() {
+        assert_eq!(utc("2026-05-17T05:30:00.123+00:00"), Some(at(2026, 5, 17, 5, 30, 0, 123)));
+        assert_eq!(utc("2026-05-17T05:30:00Z"), Some(at(2026, 5, 17, 5, 30, 0, 0)));
+        assert_eq!(utc("2026-05-17T07:30:00.5+02:00"), Some(at(2026, 5, 17, 5, 30, 0, 500)));
+        assert_eq!(utc("2026-05-17T00:30:00.123456789-0500"), Some(at(2026, 5, 17, 5, 30, 0, 123)));
+        assert_eq!(utc("2026-05-17t05:30:00z"), Some(at(2026, 5, 17, 5, 30, 0, 0)));
+    }
+
+    #[test]
+    fn naive_forms_use_the_zone() {
+        assert_eq!(utc("2026-05-17T09:18:00"), Some(at(2026, 5, 17, 9, 18, 0, 0)));
+        assert_eq!(utc("2025-07-10 11:18:32"), Some(at(2025, 7, 10, 11, 18, 32, 0)));
+        assert_eq!(utc("2026-03-02 12:00:00,123"), Some(at(2026, 3, 2, 12, 0, 0, 123)));
+        let paris = Zone::parse("Europe/Paris").unwrap();
+        let mut r = TimeReader::new(paris);
+        assert_eq!(r.parse_str(b"2026-05-17T09:18:00"), Some(at(2026, 5, 17, 7, 18, 0, 0)));
+        assert_eq!(r.parse_str(b"2026-01-17T09:18:00"), Some(at(2026, 1, 17, 8, 18, 0, 0)));
+        let mut fixed = TimeReader::new(Zone::parse("+05:30").unwrap());
+        assert_eq!(fixed.parse_str(b"2026-05-17 05:30:00"), Some(at(2026, 5, 17, 0, 0, 0, 0)));
+    }
+
+    #[test]
+    fn dst_gap_and_fold_are_resolved() {
+        let mut r = TimeReader::new(Zone::parse("Europe/Paris").unwrap());
+        // 02:30 does not exist on 2026-03-29 in Paris; it is read with the winter offset.
+        assert_eq!(r.parse_str(b"2026-03-29T02:30:00"), Some(at(2026, 3, 29, 1, 30, 0, 0)));
+        // 02:30 happens twice on 2026-10-25; the first (summer) reading wins.
+        assert_eq!(r.parse_str(b"2026-10-25T02:30:00"), Some(at(2026, 10, 25, 0, 30, 0, 0)));
+    }
+
+    #[test]
+    fn epoch_units_by_magnitude() {
+        let t = at(2025, 5, 17, 8, 30, 0, 123);
+        assert_eq!(parse_epoch(b"1747470600.123456"), Some(t));
+        assert_eq!(parse_epoch(b"1747470600123"), Some(t));
+        assert_eq!(parse_epoch(b"1747470600123456"), Some(t));
+        assert_eq!(parse_epoch(b"1747470600123456789"), Some(t));
+        assert_eq!(parse_epoch(b"1747470600"), Some(t - 123));
+        assert_eq!(parse_epoch(b"45.7"), None);
+        assert_eq!(parse_epoch(b"-5"), None);
+        assert_eq!(utc("1747470600123"), Some(t));
+    }
+
+    #[test]
+    fn rejects_non_times() {
+        for s in ["", "hello", "2026-13-01T00:00:00Z", "2026-05-17X10:00", "2026-05-17T10:00:00+99:00", "12:00"] {
+            assert_eq!(utc(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn zone_names_parse() {
+        assert_eq!(Zone::parse("UTC"), Ok(Zone::Utc));
+        assert_eq!(Zone::parse("local"), Ok(Zone::Local));
+        assert!(matches!(Zone::parse("America/New_York"), Ok(Zone::Named(_))));
+        assert!(Zone::parse("Mars/Olympus").is_err());
+    }
+}

@@ -1,0 +1,208 @@
+//! Error fingerprints: the same failure with a different file name, id or count must land
+//! in one group, so the engineer sees "EmptyDataError ×37 in 5 sessions", not 37 rows.
+
+use std::hash::{Hash, Hasher};
+
+/// Words that, followed by `:` in a ` | `-separated message, carry per-user context
+/// (the repricing log: `User: X on HOST | Python: 3.12 | OS: Windows 11 | File: a.xlsx`).
+const CONTEXT_KEYS: &[&str] =
+    &["user", "host", "computer", "machine", "python", "os", "file", "path", "pid", "session", "time", "duration"];
+
+/// Masks what varies between occurrences of one failure: numbers, hex ids, UUIDs, quoted
+/// strings, paths, file names, e-mail addresses.
+pub fn mask(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    for (i, segment) in message.split(" | ").enumerate() {
+        if i > 0 {
+            out.push_str(" | ");
+        }
+        if let Some((key, _)) = segment.split_once(':')
+            && CONTEXT_KEYS.contains(&key.trim().to_ascii_lowercase().as_str())
+        {
+            out.push_str(key);
+            out.push_str(": <*>");
+            continue;
+        }
+        mask_segment(segment, &mut out);
+    }
+    out
+}
+
+fn mask_segment(s: &str, out: &mut String) {
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if matches!(c, '\'' | '"' | '`')
+            && let Some(len) = chars[i + 1..].iter().position(|&d| d == c)
+        {
+            out.push_str("<str>");
+            i += len + 2;
+            continue;
+        }
+        if is_token_char(c) {
+            let start = i;
+            while i < chars.len() && is_token_char(chars[i]) {
+                i += 1;
+            }
+            let token: String = chars[start..i].iter().collect();
+            out.push_str(&mask_token(&token));
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+}
+
+fn is_token_char(c: char) -> bool {
+    !c.is_whitespace()
+        && !matches!(c, '(' | ')' | '[' | ']' | '{' | '}' | ',' | ';' | '=' | '\'' | '"' | '`' | '<' | '>')
+}
+
+fn mask_token(t: &str) -> String {
+    let trimmed = t.trim_end_matches([':', '.', '!', '?']);
+    let tail = &t[trimmed.len()..];
+    let masked = if trimmed.is_empty() {
+        None
+    } else if trimmed.contains('/') || trimmed.contains('\\') {
+        Some("<path>")
+    } else if trimmed.contains('@') && trimmed.contains('.') {
+        Some("<email>")
+    } else if looks_like_file(trimmed) {
+        Some("<file>")
+    } else if is_hexish_id(trimmed) {
+        Some("<id>")
+    } else if trimmed.chars().any(|c| c.is_ascii_digit()) && !trimmed.chars().any(char::is_alphabetic) {
+        Some("<n>")
+    } else {
+        None
+    };
+    match masked {
+        Some(m) => format!("{m}{tail}"),
+        None => mask_digit_runs(t),
+    }
+}
+
+/// `weird.csv`, `客户.xlsx`: a name, a dot, a short alphanumeric extension with a letter.
+fn looks_like_file(t: &str) -> bool {
+    let Some((stem, ext)) = t.rsplit_once('.') else { return false };
+    !stem.is_empty()
+        && (1..=5).contains(&ext.len())
+        && ext.chars().all(|c| c.is_ascii_alphanumeric())
+        && ext.chars().any(|c| c.is_ascii_alphabetic())
+        && !stem.ends_with('.')
+        // Dotted identifiers such as `pandas.errors` are module paths, not files.
+        && !(ext.chars().all(|c| c.is_ascii_lowercase()) && ext.len() > 4)
+}
+
+/// Hex ids, hashes and UUIDs: long runs of hex digits with at least one digit.
+fn is_hexish_id(t: &str) -> bool {
+    let hex: String = t.chars().filter(|&c| c != '-').collect();
+    hex.len() >= 8 && hex.chars().all(|c| c.is_ascii_hexdigit()) && hex.chars().any(|c| c.is_ascii_digit())
+}
+
+/// `row42` → `row<n>`: numbers inside words vary too.
+fn mask_digit_runs(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    let mut in_digits = false;
+    for c in t.chars() {
+        if c.is_ascii_digit() {
+            if !in_digits {
+                out.push_str("<n>");
+                in_digits = true;
+            }
+        } else {
+            in_digits = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The group key of an error: its type plus its masked message.
+pub fn fingerprint(error_type: &str, message: &str) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    error_type.trim().hash(&mut h);
+    mask(message).hash(&mut h);
+    h.finish()
+}
+
+/// Occurrences of one failure across the whole index.
+#[derive(Clone, Debug, Default)]
+pub struct ErrorGroup {
+    pub fingerprint: u64,
+    /// The error type (`EmptyDataError`), when the log says it.
+    pub error_type: String,
+    /// The masked message shared by the occurrences.
+    pub title: String,
+    pub count: u64,
+    pub first: i64,
+    pub last: i64,
+    /// Event ids of every occurrence, in timeline order.
+    pub occurrences: Vec<u32>,
+    /// Session ids, sorted and unique.
+    pub sessions: Vec<u32>,
+    /// User names, sorted and unique.
+    pub users: Vec<String>,
+}
+
+impl ErrorGroup {
+    pub fn sample(&self) -> Option<u32> {
+        self.occurrences.first().copied()
+    }
+
+    pub fn add_session(&mut self, session: u32) {
+        if let Err(at) = self.sessions.binary_search(&session) {
+            self.sessions.insert(at, session);
+        }
+    }
+
+    pub fn add_user(&mut self, user: &str) {
+        if user.is_empty() {
+            return;
+        }
+        if let Err(at) = self.users.binary_search_by(|u| u.as_str().cmp(user)) {
+            self.users.insert(at, user.to_string());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_failure_different_details_share_a_fingerprint() {
+        let a = fingerprint("EmptyDataError", "analyze(weird.csv): EmptyDataError: No columns to parse");
+        let b = fingerprint("EmptyDataError", "analyze(données_2026.csv): EmptyDataError: No columns to parse");
+        let c = fingerprint("ValueError", "analyze(weird.csv): EmptyDataError: No columns to parse");
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn masks_variable_parts() {
+        assert_eq!(mask("row 42 of 'x y' failed"), "row <n> of <str> failed");
+        assert_eq!(mask("open C:\\Users\\ann\\a.csv denied"), "open <path> denied");
+        assert_eq!(mask("job 3f9c2a1b-77aa-4c1e-9d2e-0123456789ab died"), "job <id> died");
+        assert_eq!(mask("Timeout after 30s"), "Timeout after <n>s");
+        assert_eq!(mask("pandas.errors.ParserError: bad"), "pandas.errors.ParserError: bad");
+        assert_eq!(
+            mask("USER ERROR - FILE_NOT_FOUND | User: Damion on L01 | Python: 3.12.10 | Action: Import File"),
+            "USER ERROR - FILE_NOT_FOUND | User: <*> | Python: <*> | Action: Import File"
+        );
+    }
+
+    #[test]
+    fn groups_keep_sorted_unique_sets() {
+        let mut g = ErrorGroup::default();
+        for s in [3, 1, 3, 2] {
+            g.add_session(s);
+        }
+        for u in ["bob", "alice", "bob", ""] {
+            g.add_user(u);
+        }
+        assert_eq!(g.sessions, [1, 2, 3]);
+        assert_eq!(g.users, ["alice", "bob"]);
+    }
+}

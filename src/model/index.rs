@@ -1,0 +1,503 @@
+//! The index: every event of every input in one timeline, with sessions, error groups and
+//! per-file accounting. Built once from parsed ranges (`absorb` + `assign`), and extended
+//! the same way by follow mode, so both paths count and group identically.
+
+use super::error_group::{ErrorGroup, mask};
+use super::intern::Interner;
+use super::session::{DEFAULT_GAP_MINUTES, KeyKind, Session, SessionKey};
+use super::store::{Blob, BlobCursor, Blobs, EventStore, readable};
+use super::{Event, Level, flag};
+use crate::ingest::facts::{Dialect, Facts, display_message, json_facts};
+use crate::ingest::parse::{Chunk, Unparsed};
+use crate::ingest::sources::{Format, Origin, Problem, Skipped};
+use crate::ingest::text::text_facts;
+use crate::ingest::time::{TimeReader, Zone};
+use rustc_hash::FxHashMap;
+use std::sync::Arc;
+
+/// One input file (or zip entry, or stdin) and what was read from it.
+#[derive(Clone, Debug)]
+pub struct SourceInfo {
+    pub name: String,
+    pub origin: Origin,
+    pub format: Format,
+    pub bytes: u64,
+    /// Lines read as events (not counting unparsed lines).
+    pub events: u64,
+    pub unparsed: u64,
+    /// Earliest and latest time written on its lines.
+    pub first: Option<i64>,
+    pub last: Option<i64>,
+    pub dialects: [u64; 6],
+    /// A problem met while reading that did not stop it (a cut-off gzip stream...).
+    pub warning: Option<String>,
+}
+
+impl SourceInfo {
+    pub fn new(name: String, origin: Origin, format: Format) -> SourceInfo {
+        SourceInfo {
+            name,
+            origin,
+            format,
+            bytes: 0,
+            events: 0,
+            unparsed: 0,
+            first: None,
+            last: None,
+            dialects: [0; 6],
+            warning: None,
+        }
+    }
+
+    /// The dialect most of its lines are in.
+    pub fn dialect(&self) -> Option<Dialect> {
+        let (i, &n) = self.dialects.iter().enumerate().max_by_key(|(_, n)| **n)?;
+        (n > 0).then(|| Dialect::ALL[i])
+    }
+}
+
+/// Grouping state of one session key across batches.
+#[derive(Clone, Debug)]
+struct KeyState {
+    key: SessionKey,
+    /// The current session of this key (explicit keys have exactly one).
+    current: u32,
+    last_time: i64,
+    user: String,
+    host: String,
+    platform: String,
+}
+
+/// Per-source state carried from one parsed range to the next.
+#[derive(Clone, Copy, Debug, Default)]
+struct Carry {
+    time: Option<i64>,
+    key: u32,
+    next_line: u64,
+}
+
+/// What `absorb` hands to `assign`: events with global key ids, and error fingerprints.
+pub struct Absorbed {
+    pub events: Vec<Event>,
+    pub fingerprints: FxHashMap<u64, u64>,
+}
+
+pub struct Index {
+    pub zone: Zone,
+    pub gap_ms: i64,
+    pub store: EventStore,
+    pub blobs: Arc<Blobs>,
+    pub sources: Vec<SourceInfo>,
+    pub categories: Interner,
+    pub category_counts: Vec<u64>,
+    /// Session 0 is "no session" and is never listed.
+    pub sessions: Vec<Session>,
+    keys: Vec<KeyState>,
+    key_ids: FxHashMap<SessionKey, u32>,
+    pub unparsed: Vec<Unparsed>,
+    pub groups: Vec<ErrorGroup>,
+    group_ids: FxHashMap<u64, u32>,
+    /// (event id, group id) for every error event, sorted by event id.
+    error_events: Vec<(u32, u32)>,
+    pub levels: [u64; 7],
+    pub skipped: Vec<Skipped>,
+    pub problems: Vec<Problem>,
+    carry: Vec<Carry>,
+}
+
+impl Index {
+    pub fn new(zone: Zone, gap_minutes: i64) -> Index {
+        Index {
+            zone,
+            gap_ms: gap_minutes.max(1) * 60_000,
+            store: EventStore::default(),
+            blobs: Arc::default(),
+            sources: Vec::new(),
+            categories: Interner::default(),
+            category_counts: vec![0],
+            sessions: vec![Session::default()],
+            keys: vec![KeyState {
+                key: SessionKey { kind: KeyKind::File, text: "".into() },
+                current: 0,
+                last_time: 0,
+                user: String::new(),
+                host: String::new(),
+                platform: String::new(),
+            }],
+            key_ids: FxHashMap::default(),
+            unparsed: Vec::new(),
+            groups: Vec::new(),
+            group_ids: FxHashMap::default(),
+            error_events: Vec::new(),
+            levels: [0; 7],
+            skipped: Vec::new(),
+            problems: Vec::new(),
+            carry: Vec::new(),
+        }
+    }
+
+    pub fn with_default_gap(zone: Zone) -> Index {
+        Index::new(zone, DEFAULT_GAP_MINUTES)
+    }
+
+    pub fn add_source(&mut self, info: SourceInfo) -> u32 {
+        self.sources.push(info);
+        self.carry.push(Carry::default());
+        (self.sources.len() - 1) as u32
+    }
+
+    pub fn len(&self) -> usize {
+        self.store.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.store.is_empty()
+    }
+
+    pub fn event(&self, id: usize) -> Option<Event> {
+        self.store.get(id)
+    }
+
+    fn key_id(&mut self, key: &SessionKey) -> u32 {
+        if let Some(&id) = self.key_ids.get(key) {
+            return id;
+        }
+        let id = self.keys.len() as u32;
+        let user = if key.kind == KeyKind::User { key.text.to_string() } else { String::new() };
+        let host = match key.kind {
+            KeyKind::HostPid => key.text.rsplit_once(':').map_or(&*key.text, |(h, _)| h).to_string(),
+            _ => String::new(),
+        };
+        self.keys.push(KeyState {
+            key: key.clone(),
+            current: 0,
+            last_time: i64::MIN,
+            user,
+            host,
+            platform: String::new(),
+        });
+        self.key_ids.insert(key.clone(), id);
+        id
+    }
+
+    /// Makes the ids of parsed ranges global and stitches ranges of one source together
+    /// (line numbers, and the time and session inherited by lines that have none). Ranges
+    /// of one source must come in file order.
+    pub fn absorb(&mut self, chunks: Vec<Chunk>) -> Absorbed {
+        let total = chunks.iter().map(|c| c.events.len()).sum();
+        let mut events = Vec::with_capacity(total);
+        let mut fingerprints = FxHashMap::default();
+        for chunk in chunks {
+            let src = chunk.source as usize;
+            let cat_map: Vec<u32> =
+                std::iter::once(0).chain(chunk.categories.iter().map(|name| self.categories.intern(name))).collect();
+            if self.category_counts.len() < self.categories.len() {
+                self.category_counts.resize(self.categories.len(), 0);
+            }
+            let key_map: Vec<u32> = std::iter::once(0)
+                .chain(chunk.keys.iter().map(|k| {
+                    if k.kind == KeyKind::File {
+                        let text = format!("{}", chunk.source).into();
+                        self.key_id(&SessionKey { kind: KeyKind::File, text })
+                    } else {
+                        self.key_id(k)
+                    }
+                }))
+                .collect();
+            for meta in &chunk.metas {
+                let Some(state) = key_map.get(meta.key as usize).and_then(|&k| self.keys.get_mut(k as usize)) else {
+                    continue;
+                };
+                for (slot, value) in [
+                    (&mut state.user, &meta.user),
+                    (&mut state.host, &meta.host),
+                    (&mut state.platform, &meta.platform),
+                ] {
+                    if slot.is_empty()
+                        && let Some(v) = value
+                    {
+                        *slot = v.to_string();
+                    }
+                }
+            }
+            let carry = self.carry[src];
+            let file_key = if chunk.keys.is_empty() || carry.key == 0 {
+                let text = format!("{}", chunk.source).into();
+                Some(self.key_id(&SessionKey { kind: KeyKind::File, text }))
+            } else {
+                None
+            };
+            let info = &mut self.sources[src];
+            let start = events.len();
+            for mut e in chunk.events {
+                e.set_category(cat_map.get(e.category() as usize).copied().unwrap_or(0));
+                let key = key_map.get(e.session() as usize).copied().unwrap_or(0);
+                e.set_session(if key == 0 { carry.key.max(file_key.unwrap_or(0)) } else { key });
+                if e.is_unparsed() {
+                    info.unparsed += 1;
+                } else {
+                    info.events += 1;
+                    if e.has(flag::OWN_TIME) {
+                        let t = e.time();
+                        info.first = Some(info.first.map_or(t, |f| f.min(t)));
+                        info.last = Some(info.last.map_or(t, |l| l.max(t)));
+                    }
+                }
+                events.push(e);
+            }
+            // Lines at the start of this range inherit from the range before in the file.
+            if let Some(t) = carry.time {
+                for e in &mut events[start..start + chunk.leading_untimed] {
+                    e.set_time(t);
+                }
+            }
+            if carry.key != 0 {
+                for e in &mut events[start..start + chunk.leading_unkeyed] {
+                    e.set_session(carry.key);
+                }
+            }
+            for d in 0..6 {
+                info.dialects[d] += chunk.dialects[d];
+            }
+            let c = &mut self.carry[src];
+            if let Some(last) = events[start..].last() {
+                c.time = Some(last.time());
+                c.key = last.session();
+            }
+            for mut u in chunk.unparsed {
+                u.line += c.next_line + 1;
+                self.unparsed.push(u);
+            }
+            c.next_line += chunk.newlines;
+            for sig in chunk.errors {
+                fingerprints.insert(sig.offset, sig.fingerprint);
+            }
+        }
+        Absorbed { events, fingerprints }
+    }
+
+    /// Turns session keys into sessions (cutting derived ones at idle gaps), counts levels
+    /// and categories, and groups errors. `events` are in timeline order and will get ids
+    /// from `first_id` on.
+    pub fn assign(&mut self, events: &mut [Event], first_id: usize, fingerprints: &FxHashMap<u64, u64>) {
+        let blobs = Arc::clone(&self.blobs);
+        let mut cursor = BlobCursor::new(&blobs);
+        let mut touched_groups = Vec::new();
+        for (k, e) in events.iter_mut().enumerate() {
+            let id = (first_id + k) as u32;
+            let key = e.session() as usize;
+            let time = e.time();
+            let sid = self.session_for(key, time);
+            e.set_session(sid);
+            let level = e.level();
+            self.levels[level as usize] += 1;
+            if let Some(c) = self.category_counts.get_mut(e.category() as usize) {
+                *c += 1;
+            }
+            let source = cursor.find(e.offset()).map_or(0, |b| b.source);
+            let s = &mut self.sessions[sid as usize];
+            s.start = s.start.min(time);
+            s.end = s.end.max(time);
+            s.events += 1;
+            s.worst = s.worst.max(level);
+            match level {
+                Level::Warn => s.warnings += 1,
+                l if l.is_error() => s.errors += 1,
+                _ => {}
+            }
+            if e.is_unparsed() {
+                s.unparsed += 1;
+            }
+            if s.sources.last() != Some(&source) {
+                s.add_source(source);
+            }
+            if level.is_error() {
+                let fp = fingerprints.get(&e.offset()).copied().unwrap_or(0);
+                let gid = match self.group_ids.get(&fp) {
+                    Some(&g) => g,
+                    None => {
+                        let g = self.groups.len() as u32;
+                        self.groups.push(ErrorGroup { fingerprint: fp, first: time, last: time, ..Default::default() });
+                        self.group_ids.insert(fp, g);
+                        g
+                    }
+                };
+                let g = &mut self.groups[gid as usize];
+                g.count += 1;
+                g.first = g.first.min(time);
+                g.last = g.last.max(time);
+                g.occurrences.push(id);
+                g.add_session(sid);
+                touched_groups.push(gid);
+                self.error_events.push((id, gid));
+            }
+        }
+        touched_groups.sort_unstable();
+        touched_groups.dedup();
+        for gid in touched_groups {
+            self.refresh_group(gid as usize);
+        }
+    }
+
+    /// The session an event of `key` at `time` belongs to, opening a new one when needed.
+    fn session_for(&mut self, key: usize, time: i64) -> u32 {
+        let gap = self.gap_ms;
+        let Some(state) = self.keys.get_mut(key) else { return 0 };
+        let fresh =
+            state.current == 0 || (state.key.kind != KeyKind::Explicit && time.saturating_sub(state.last_time) > gap);
+        state.last_time = state.last_time.max(time);
+        if !fresh {
+            let sid = state.current;
+            self.fill_session_meta(key, sid);
+            return sid;
+        }
+        let derived = state.key.kind != KeyKind::Explicit;
+        let label = match state.key.kind {
+            KeyKind::Explicit => state.key.text.to_string(),
+            KeyKind::User | KeyKind::HostPid => format!("{}@{}", state.key.text, short_local(self.zone, time)),
+            KeyKind::File => {
+                let src = state.key.text.parse::<usize>().ok();
+                let name = src.and_then(|i| self.sources.get(i)).map_or("?", |s| s.name.as_str());
+                let base = name.rsplit(['/', ':']).next().unwrap_or(name);
+                format!("{base}@{}", short_local(self.zone, time))
+            }
+        };
+        let sid = self.sessions.len() as u32;
+        self.sessions.push(Session { id: label, derived, start: time, end: time, ..Session::default() });
+        self.keys[key].current = sid;
+        self.fill_session_meta(key, sid);
+        sid
+    }
+
+    fn fill_session_meta(&mut self, key: usize, sid: u32) {
+        let state = &self.keys[key];
+        let s = &mut self.sessions[sid as usize];
+        if s.user.is_empty() && !state.user.is_empty() {
+            s.user.clone_from(&state.user);
+        }
+        if s.host.is_empty() && !state.host.is_empty() {
+            s.host.clone_from(&state.host);
+        }
+        if s.platform.is_empty() && !state.platform.is_empty() {
+            s.platform.clone_from(&state.platform);
+        }
+    }
+
+    fn refresh_group(&mut self, gid: usize) {
+        let Some(g) = self.groups.get(gid) else { return };
+        let mut users: Vec<String> =
+            g.sessions.iter().filter_map(|&s| self.sessions.get(s as usize)).map(|s| s.user.clone()).collect();
+        users.sort();
+        users.dedup();
+        users.retain(|u| !u.is_empty());
+        let needs_title = g.title.is_empty();
+        let sample = g.sample();
+        if needs_title && let Some((etype, title)) = sample.and_then(|id| self.error_title(id as usize)) {
+            let g = &mut self.groups[gid];
+            g.error_type = etype;
+            g.title = title;
+        }
+        self.groups[gid].users = users;
+    }
+
+    /// Error type and masked message of an error event.
+    fn error_title(&self, id: usize) -> Option<(String, String)> {
+        let e = self.event(id)?;
+        let mut times = TimeReader::new(self.zone);
+        let (facts, _) = self.facts_of(e, &mut times)?;
+        let etype = facts.error_type.map(|t| t.text().trim().to_string()).unwrap_or_default();
+        Some((etype, mask(&display_message(&facts))))
+    }
+
+    /// Group of an error event.
+    pub fn group_of(&self, id: usize) -> Option<&ErrorGroup> {
+        let at = self.error_events.binary_search_by_key(&(id as u32), |&(e, _)| e).ok()?;
+        self.groups.get(self.error_events[at].1 as usize)
+    }
+
+    /// Blob holding an event's line.
+    pub fn blob_of(&self, e: Event) -> Option<&Blob> {
+        self.blobs.find(e.offset())
+    }
+
+    /// The line exactly as in the file (without its `\n`).
+    pub fn raw_line(&self, e: Event) -> &[u8] {
+        self.blob_of(e).map_or(&[], |b| b.raw_line(e.offset()))
+    }
+
+    pub fn source_of(&self, e: Event) -> Option<&SourceInfo> {
+        self.blob_of(e).and_then(|b| self.sources.get(b.source as usize))
+    }
+
+    /// `file:line` of an event.
+    pub fn location(&self, e: Event) -> String {
+        match self.blob_of(e) {
+            Some(b) => {
+                let name = self.sources.get(b.source as usize).map_or("?", |s| s.name.as_str());
+                format!("{name}:{}", b.line_number(e.offset()))
+            }
+            None => "?".into(),
+        }
+    }
+
+    /// Reads an event's line again into facts. `None` for unparsed lines.
+    pub fn facts_of<'a>(&'a self, e: Event, times: &mut TimeReader) -> Option<(Facts<'a>, &'a Blob)> {
+        if e.is_unparsed() {
+            return None;
+        }
+        let blob = self.blob_of(e)?;
+        let line = readable(blob.raw_line(e.offset()));
+        let facts = match &blob.csv {
+            Some(h) => h.facts(line, times).ok()?,
+            None if line.first() == Some(&b'{') || line.trim_ascii_start().first() == Some(&b'{') => {
+                json_facts(line, times).ok()?
+            }
+            None => text_facts(line, times)?,
+        };
+        Some((facts, blob))
+    }
+
+    /// The message a row shows: the message field, a composed one, or the raw line.
+    pub fn message_of(&self, e: Event, times: &mut TimeReader) -> String {
+        match self.facts_of(e, times) {
+            Some((f, _)) => display_message(&f),
+            None => String::from_utf8_lossy(readable(self.raw_line(e))).into_owned(),
+        }
+    }
+
+    pub fn session(&self, id: u32) -> Option<&Session> {
+        self.sessions.get(id as usize).filter(|_| id != 0)
+    }
+
+    /// Listed sessions (without the "no session" placeholder), with their ids.
+    pub fn listed_sessions(&self) -> impl Iterator<Item = (u32, &Session)> {
+        self.sessions.iter().enumerate().skip(1).map(|(i, s)| (i as u32, s))
+    }
+
+    pub fn error_count(&self) -> u64 {
+        self.levels[Level::Error as usize] + self.levels[Level::Fatal as usize]
+    }
+
+    pub fn warning_count(&self) -> u64 {
+        self.levels[Level::Warn as usize]
+    }
+
+    pub fn unparsed_count(&self) -> u64 {
+        self.unparsed.len() as u64
+    }
+
+    /// First and last time over all events that carry one.
+    pub fn span(&self) -> Option<(i64, i64)> {
+        let first = self.sources.iter().filter_map(|s| s.first).min()?;
+        let last = self.sources.iter().filter_map(|s| s.last).max()?;
+        Some((first, last))
+    }
+}
+
+/// `2026-05-17 09:18` in the index's zone, for derived session labels.
+pub fn short_local(zone: Zone, ms: i64) -> String {
+    let local = ms + i64::from(zone.offset_at(ms)) * 1000;
+    chrono::DateTime::from_timestamp_millis(local)
+        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|| "?".into())
+}

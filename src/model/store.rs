@@ -1,0 +1,194 @@
+//! Where events and the bytes behind them live, shareable with worker threads.
+//!
+//! The initial load is one sorted, immutable slice; follow mode appends to a lock-free
+//! append-only vector beside it, so filter workers can read while the UI thread appends,
+//! and nothing is ever copied or re-sorted.
+
+use crate::ingest::csv::CsvHeader;
+use crate::ingest::sources::Data;
+use crate::model::Event;
+use std::sync::Arc;
+
+/// Lines longer than this are not parsed (they are kept and exported whole).
+pub const LINE_CAP: usize = 4 << 20;
+
+/// A run of bytes from one source, placed at `base` in one virtual address space of all
+/// inputs so that an event needs one offset to find its line.
+pub struct Blob {
+    pub base: u64,
+    pub data: Arc<Data>,
+    /// Range of `data` this blob covers (a followed file adds one blob per read).
+    pub start: usize,
+    pub end: usize,
+    pub source: u32,
+    /// Where `data[start]` sits in the source file (follow mode) and its line number (1-based).
+    pub file_offset: u64,
+    pub first_line: u64,
+    pub csv: Option<Arc<CsvHeader>>,
+    /// (offset within the blob, 1-based line number) every few megabytes, for line lookup.
+    pub checkpoints: Vec<(usize, u64)>,
+}
+
+impl Blob {
+    pub fn bytes(&self) -> &[u8] {
+        &self.data[self.start..self.end]
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+
+    pub fn contains(&self, offset: u64) -> bool {
+        offset >= self.base && offset <= self.base + self.len() as u64
+    }
+
+    /// The raw line starting at a virtual offset, without its `\n` (a `\r` is kept).
+    pub fn raw_line(&self, offset: u64) -> &[u8] {
+        let bytes = self.bytes();
+        let at = (offset.saturating_sub(self.base) as usize).min(bytes.len());
+        let rest = &bytes[at..];
+        match memchr::memchr(b'\n', rest) {
+            Some(k) => &rest[..k],
+            None => rest,
+        }
+    }
+
+    /// 1-based line number of the line starting at `offset`.
+    pub fn line_number(&self, offset: u64) -> u64 {
+        let at = (offset.saturating_sub(self.base) as usize).min(self.len());
+        let idx = self.checkpoints.partition_point(|&(o, _)| o <= at);
+        let (from, line) = if idx == 0 { (0, self.first_line) } else { self.checkpoints[idx - 1] };
+        line + memchr::memchr_iter(b'\n', &self.bytes()[from..at]).count() as u64
+    }
+}
+
+/// The line of an event, trimmed for reading (`\r` and a leading NUL run removed).
+pub fn readable(raw: &[u8]) -> &[u8] {
+    let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+    let nuls = line.iter().take_while(|&&b| b == 0).count();
+    let line = &line[nuls..];
+    line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line)
+}
+
+/// All blobs, appendable while shared.
+#[derive(Default)]
+pub struct Blobs {
+    list: boxcar::Vec<Blob>,
+}
+
+impl Blobs {
+    pub fn push(&self, blob: Blob) -> usize {
+        self.list.push(blob)
+    }
+
+    pub fn count(&self) -> usize {
+        self.list.count()
+    }
+
+    pub fn get(&self, i: usize) -> Option<&Blob> {
+        self.list.get(i)
+    }
+
+    /// Next free virtual offset (a gap of one keeps blobs from touching).
+    pub fn next_base(&self) -> u64 {
+        let n = self.count();
+        match n.checked_sub(1).and_then(|i| self.get(i)) {
+            Some(b) => b.base + b.len() as u64 + 1,
+            None => 0,
+        }
+    }
+
+    /// The blob holding a virtual offset.
+    pub fn find(&self, offset: u64) -> Option<&Blob> {
+        let (mut lo, mut hi) = (0usize, self.count());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.get(mid) {
+                Some(b) if b.base <= offset => lo = mid + 1,
+                _ => hi = mid,
+            }
+        }
+        lo.checked_sub(1).and_then(|i| self.get(i)).filter(|b| b.contains(offset))
+    }
+}
+
+/// Remembers the last blob found: consecutive events mostly come from the same one.
+pub struct BlobCursor<'a> {
+    blobs: &'a Blobs,
+    last: Option<&'a Blob>,
+}
+
+impl<'a> BlobCursor<'a> {
+    pub fn new(blobs: &'a Blobs) -> Self {
+        BlobCursor { blobs, last: None }
+    }
+
+    pub fn find(&mut self, offset: u64) -> Option<&'a Blob> {
+        if let Some(b) = self.last
+            && b.contains(offset)
+        {
+            return Some(b);
+        }
+        self.last = self.blobs.find(offset);
+        self.last
+    }
+}
+
+/// Events in timeline order: the sorted initial load, then what follow mode appended.
+#[derive(Clone, Default)]
+pub struct EventStore {
+    base: Arc<[Event]>,
+    live: Arc<boxcar::Vec<Event>>,
+}
+
+impl EventStore {
+    pub fn from_sorted(events: Vec<Event>) -> EventStore {
+        EventStore { base: events.into(), live: Arc::default() }
+    }
+
+    pub fn len(&self) -> usize {
+        self.base.len() + self.live.count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get(&self, i: usize) -> Option<Event> {
+        match self.base.get(i) {
+            Some(e) => Some(*e),
+            None => self.live.get(i - self.base.len()).copied(),
+        }
+    }
+
+    /// Appends (follow mode). Only the owner of the index calls this.
+    pub fn push(&self, e: Event) -> usize {
+        self.live.push(e) + self.base.len()
+    }
+
+    /// Events `range`, in order, for scans.
+    pub fn for_each(&self, range: std::ops::Range<usize>, mut f: impl FnMut(usize, Event)) {
+        let split = self.base.len();
+        let end = range.end.min(self.len());
+        let start = range.start.min(end);
+        if start < split {
+            for (k, e) in self.base[start..end.min(split)].iter().enumerate() {
+                f(start + k, *e);
+            }
+        }
+        for i in start.max(split)..end {
+            if let Some(e) = self.live.get(i - split) {
+                f(i, *e);
+            }
+        }
+    }
+
+    /// The contiguous sorted part, for binary searches by time.
+    pub fn base(&self) -> &[Event] {
+        &self.base
+    }
+}

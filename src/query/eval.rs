@@ -1,0 +1,395 @@
+//! Evaluates a query over events. Terms on the record (level, category, session, user,
+//! file, time) are decided from the 16-byte event alone; only when those pass is the line
+//! read again for message, raw-field and word terms, and a byte pre-screen skips most
+//! lines before any parsing. Results stay in timeline order.
+
+use super::parse::{Cmp, FieldTest, Query, TermKind};
+use crate::ingest::facts::{Facts, display_message, json_facts};
+use crate::ingest::text::text_facts;
+use crate::ingest::time::{TimeReader, Zone};
+use crate::json::scan::{self, Value};
+use crate::model::store::{Blob, BlobCursor, Blobs, EventStore, readable};
+use crate::model::{Event, Index};
+use nucleo::pattern::{Atom, AtomKind, CaseMatching, Normalization};
+use nucleo::{Matcher, Utf32Str};
+use rayon::prelude::*;
+use std::sync::Arc;
+
+/// A set of small ids.
+#[derive(Clone, Debug, Default)]
+struct IdSet(Vec<u64>);
+
+impl IdSet {
+    fn from_ids(ids: impl Iterator<Item = u32>) -> IdSet {
+        let mut s = IdSet::default();
+        for id in ids {
+            let w = id as usize / 64;
+            if s.0.len() <= w {
+                s.0.resize(w + 1, 0);
+            }
+            s.0[w] |= 1 << (id % 64);
+        }
+        s
+    }
+
+    fn contains(&self, id: u32) -> bool {
+        self.0.get(id as usize / 64).is_some_and(|w| w >> (id % 64) & 1 == 1)
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Test {
+    Levels(u8),
+    Categories(IdSet),
+    Sessions(IdSet),
+    Sources(IdSet),
+    Since(i64),
+    Until(i64),
+    Unparsed,
+    Message(String),
+    Field { path: Vec<String>, test: FieldTest },
+    Words(Box<Atom>),
+}
+
+#[derive(Clone, Debug)]
+struct Check {
+    negated: bool,
+    test: Test,
+    /// ASCII bytes the raw line must contain (case-insensitively) for a positive match.
+    prescreen: Option<Vec<u8>>,
+}
+
+/// A query resolved against one index: names turned into id sets, words into matchers.
+#[derive(Clone, Debug)]
+pub struct Compiled {
+    checks: Vec<Check>,
+    /// Sessions known when compiled; follow mode recompiles when more appear.
+    pub sessions_seen: usize,
+    pub sources_seen: usize,
+}
+
+impl Compiled {
+    pub fn compile(query: &Query, index: &Index) -> Compiled {
+        let mut checks: Vec<Check> = query
+            .terms
+            .iter()
+            .map(|t| {
+                let test = match &t.kind {
+                    TermKind::Levels(mask) => Test::Levels(*mask),
+                    TermKind::Category(s) => Test::Categories(IdSet::from_ids(
+                        index.categories.iter().filter(|(_, n)| n.to_lowercase().contains(s)).map(|(id, _)| id),
+                    )),
+                    TermKind::Session(s) => Test::Sessions(IdSet::from_ids(
+                        index.listed_sessions().filter(|(_, x)| x.id.to_lowercase().contains(s)).map(|(id, _)| id),
+                    )),
+                    TermKind::User(s) => Test::Sessions(IdSet::from_ids(
+                        index
+                            .listed_sessions()
+                            .filter(|(_, x)| !x.user.is_empty() && x.user.to_lowercase().contains(s))
+                            .map(|(id, _)| id),
+                    )),
+                    TermKind::File(s) => Test::Sources(IdSet::from_ids(
+                        index
+                            .sources
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, src)| src.name.to_lowercase().contains(s))
+                            .map(|(id, _)| id as u32),
+                    )),
+                    TermKind::Since(t) => Test::Since(*t),
+                    TermKind::Until(t) => Test::Until(*t),
+                    TermKind::Unparsed => Test::Unparsed,
+                    TermKind::Message(s) => Test::Message(s.clone()),
+                    TermKind::Field(path, test) => Test::Field { path: path.clone(), test: test.clone() },
+                    TermKind::Words { text, quoted } => Test::Words(Box::new(word_atom(text, *quoted))),
+                };
+                let prescreen = if t.negated { None } else { prescreen_of(&t.kind) };
+                Check { negated: t.negated, test, prescreen }
+            })
+            .collect();
+        // Record-only checks first: they cost nanoseconds and usually decide.
+        checks.sort_by_key(|c| c.test.needs_line());
+        Compiled { checks, sessions_seen: index.sessions.len(), sources_seen: index.sources.len() }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.checks.is_empty()
+    }
+
+    pub fn needs_line(&self) -> bool {
+        self.checks.iter().any(|c| c.test.needs_line())
+    }
+}
+
+impl Test {
+    fn needs_line(&self) -> bool {
+        matches!(self, Test::Message(_) | Test::Field { .. } | Test::Words(_))
+    }
+}
+
+/// Bare words use nucleo's syntax; a quoted phrase is an exact substring.
+pub fn word_atom(text: &str, quoted: bool) -> Atom {
+    if quoted {
+        Atom::new(text, CaseMatching::Smart, Normalization::Smart, AtomKind::Substring, false)
+    } else {
+        Atom::parse(text, CaseMatching::Smart, Normalization::Smart)
+    }
+}
+
+/// Bytes that must appear in the raw line, when that can be known without parsing. JSON
+/// may escape non-ASCII, `/`, `\` and quotes, so only plain ASCII needles qualify; a
+/// composed message (`tool operation → status`) joins fields with spaces and colons, so a
+/// message needle must hold neither. Words are not pre-screened: nucleo folds accents.
+fn prescreen_of(kind: &TermKind) -> Option<Vec<u8>> {
+    let needle = match kind {
+        TermKind::Message(s) if !s.contains([' ', ':']) => s.as_str(),
+        TermKind::Field(_, FieldTest::Contains(s)) => s.as_str(),
+        _ => return None,
+    };
+    let plain = needle.len() >= 2
+        && needle.bytes().all(|b| (b.is_ascii_graphic() && !matches!(b, b'\\' | b'"' | b'/')) || b == b' ');
+    plain.then(|| needle.to_ascii_lowercase().into_bytes())
+}
+
+fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
+    let Some(&first) = needle.first() else { return true };
+    if hay.len() < needle.len() {
+        return false;
+    }
+    let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    let last_start = hay.len() - needle.len();
+    let mut from = 0;
+    while from <= last_start {
+        let Some(k) = memchr::memchr2(lo, up, &hay[from..=last_start]) else { return false };
+        let at = from + k;
+        if hay[at..at + needle.len()].eq_ignore_ascii_case(needle) {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
+}
+
+/// Per-thread scratch state for evaluation.
+pub struct Evaluator<'a> {
+    blobs: &'a Blobs,
+    cursor: BlobCursor<'a>,
+    times: TimeReader,
+    matcher: Matcher,
+    chars: Vec<char>,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(blobs: &'a Blobs, zone: Zone) -> Evaluator<'a> {
+        Evaluator {
+            blobs,
+            cursor: BlobCursor::new(blobs),
+            times: TimeReader::new(zone),
+            matcher: Matcher::new(nucleo::Config::DEFAULT),
+            chars: Vec::new(),
+        }
+    }
+
+    pub fn matches(&mut self, q: &Compiled, e: Event) -> bool {
+        let mut line: Option<(&'a Blob, &'a [u8])> = None;
+        let mut facts: Option<Option<Facts<'a>>> = None;
+        let mut message: Option<String> = None;
+        for check in &q.checks {
+            let hit = match &check.test {
+                Test::Levels(mask) => mask >> e.level() as u8 & 1 == 1,
+                Test::Categories(set) => set.contains(e.category()),
+                Test::Sessions(set) => set.contains(e.session()),
+                Test::Sources(set) => self.cursor.find(e.offset()).is_some_and(|b| set.contains(b.source)),
+                Test::Since(t) => e.time() >= *t,
+                Test::Until(t) => e.time() <= *t,
+                Test::Unparsed => e.is_unparsed(),
+                test => {
+                    let (blob, raw) = match line {
+                        Some(l) => l,
+                        None => {
+                            let Some(blob) = self.cursor.find(e.offset()) else { return check.negated };
+                            let l = (blob, readable(blob.raw_line(e.offset())));
+                            line = Some(l);
+                            l
+                        }
+                    };
+                    if let Some(p) = &check.prescreen
+                        && !contains_ignore_ascii_case(raw, p)
+                    {
+                        false
+                    } else {
+                        let f = facts.get_or_insert_with(|| line_facts(blob, raw, e, &mut self.times));
+                        match test {
+                            Test::Message(needle) => {
+                                let m = message.get_or_insert_with(|| message_text(f.as_ref(), raw));
+                                m.to_lowercase().contains(needle.as_str())
+                            }
+                            Test::Words(atom) => {
+                                let m = message.get_or_insert_with(|| message_text(f.as_ref(), raw));
+                                let hay = Utf32Str::new(m, &mut self.chars);
+                                atom.score(hay, &mut self.matcher).is_some()
+                            }
+                            Test::Field { path, test } => field_matches(blob, raw, path, test),
+                            _ => false,
+                        }
+                    }
+                }
+            };
+            if hit == check.negated {
+                return false;
+            }
+        }
+        true
+    }
+
+    pub fn blobs(&self) -> &'a Blobs {
+        self.blobs
+    }
+}
+
+fn line_facts<'a>(blob: &'a Blob, raw: &'a [u8], e: Event, times: &mut TimeReader) -> Option<Facts<'a>> {
+    if e.is_unparsed() {
+        return None;
+    }
+    match &blob.csv {
+        Some(h) => h.facts(raw, times).ok(),
+        None if raw.trim_ascii_start().first() == Some(&b'{') => json_facts(raw, times).ok(),
+        None => text_facts(raw, times),
+    }
+}
+
+fn message_text(f: Option<&Facts<'_>>, raw: &[u8]) -> String {
+    match f {
+        Some(f) => display_message(f),
+        None => String::from_utf8_lossy(raw).into_owned(),
+    }
+}
+
+fn field_matches(blob: &Blob, raw: &[u8], path: &[String], test: &FieldTest) -> bool {
+    let text: Option<String> = if let Some(h) = &blob.csv {
+        let want = path.join(".");
+        let col = h.names.iter().position(|n| n.eq_ignore_ascii_case(&want));
+        col.and_then(|c| {
+            crate::ingest::csv::split(raw, h.delimiter)
+                .ok()
+                .and_then(|cells| cells.get(c).map(|t| t.text().into_owned()))
+        })
+    } else {
+        let parts: Vec<&str> = path.iter().map(String::as_str).collect();
+        scan::get_path(raw, &parts).map(|v| match v {
+            Value::Str(s) => s.text().into_owned(),
+            Value::Num(n) | Value::Object(n) | Value::Array(n) => String::from_utf8_lossy(n).into_owned(),
+            Value::Bool(b) => b.to_string(),
+            Value::Null => "null".into(),
+        })
+    };
+    let Some(text) = text else { return false };
+    match test {
+        FieldTest::Present => true,
+        FieldTest::Contains(needle) => text.to_lowercase().contains(needle.as_str()),
+        FieldTest::Compare(cmp, n) => text.trim().parse::<f64>().is_ok_and(|v| match cmp {
+            Cmp::Lt => v < *n,
+            Cmp::Le => v <= *n,
+            Cmp::Gt => v > *n,
+            Cmp::Ge => v >= *n,
+        }),
+    }
+}
+
+/// Everything a worker thread needs to filter, cheap to clone.
+#[derive(Clone)]
+pub struct Snapshot {
+    pub store: EventStore,
+    pub blobs: Arc<Blobs>,
+    pub zone: Zone,
+    /// Only events below this id are looked at.
+    pub len: usize,
+}
+
+impl Snapshot {
+    pub fn of(index: &Index) -> Snapshot {
+        Snapshot { store: index.store.clone(), blobs: Arc::clone(&index.blobs), zone: index.zone, len: index.len() }
+    }
+}
+
+/// Matching event ids within `range`, in order.
+pub fn filter_range(q: &Compiled, snap: &Snapshot, range: std::ops::Range<usize>) -> Vec<u32> {
+    let mut ev = Evaluator::new(&snap.blobs, snap.zone);
+    let mut out = Vec::new();
+    snap.store.for_each(range.start..range.end.min(snap.len), |i, e| {
+        if ev.matches(q, e) {
+            out.push(i as u32);
+        }
+    });
+    out
+}
+
+/// Every matching event id, in order, using all cores.
+pub fn filter_all(q: &Compiled, snap: &Snapshot) -> Vec<u32> {
+    const BLOCK: usize = 1 << 16;
+    let blocks: Vec<usize> = (0..snap.len.div_ceil(BLOCK)).collect();
+    let parts: Vec<Vec<u32>> = blocks
+        .par_iter()
+        .map_init(
+            || Evaluator::new(&snap.blobs, snap.zone),
+            |ev, &b| {
+                let mut out = Vec::new();
+                let range = b * BLOCK..((b + 1) * BLOCK).min(snap.len);
+                snap.store.for_each(range, |i, e| {
+                    if ev.matches(q, e) {
+                        out.push(i as u32);
+                    }
+                });
+                out
+            },
+        )
+        .collect();
+    parts.concat()
+}
+
+/// Char positions in `haystack` that the query's words matched, for highlighting.
+pub fn highlight(query: &Query, haystack: &str, matcher: &mut Matcher, chars: &mut Vec<char>) -> Vec<u32> {
+    let mut indices = Vec::new();
+    for t in &query.terms {
+        if let (TermKind::Words { text, quoted }, false) = (&t.kind, t.negated) {
+            let atom = word_atom(text, *quoted);
+            if atom.negative {
+                continue;
+            }
+            let hay = Utf32Str::new(haystack, chars);
+            let _ = atom.indices(hay, matcher, &mut indices);
+        }
+    }
+    indices.sort_unstable();
+    indices.dedup();
+    indices
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_insensitive_prescreen() {
+        assert!(contains_ignore_ascii_case(b"hello Weird.csv!", b"weird.csv"));
+        assert!(!contains_ignore_ascii_case(b"hello", b"hellos"));
+        assert!(contains_ignore_ascii_case(b"x", b""));
+        assert!(contains_ignore_ascii_case(b"abcABC", b"cab"));
+    }
+
+    #[test]
+    fn prescreen_only_for_plain_ascii() {
+        assert_eq!(prescreen_of(&TermKind::Message("weird.csv".into())), Some(b"weird.csv".to_vec()));
+        assert_eq!(prescreen_of(&TermKind::Message("c:\\users".into())), None);
+        assert_eq!(prescreen_of(&TermKind::Message("données".into())), None);
+        assert_eq!(prescreen_of(&TermKind::Message("data extract".into())), None);
+        assert_eq!(prescreen_of(&TermKind::Words { text: "'exact".into(), quoted: false }), None);
+    }
+
+    #[test]
+    fn id_sets() {
+        let s = IdSet::from_ids([1, 64, 200].into_iter());
+        assert!(s.contains(1) && s.contains(64) && s.contains(200));
+        assert!(!s.contains(2) && !s.contains(10_000));
+    }
+}

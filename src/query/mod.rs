@@ -1,0 +1,8 @@
+//! The query language shared by the filter box and the headless `-q`: parsing text into
+//! terms, and evaluating them over the index in parallel.
+
+pub mod eval;
+pub mod parse;
+
+pub use eval::{Compiled, Snapshot, filter_all};
+pub use parse::{Query, QueryError};

@@ -1,0 +1,161 @@
+//! `audit-tui export`: the matching events as their original lines (byte-exact), as CSV
+//! for a spreadsheet, or as readable text.
+
+use super::fmt;
+use crate::ingest::time::{TimeReader, Zone};
+use crate::model::store::Blob;
+use crate::model::{Event, Index};
+use crate::sanitize::{Mode, sanitize, sanitize_bytes};
+use std::io::{self, Write};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// The original lines, byte for byte.
+    Jsonl,
+    /// time, level, category, session, user, message, file, line.
+    Csv,
+    /// One readable row per event.
+    Text,
+}
+
+/// Line numbers for events visited mostly in file order: counts forward from the last
+/// position instead of from a checkpoint each time.
+pub struct LineCounter<'a> {
+    last: Option<(&'a Blob, u64, u64)>,
+}
+
+impl<'a> LineCounter<'a> {
+    pub fn new() -> Self {
+        LineCounter { last: None }
+    }
+
+    pub fn line(&mut self, blob: &'a Blob, offset: u64) -> u64 {
+        if let Some((b, at, line)) = self.last
+            && std::ptr::eq(b, blob)
+            && offset >= at
+            && offset - at < (1 << 20)
+        {
+            let from = (at - blob.base) as usize;
+            let to = (offset - blob.base) as usize;
+            let n = line + memchr::memchr_iter(b'\n', &blob.bytes()[from..to]).count() as u64;
+            self.last = Some((blob, offset, n));
+            return n;
+        }
+        let n = blob.line_number(offset);
+        self.last = Some((blob, offset, n));
+        n
+    }
+}
+
+impl Default for LineCounter<'_> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Writes events `ids` (timeline order). With `for_terminal`, raw lines are escaped so a
+/// hostile line cannot drive the terminal; files and pipes get the exact bytes.
+pub fn write(
+    out: &mut impl Write,
+    index: &Index,
+    ids: &[u32],
+    format: Format,
+    zone: Zone,
+    for_terminal: bool,
+) -> io::Result<u64> {
+    let mut times = TimeReader::new(index.zone);
+    let mut lines = LineCounter::new();
+    if format == Format::Csv {
+        writeln!(out, "time,level,category,session,user,message,file,line")?;
+    }
+    let mut n = 0;
+    for &id in ids {
+        let Some(e) = index.event(id as usize) else { continue };
+        let Some(blob) = index.blob_of(e) else { continue };
+        let raw = blob.raw_line(e.offset());
+        match format {
+            Format::Jsonl => {
+                if for_terminal {
+                    out.write_all(sanitize_bytes(raw, Mode::Line).as_bytes())?;
+                } else {
+                    out.write_all(raw)?;
+                }
+                out.write_all(b"\n")?;
+            }
+            Format::Csv => {
+                let row = row_fields(index, e, &mut times);
+                let file = index.sources.get(blob.source as usize).map_or("", |s| s.name.as_str());
+                let line = lines.line(blob, e.offset());
+                let cells = [
+                    fmt::rfc3339(e.time(), zone),
+                    e.level().name().to_string(),
+                    row.category,
+                    row.session,
+                    row.user,
+                    row.message,
+                    file.to_string(),
+                    line.to_string(),
+                ];
+                let quoted: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+                writeln!(out, "{}", quoted.join(","))?;
+            }
+            Format::Text => {
+                let row = row_fields(index, e, &mut times);
+                writeln!(
+                    out,
+                    "{} {} {:<12} {:<10} {}",
+                    fmt::time_ms(e.time(), zone),
+                    e.level().label(),
+                    fmt::fit(&sanitize(&row.category, Mode::Line), 12),
+                    fmt::fit(&sanitize(&row.session, Mode::Line), 10),
+                    sanitize(&row.message, Mode::Line)
+                )?;
+            }
+        }
+        n += 1;
+    }
+    out.flush()?;
+    Ok(n)
+}
+
+struct RowFields {
+    category: String,
+    session: String,
+    user: String,
+    message: String,
+}
+
+fn row_fields(index: &Index, e: Event, times: &mut TimeReader) -> RowFields {
+    let session = index.session(e.session());
+    RowFields {
+        category: index.categories.name(e.category()).to_string(),
+        session: session.map_or_else(String::new, |s| s.id.clone()),
+        user: session.map_or_else(String::new, |s| s.user.clone()),
+        message: index.message_of(e, times),
+    }
+}
+
+/// RFC 4180 quoting, and a leading `'` on cells a spreadsheet would run as a formula.
+fn csv_cell(s: &str) -> String {
+    let guarded = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err() {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) { format!("\"{}\"", guarded.replace('"', "\"\"")) } else { guarded }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_quoted_and_guarded() {
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("-5"), "-5");
+        assert_eq!(csv_cell("line\nbreak"), "\"line\nbreak\"");
+    }
+}

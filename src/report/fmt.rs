@@ -1,0 +1,129 @@
+//! Formatting shared by headless reports and the UI: times in the chosen zone, durations,
+//! counts. Untrusted text goes through `sanitize` before it gets here.
+
+use crate::ingest::time::Zone;
+
+/// `2026-05-17 09:18:00` in `zone`.
+pub fn time(ms: i64, zone: Zone) -> String {
+    format_local(ms, zone, "%Y-%m-%d %H:%M:%S")
+}
+
+/// `2026-05-17 09:18:00.123` in `zone`.
+pub fn time_ms(ms: i64, zone: Zone) -> String {
+    format_local(ms, zone, "%Y-%m-%d %H:%M:%S%.3f")
+}
+
+/// RFC 3339 with the zone's offset, for JSON output.
+pub fn rfc3339(ms: i64, zone: Zone) -> String {
+    let offset = zone.offset_at(ms);
+    match (chrono::DateTime::from_timestamp_millis(ms), chrono::FixedOffset::east_opt(offset)) {
+        (Some(t), Some(off)) => t.with_timezone(&off).to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        _ => String::new(),
+    }
+}
+
+pub fn format_local(ms: i64, zone: Zone, pattern: &str) -> String {
+    let local = ms + i64::from(zone.offset_at(ms)) * 1000;
+    chrono::DateTime::from_timestamp_millis(local).map(|t| t.format(pattern).to_string()).unwrap_or_else(|| "?".into())
+}
+
+/// `+02:00`, `UTC`: what the times are shown in.
+pub fn zone_label(zone: Zone, at_ms: i64) -> String {
+    match zone {
+        Zone::Utc => "UTC".into(),
+        _ => {
+            let off = zone.offset_at(at_ms);
+            let sign = if off < 0 { '-' } else { '+' };
+            let off = off.abs();
+            format!("{sign}{:02}:{:02}", off / 3600, off % 3600 / 60)
+        }
+    }
+}
+
+/// `45s`, `12m 03s`, `1h 12m`, `3d 2h`.
+pub fn duration(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m {:02}s", s / 60, s % 60),
+        3600..86_400 => format!("{}h {:02}m", s / 3600, s % 3600 / 60),
+        _ => format!("{}d {}h", s / 86_400, s % 86_400 / 3600),
+    }
+}
+
+/// `12,345`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Cuts to `width` display columns, ending with `…` when cut.
+pub fn fit(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let mut used = 0;
+    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return s.to_string();
+    }
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// Pads to `width` display columns.
+pub fn pad(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let fitted = fit(s, width);
+    let w = fitted.width();
+    format!("{fitted}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_counts() {
+        assert_eq!(duration(45_000), "45s");
+        assert_eq!(duration(723_000), "12m 03s");
+        assert_eq!(duration(4_320_000), "1h 12m");
+        assert_eq!(duration(3 * 86_400_000 + 7_200_000), "3d 2h");
+        assert_eq!(count(0), "0");
+        assert_eq!(count(1234567), "1,234,567");
+        assert_eq!(count(100), "100");
+    }
+
+    #[test]
+    fn times_in_zones() {
+        let t = 1_778_995_800_123; // 2026-05-17T05:30:00.123Z
+        assert_eq!(time(t, Zone::Utc), "2026-05-17 05:30:00");
+        assert_eq!(time_ms(t, Zone::parse("+02:00").unwrap()), "2026-05-17 07:30:00.123");
+        assert_eq!(rfc3339(t, Zone::Utc), "2026-05-17T05:30:00.123Z");
+        assert_eq!(zone_label(Zone::parse("-05:30").unwrap(), t), "-05:30");
+    }
+
+    #[test]
+    fn fitting_respects_wide_chars() {
+        assert_eq!(fit("hello world", 5), "hell…");
+        assert_eq!(fit("客户客户", 5), "客户…");
+        assert_eq!(pad("ab", 4), "ab  ");
+        assert_eq!(fit("short", 10), "short");
+    }
+}

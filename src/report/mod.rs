@@ -1,0 +1,8 @@
+//! Headless outputs over the index: summary, sessions, error groups and export. Every
+//! piece of log text passes through `sanitize` before it is written for a person.
+
+pub mod errors;
+pub mod export;
+pub mod fmt;
+pub mod sessions;
+pub mod summary;

@@ -169,6 +169,7 @@ pub fn build_from(discovery: Discovery, opts: Options, progress: &Progress) -> I
     }
     index.assign(&mut events, 0, &absorbed.fingerprints);
     index.store = EventStore::from_sorted(events);
+    index.settle();
     index
 }
 

@@ -31,7 +31,7 @@ impl CsvHeader {
     /// Reads a data row into facts.
     pub fn facts<'a>(&self, line: &'a [u8], times: &mut TimeReader) -> Result<Facts<'a>, UnclosedQuote> {
         let mut f = Facts { dialect: Some(Dialect::Csv), ..Facts::default() };
-        let mut best = [u8::MAX; 16];
+        let mut best = [u8::MAX; 32];
         let mut status = None;
         let mut explicit_level = None;
         for_each_cell(line, self.delimiter, |col, cell| {
@@ -58,6 +58,8 @@ impl CsvHeader {
                 Role::Success => f.success = Some(cell.text().eq_ignore_ascii_case("true")),
                 Role::Tool => f.tool = Some(cell),
                 Role::Operation => f.operation = Some(cell),
+                Role::Snippet => f.snippet = Some(cell),
+                Role::Args => {}
             }
         })?;
         f.status = status;

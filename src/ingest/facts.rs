@@ -111,6 +111,9 @@ pub struct Facts<'a> {
     pub success: Option<bool>,
     pub tool: Option<Text<'a>>,
     pub operation: Option<Text<'a>>,
+    /// The raw JSON object of call arguments.
+    pub args: Option<&'a [u8]>,
+    pub snippet: Option<Text<'a>>,
     pub dialect: Option<Dialect>,
 }
 
@@ -132,6 +135,8 @@ struct Collect<'a> {
     success: Slot<bool>,
     tool: Slot<Text<'a>>,
     operation: Slot<Text<'a>>,
+    args: Slot<&'a [u8]>,
+    snippet: Slot<Text<'a>>,
     has_stack: bool,
     /// Field-name evidence for the dialect.
     saw_operation_id: bool,
@@ -173,6 +178,11 @@ impl<'a> Collect<'a> {
         };
         let text = as_text(value);
         match role {
+            Role::Args => {
+                if let Value::Object(o) = value {
+                    self.args.offer(o, prio)
+                }
+            }
             Role::Time => self.time.offer(value, prio),
             Role::Level => self.level.offer(value, prio),
             Role::Success => {
@@ -200,7 +210,8 @@ impl<'a> Collect<'a> {
                     Role::Status => &mut self.status,
                     Role::Tool => &mut self.tool,
                     Role::Operation => &mut self.operation,
-                    Role::Time | Role::Level | Role::Success | Role::Stack => return,
+                    Role::Snippet => &mut self.snippet,
+                    Role::Time | Role::Level | Role::Success | Role::Stack | Role::Args => return,
                 };
                 slot.offer(t, prio);
             }
@@ -254,6 +265,8 @@ impl<'a> Collect<'a> {
             success,
             tool,
             operation: self.operation.value,
+            args: self.args.value,
+            snippet: self.snippet.value,
             dialect: Some(dialect),
         }
     }
@@ -296,8 +309,18 @@ pub fn json_facts<'a>(line: &'a [u8], times: &mut TimeReader) -> Result<Facts<'a
 }
 
 /// The message a row shows: the line's message field, else one composed from what the
-/// dialect has (`read_file → error`, `sensing-data extract ✗ timeout`).
+/// dialect has (`read_file q3.md → error: No such file`, `sensing-data extract ✗: timeout`).
 pub fn display_message(f: &Facts<'_>) -> String {
+    compose(f, true)
+}
+
+/// The message an error is grouped by: like [`display_message`] but without call
+/// arguments, which vary between occurrences of one failure.
+pub fn error_text(f: &Facts<'_>) -> String {
+    compose(f, false)
+}
+
+fn compose(f: &Facts<'_>, with_args: bool) -> String {
     if let Some(m) = f.message {
         let text = m.text();
         if !text.trim().is_empty() {
@@ -311,6 +334,9 @@ pub fn display_message(f: &Facts<'_>) -> String {
     if let Some(op) = f.operation {
         parts.push(op.text());
     }
+    if with_args && let Some(args) = f.args.and_then(args_summary) {
+        parts.push(Cow::Owned(args));
+    }
     let mut out = parts.join(" ");
     if let Some(s) = f.status {
         out.push_str(" → ");
@@ -318,11 +344,41 @@ pub fn display_message(f: &Facts<'_>) -> String {
     } else if let Some(ok) = f.success {
         out.push_str(if ok { " ✓" } else { " ✗" });
     }
-    if let Some(e) = f.error_message.filter(|m| !m.is_empty()) {
+    let why = f.error_message.filter(|m| !m.is_empty()).or(f.snippet.filter(|s| !s.is_empty() && f.level >= Level::Warn));
+    if let Some(e) = why {
+        let text = e.text();
+        let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        let first = lines.next().unwrap_or("");
+        // A Python traceback says what went wrong on its last line.
+        let telling = if first.starts_with("Traceback") { lines.last().unwrap_or(first) } else { first };
         out.push_str(": ");
-        out.push_str(&e.text());
+        out.push_str(&cut(telling, 160));
     }
     out.trim().to_string()
+}
+
+/// The first two argument values, short: enough to tell calls apart in a row.
+fn args_summary(args: &[u8]) -> Option<String> {
+    let mut values = Vec::new();
+    let _ = scan::scan_object(args, |_, v| {
+        if values.len() < 2
+            && let Some(t) = as_text(v)
+        {
+            let text = t.text();
+            let line = text.lines().next().unwrap_or("").trim();
+            if !line.is_empty() {
+                values.push(cut(line, 40));
+            }
+        }
+    });
+    (!values.is_empty()).then(|| values.join(", "))
+}
+
+fn cut(s: &str, max_chars: usize) -> String {
+    match s.char_indices().nth(max_chars) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -353,7 +409,8 @@ mod tests {
         );
         assert_eq!(f.dialect, Some(Dialect::ToolAudit));
         assert_eq!(f.level, Level::Warn);
-        assert_eq!(display_message(&f), "read_file → denied");
+        assert_eq!(display_message(&f), "read_file q3.md → denied");
+        assert_eq!(error_text(&f), "read_file → denied");
         assert_eq!(f.category.map(|c| c.text().into_owned()).as_deref(), Some("read_file"));
     }
 

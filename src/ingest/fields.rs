@@ -24,6 +24,10 @@ pub enum Role {
     Success,
     Tool,
     Operation,
+    /// The call's arguments (tool_audit `args`, rtgs `parameters`): shown in composed messages.
+    Args,
+    /// A short excerpt of the result (tool_audit `result_snippet`): says why a call failed.
+    Snippet,
 }
 
 /// Keys whose object value is looked into for more roles (`fields.message`, `log.level`,
@@ -109,6 +113,9 @@ pub fn role_of(key: &[u8]) -> Option<(Role, u8)> {
         b"success" | b"results.success" => (Success, 0),
 
         b"operation" | b"op" | b"action" => (Operation, 0),
+
+        b"args" | b"parameters" | b"params" | b"arguments" => (Args, 0),
+        b"result_snippet" | b"snippet" | b"result" => (Snippet, 0),
 
         _ => return None,
     })

@@ -6,7 +6,7 @@
 //! counted and shown. Blank lines are the only lines skipped.
 
 use super::csv::CsvHeader;
-use super::facts::{Facts, display_message, json_facts};
+use super::facts::{Facts, error_text, json_facts};
 use super::text::text_facts;
 use super::time::{TimeReader, Zone};
 use crate::json::scan::{ScanError, is_json_value};
@@ -181,7 +181,7 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
                 }
                 if facts.level.is_error() {
                     let etype = facts.error_type.map(|t| t.text()).unwrap_or_default();
-                    let message = display_message(&facts);
+                    let message = error_text(&facts);
                     out.errors.push(ErrorSig { offset, fingerprint: fingerprint(&etype, &message) });
                 }
                 if let Some(d) = facts.dialect {

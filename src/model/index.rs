@@ -7,7 +7,7 @@ use super::intern::Interner;
 use super::session::{DEFAULT_GAP_MINUTES, KeyKind, Session, SessionKey};
 use super::store::{Blob, BlobCursor, Blobs, EventStore, readable};
 use super::{Event, Level, flag};
-use crate::ingest::facts::{Dialect, Facts, display_message, json_facts};
+use crate::ingest::facts::{Dialect, Facts, display_message, error_text, json_facts};
 use crate::ingest::parse::{Chunk, Unparsed};
 use crate::ingest::sources::{Format, Origin, Problem, Skipped};
 use crate::ingest::text::text_facts;
@@ -99,6 +99,8 @@ pub struct Index {
     group_ids: FxHashMap<u64, u32>,
     /// (event id, group id) for every error event, sorted by event id.
     error_events: Vec<(u32, u32)>,
+    /// Groups whose title and users must be refreshed once their events are stored.
+    dirty_groups: Vec<u32>,
     pub levels: [u64; 7],
     pub skipped: Vec<Skipped>,
     pub problems: Vec<Problem>,
@@ -129,6 +131,7 @@ impl Index {
             groups: Vec::new(),
             group_ids: FxHashMap::default(),
             error_events: Vec::new(),
+            dirty_groups: Vec::new(),
             levels: [0; 7],
             skipped: Vec::new(),
             problems: Vec::new(),
@@ -278,11 +281,10 @@ impl Index {
 
     /// Turns session keys into sessions (cutting derived ones at idle gaps), counts levels
     /// and categories, and groups errors. `events` are in timeline order and will get ids
-    /// from `first_id` on.
+    /// from `first_id` on; call [`Index::settle`] once they are in the store.
     pub fn assign(&mut self, events: &mut [Event], first_id: usize, fingerprints: &FxHashMap<u64, u64>) {
         let blobs = Arc::clone(&self.blobs);
         let mut cursor = BlobCursor::new(&blobs);
-        let mut touched_groups = Vec::new();
         for (k, e) in events.iter_mut().enumerate() {
             let id = (first_id + k) as u32;
             let key = e.session() as usize;
@@ -328,13 +330,19 @@ impl Index {
                 g.last = g.last.max(time);
                 g.occurrences.push(id);
                 g.add_session(sid);
-                touched_groups.push(gid);
+                self.dirty_groups.push(gid);
                 self.error_events.push((id, gid));
             }
         }
-        touched_groups.sort_unstable();
-        touched_groups.dedup();
-        for gid in touched_groups {
+    }
+
+    /// Finishes what needs stored events: error group titles (read from a sample line)
+    /// and the users each group touched.
+    pub fn settle(&mut self) {
+        let mut dirty = std::mem::take(&mut self.dirty_groups);
+        dirty.sort_unstable();
+        dirty.dedup();
+        for gid in dirty {
             self.refresh_group(gid as usize);
         }
     }
@@ -406,7 +414,7 @@ impl Index {
         let mut times = TimeReader::new(self.zone);
         let (facts, _) = self.facts_of(e, &mut times)?;
         let etype = facts.error_type.map(|t| t.text().trim().to_string()).unwrap_or_default();
-        Some((etype, mask(&display_message(&facts))))
+        Some((etype, mask(&error_text(&facts))))
     }
 
     /// Group of an error event.

@@ -1,0 +1,773 @@
+//! The headless commands through the real binary: exact lines, counts, exit codes and
+//! messages on the fixtures, what happens with odd inputs, and that nothing is ever
+//! written beside the client's logs. Every run passes `--utc` so results do not depend
+//! on the machine's zone.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::SystemTime;
+
+// ---------------------------------------------------------------------------
+// Running the binary
+
+fn audit_tui() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_audit-tui"));
+    // The environment must not choose the zone or the default folder for us.
+    cmd.env_remove("AUDIT_TUI_TZ").env_remove("DATATOOLS_AUDIT_DIR");
+    cmd
+}
+
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+}
+
+/// Runs the subcommand `args[0]` with the rest of `args` and `--utc`, and returns the
+/// output of a successful run. (`--utc` goes after the subcommand: before it, clap reads
+/// the subcommand's name as a path to open.)
+fn run<S: AsRef<OsStr>>(args: &[S]) -> Output {
+    let out = audit_tui().arg(&args[0]).arg("--utc").args(&args[1..]).output().expect("the binary runs");
+    assert!(
+        out.status.success(),
+        "audit-tui {:?} failed with {:?}: {}",
+        args.iter().map(|a| a.as_ref().to_string_lossy().into_owned()).collect::<Vec<_>>(),
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn stdout_of<S: AsRef<OsStr>>(args: &[S]) -> Vec<u8> {
+    run(args).stdout
+}
+
+fn text_of<S: AsRef<OsStr>>(args: &[S]) -> String {
+    String::from_utf8(stdout_of(args)).expect("reports are UTF-8")
+}
+
+fn json_of<S: AsRef<OsStr>>(args: &[S]) -> Value {
+    serde_json::from_slice(&stdout_of(args)).expect("--json prints JSON")
+}
+
+/// Exported lines, each without its `\n` (a `\r` is part of the line).
+fn export_lines<S: AsRef<OsStr>>(args: &[S]) -> Vec<Vec<u8>> {
+    split_lines(&stdout_of(args))
+}
+
+fn split_lines(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut lines: Vec<Vec<u8>> = bytes.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
+    assert_eq!(lines.pop().as_deref(), Some(&b""[..]), "output ends with a newline");
+    lines
+}
+
+fn os(p: &Path) -> &OsStr {
+    p.as_os_str()
+}
+
+// ---------------------------------------------------------------------------
+// Reading the fixtures independently of the tool
+
+/// One non-blank line of a fixture file.
+#[derive(Clone, Debug)]
+struct Line {
+    file: String,
+    /// 1-based.
+    number: usize,
+    /// Without the `\n`; a `\r` stays.
+    raw: Vec<u8>,
+    /// The line as a JSON object, when it is one.
+    json: Option<serde_json::Map<String, Value>>,
+}
+
+impl Line {
+    fn str(&self, key: &str) -> &str {
+        self.json.as_ref().and_then(|j| j.get(key)).and_then(Value::as_str).unwrap_or("")
+    }
+
+    /// Milliseconds of `ts`, read as UTC when it has no offset.
+    fn ts_ms(&self) -> i64 {
+        let ts = self.str("ts");
+        chrono::DateTime::parse_from_rfc3339(ts).map(|t| t.timestamp_millis()).unwrap_or_else(|_| {
+            chrono::NaiveDateTime::parse_from_str(ts, "%Y-%m-%dT%H:%M:%S")
+                .unwrap_or_else(|e| panic!("{}:{} has no readable ts ({e})", self.file, self.number))
+                .and_utc()
+                .timestamp_millis()
+        })
+    }
+}
+
+fn lines_of(path: &Path, shown_as: &str) -> Vec<Line> {
+    let bytes = std::fs::read(path).unwrap();
+    bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
+        .map(|(i, l)| Line {
+            file: shown_as.to_string(),
+            number: i + 1,
+            raw: l.to_vec(),
+            json: serde_json::from_slice(l.strip_suffix(b"\r").unwrap_or(l)).ok(),
+        })
+        .collect()
+}
+
+/// Every line of the files in a fixture folder (file names in sorted order, as the tool
+/// walks them), then stably sorted by time: what the merged timeline must be.
+fn timeline(files: &[(&str, &str)]) -> Vec<Line> {
+    let mut all: Vec<Line> = files.iter().flat_map(|(path, shown)| lines_of(&fixture(path), shown)).collect();
+    all.sort_by_key(Line::ts_ms);
+    all
+}
+
+fn datatools_timeline() -> Vec<Line> {
+    timeline(&[
+        ("datatools/datatools-2026-05-17.jsonl", "datatools-2026-05-17.jsonl"),
+        ("datatools/datatools-20260516T091500-3f9c2a1b.jsonl", "datatools-20260516T091500-3f9c2a1b.jsonl"),
+    ])
+}
+
+fn tool_audit_timeline() -> Vec<Line> {
+    timeline(&[
+        ("tool_audit/home/alice/tool_audit/2026-05-17.jsonl", "home/alice/tool_audit/2026-05-17.jsonl"),
+        ("tool_audit/home/bob/tool_audit/2026-05-17.jsonl", "home/bob/tool_audit/2026-05-17.jsonl"),
+    ])
+}
+
+fn raws<'a>(lines: impl IntoIterator<Item = &'a Line>) -> Vec<Vec<u8>> {
+    lines.into_iter().map(|l| l.raw.clone()).collect()
+}
+
+fn show(lines: &[Vec<u8>]) -> String {
+    lines.iter().map(|l| String::from_utf8_lossy(l).into_owned()).collect::<Vec<_>>().join("\n")
+}
+
+/// Asserts `got` are exactly `want`, in order, and that there are `count` of them.
+fn assert_lines(query: &str, got: &[Vec<u8>], want: &[Vec<u8>], count: usize) {
+    assert_eq!(want.len(), count, "the fixture has {count} lines for {query}");
+    assert!(got == want, "-q {query:?} gave\n{}\n\nwant\n{}", show(got), show(want));
+}
+
+const EVENT: &str = r#"{"ts":"2026-05-17T10:00:00.000+00:00","level":"info","message":"x"}"#;
+
+// ---------------------------------------------------------------------------
+// export --format jsonl
+
+#[test]
+fn export_jsonl_is_byte_exact_and_keeps_crlf_in_pipes_and_files() {
+    let src = fixture("datatools/datatools-2026-05-17.jsonl");
+    let want = raws(&timeline(&[("datatools/datatools-2026-05-17.jsonl", "x")]));
+    assert_eq!(want.len(), 20);
+    assert!(want.iter().all(|l| l.ends_with(b"\r")), "the fixture is CRLF");
+
+    // To a pipe (stdout is captured through one).
+    let piped = stdout_of(&[OsStr::new("export"), OsStr::new("--format"), OsStr::new("jsonl"), os(&src)]);
+    assert_eq!(piped.iter().filter(|&&b| b == b'\r').count(), 20, "every \\r survives a pipe");
+    assert!(split_lines(&piped) == want, "piped export differs from the fixture lines");
+
+    // To a file with -o.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("out.jsonl");
+    let out = run(&[OsStr::new("export"), OsStr::new("-o"), os(&file), os(&src)]);
+    assert!(out.stdout.is_empty(), "-o leaves stdout empty");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("wrote 20 events"), "{}", String::from_utf8_lossy(&out.stderr));
+    let written = std::fs::read(&file).unwrap();
+    assert_eq!(written, piped, "-o writes the same bytes as the pipe");
+    assert_eq!(written.windows(2).filter(|w| w == b"\r\n").count(), 20);
+}
+
+#[test]
+fn export_merges_files_in_time_order() {
+    let got = export_lines(&[OsStr::new("export"), os(&fixture("datatools"))]);
+    let want = raws(&datatools_timeline());
+    assert_eq!(want.len(), 27);
+    assert!(got == want, "merged export:\n{}", show(&got));
+    // The fixture has a pair written 50 ms out of order: the timeline puts it right.
+    let pos = |needle: &str| got.iter().position(|l| String::from_utf8_lossy(l).contains(needle)).unwrap();
+    assert!(pos("Uploaded orders.csv") < pos("\"message\": \"Uploaded \u{dc}bersicht Q2.csv\""));
+}
+
+#[test]
+fn export_keeps_file_then_line_order_for_equal_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = |sec: u32, msg: &str| format!(r#"{{"ts":"2026-05-17T10:00:0{sec}Z","level":"info","message":"{msg}"}}"#);
+    let a = [line(1, "a1"), line(2, "a2"), line(2, "a3"), line(3, "a4")];
+    let b = [line(0, "b1"), line(2, "b2"), line(2, "b3"), line(4, "b4")];
+    std::fs::write(dir.path().join("a.jsonl"), a.join("\n") + "\n").unwrap();
+    std::fs::write(dir.path().join("b.jsonl"), b.join("\n") + "\n").unwrap();
+    let got: Vec<String> = export_lines(&[OsStr::new("export"), os(dir.path())])
+        .iter()
+        .map(|l| serde_json::from_slice::<Value>(l).unwrap()["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(got, ["b1", "a1", "a2", "a3", "b2", "b3", "a4", "b4"]);
+}
+
+// ---------------------------------------------------------------------------
+// export -q: exact lines per query
+
+fn export_query(query: &str, path: &Path) -> Vec<Vec<u8>> {
+    export_lines(&[OsStr::new("export"), OsStr::new("-q"), OsStr::new(query), os(path)])
+}
+
+#[test]
+fn export_level_error_gives_exactly_the_error_lines() {
+    let want = raws(datatools_timeline().iter().filter(|l| l.str("level") == "error"));
+    assert_lines("level:error", &export_query("level:error", &fixture("datatools")), &want, 4);
+}
+
+#[test]
+fn export_level_warn_plus_includes_warning_and_error() {
+    let want = raws(datatools_timeline().iter().filter(|l| matches!(l.str("level"), "warning" | "error")));
+    assert_lines("level:warn+", &export_query("level:warn+", &fixture("datatools")), &want, 5);
+}
+
+#[test]
+fn export_category_filter() {
+    let want = raws(datatools_timeline().iter().filter(|l| l.str("category") == "upload"));
+    assert_lines("cat:upload", &export_query("cat:upload", &fixture("datatools")), &want, 6);
+}
+
+#[test]
+fn export_negated_level_drops_info() {
+    // Attached with `=` so the leading `-` is the query's, not an option.
+    let got = export_lines(&[OsStr::new("export"), OsStr::new("--query=-level:info"), os(&fixture("datatools"))]);
+    let want = raws(datatools_timeline().iter().filter(|l| l.str("level") != "info"));
+    assert_lines("-level:info", &got, &want, 5);
+}
+
+#[test]
+fn export_session_prefix() {
+    let want = raws(datatools_timeline().iter().filter(|l| l.str("session") == "a1b2c3d4"));
+    assert_lines("session:a1b2", &export_query("session:a1b2", &fixture("datatools")), &want, 11);
+}
+
+#[test]
+fn export_user_on_derived_sessions() {
+    let want = raws(tool_audit_timeline().iter().filter(|l| l.str("user") == "alice"));
+    assert_lines("user:alice", &export_query("user:alice", &fixture("tool_audit")), &want, 8);
+}
+
+#[test]
+fn export_nested_raw_key() {
+    let path_of = |l: &Line| l.json.as_ref().unwrap()["args"].get("path").and_then(Value::as_str).map(str::to_string);
+    let want = raws(tool_audit_timeline().iter().filter(|l| path_of(l).is_some_and(|p| p.contains("reports"))));
+    assert_lines("args.path:reports", &export_query("args.path:reports", &fixture("tool_audit")), &want, 4);
+    // An empty value asks only that the key be there.
+    let want = raws(tool_audit_timeline().iter().filter(|l| l.json.as_ref().unwrap()["args"].get("url").is_some()));
+    assert_lines("args.url:", &export_query("args.url:", &fixture("tool_audit")), &want, 1);
+}
+
+#[test]
+fn export_numeric_compare_on_a_raw_key() {
+    let bytes = |l: &Line| l.json.as_ref().unwrap().get("bytes").and_then(Value::as_f64);
+    let want = raws(datatools_timeline().iter().filter(|l| bytes(l).is_some_and(|b| b > 1000.0)));
+    assert_lines("bytes:>1000", &export_query("bytes:>1000", &fixture("datatools")), &want, 4);
+    let want = raws(datatools_timeline().iter().filter(|l| bytes(l).is_some_and(|b| b <= 8192.0)));
+    assert_lines("bytes:<=8192", &export_query("bytes:<=8192", &fixture("datatools")), &want, 2);
+}
+
+#[test]
+fn export_message_substring_ignores_case() {
+    let want = raws(datatools_timeline().iter().filter(|l| l.str("message").contains("EmptyData")));
+    assert_lines("msg:EmptyData", &export_query("msg:EmptyData", &fixture("datatools")), &want, 1);
+    assert_lines("msg:emptydata", &export_query("msg:emptydata", &fixture("datatools")), &want, 1);
+}
+
+#[test]
+fn export_unparsed_lines_of_quirky_files() {
+    let garbage = fixture("quirks/garbage-mixed.jsonl");
+    let non_object = fixture("quirks/non-object.jsonl");
+    let mut want: Vec<Vec<u8>> = lines_of(&garbage, "g")
+        .into_iter()
+        .chain(lines_of(&non_object, "n"))
+        .filter(|l| l.json.is_none())
+        .map(|l| l.raw)
+        .collect();
+    let mut got = export_lines(&[OsStr::new("export"), OsStr::new("-q"), OsStr::new("is:unparsed"), os(&garbage), os(&non_object)]);
+    want.sort();
+    got.sort();
+    assert_lines("is:unparsed", &got, &want, 15);
+}
+
+#[test]
+fn export_time_window() {
+    let from = chrono::DateTime::parse_from_rfc3339("2026-05-17T05:35:00Z").unwrap().timestamp_millis();
+    let to = chrono::DateTime::parse_from_rfc3339("2026-05-17T05:38:00Z").unwrap().timestamp_millis();
+    let want = raws(datatools_timeline().iter().filter(|l| (from..=to).contains(&l.ts_ms())));
+    let q = "since:2026-05-17T05:35 until:2026-05-17T05:38";
+    assert_lines(q, &export_query(q, &fixture("datatools")), &want, 2);
+}
+
+// ---------------------------------------------------------------------------
+// export --format csv and text
+
+/// RFC 4180 records: quoted fields may hold commas, `""` and line breaks.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => {
+                assert!(c != '"', "a bare quote inside an unquoted field: {text}");
+                field.push(c);
+            }
+        }
+    }
+    assert!(!quoted && field.is_empty() && record.is_empty(), "CSV ends with a complete record");
+    records
+}
+
+#[test]
+fn export_csv_rows_point_at_the_file_and_line() {
+    let text = text_of(&[OsStr::new("export"), OsStr::new("--format"), OsStr::new("csv"), os(&fixture("datatools"))]);
+    assert!(text.starts_with("time,level,category,session,user,message,file,line\n"));
+    let rows = parse_csv(&text);
+    let timeline = datatools_timeline();
+    assert_eq!(rows.len(), 1 + timeline.len());
+    for (row, want) in rows[1..].iter().zip(&timeline) {
+        assert_eq!(row.len(), 8, "{row:?}");
+        assert_eq!(row[6], want.file, "{row:?}");
+        assert_eq!(row[7], want.number.to_string(), "{row:?}");
+        let t = chrono::DateTime::parse_from_rfc3339(&row[0]).unwrap().timestamp_millis();
+        assert_eq!(t, want.ts_ms(), "{row:?}");
+        let level = if want.str("level") == "warning" { "warn" } else { want.str("level") };
+        assert_eq!(row[1], level);
+        assert_eq!(row[2], want.str("category"));
+        assert_eq!(row[3], want.str("session"));
+        assert_eq!(row[5], want.str("message"));
+    }
+    let user_of = |sid: &str| rows.iter().find(|r| r[3] == sid).map(|r| r[4].clone()).unwrap();
+    assert_eq!(user_of("3f9c2a1b"), "priya");
+    assert_eq!(user_of("7e51f0c2"), "Michael Dombaugh");
+}
+
+#[test]
+fn export_csv_quotes_like_rfc_4180() {
+    let dir = tempfile::tempdir().unwrap();
+    let messages = ["plain", "a, b", "say \"hi\"", "two\nlines", "=1+2 formula", "tab\there"];
+    let body: String = messages
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let v = serde_json::json!({"ts": format!("2026-05-17T10:00:0{i}Z"), "level": "info", "message": m});
+            format!("{v}\n")
+        })
+        .collect();
+    std::fs::write(dir.path().join("q.jsonl"), body).unwrap();
+    let text = text_of(&[OsStr::new("export"), OsStr::new("--format"), OsStr::new("csv"), os(&dir.path().join("q.jsonl"))]);
+    assert!(text.contains("\"a, b\""), "{text}");
+    assert!(text.contains("\"say \"\"hi\"\"\""), "{text}");
+    assert!(text.contains("\"two\nlines\""), "{text}");
+    let rows = parse_csv(&text);
+    let got: Vec<&str> = rows[1..].iter().map(|r| r[5].as_str()).collect();
+    // A cell a spreadsheet would run as a formula gets a leading quote.
+    assert_eq!(got, ["plain", "a, b", "say \"hi\"", "two\nlines", "'=1+2 formula", "tab\there"]);
+    assert!(rows[1..].iter().all(|r| r.len() == 8 && r[6] == "q.jsonl"));
+    let lines: Vec<&str> = rows[1..].iter().map(|r| r[7].as_str()).collect();
+    assert_eq!(lines, ["1", "2", "3", "4", "5", "6"]);
+}
+
+/// Characters a report must never print raw: C0 controls but the row break, DEL, C1,
+/// and the bidi and zero-width format characters.
+fn raw_hazards(text: &str) -> Vec<String> {
+    text.chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n')
+                || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}')
+        })
+        .map(|c| format!("U+{:04X}", u32::from(c)))
+        .collect()
+}
+
+#[test]
+fn export_text_escapes_controls_and_bidi() {
+    let out = stdout_of(&[OsStr::new("export"), OsStr::new("--format"), OsStr::new("text"), os(&fixture("quirks/escapes.jsonl"))]);
+    assert!(!out.contains(&0x1b), "no raw ESC byte");
+    let text = String::from_utf8(out).unwrap();
+    assert!(!text.contains('\u{202E}') && !text.contains('\u{009B}'), "no raw RLO or CSI");
+    assert_eq!(raw_hazards(&text), Vec::<String>::new());
+    assert_eq!(text.lines().count(), 12, "one row per event; the forged \\n adds none");
+    for shown in [r"\x1b[2J", r"\x07", "<U+202E>", "<U+009B>", r"\n2026-05-17T10:00:09", r"\r"] {
+        assert!(text.contains(shown), "{shown} is shown escaped:\n{text}");
+    }
+}
+
+#[test]
+fn reports_never_print_raw_control_characters() {
+    for file in ["quirks/escapes.jsonl", "quirks/raw-control-in-string.jsonl", "quirks/invalid-utf8.jsonl"] {
+        let path = fixture(file);
+        for command in ["summary", "sessions", "errors"] {
+            let out = stdout_of(&[OsStr::new(command), os(&path)]);
+            let text = String::from_utf8(out).unwrap_or_else(|e| panic!("{command} {file} is not UTF-8: {e}"));
+            assert_eq!(raw_hazards(&text), Vec::<String>::new(), "{command} {file}:\n{text}");
+        }
+    }
+    // The escapes are still there to read.
+    let errors = text_of(&[OsStr::new("errors"), os(&fixture("quirks/raw-control-in-string.jsonl"))]);
+    assert!(errors.contains(r"\x1b[2J\x1b]0;pwned\x07"), "{errors}");
+}
+
+// ---------------------------------------------------------------------------
+// sessions and errors
+
+fn by_id(sessions: &Value) -> BTreeMap<String, Value> {
+    sessions.as_array().unwrap().iter().map(|s| (s["id"].as_str().unwrap().to_string(), s.clone())).collect()
+}
+
+#[test]
+fn sessions_json_lists_explicit_sessions_with_their_banner() {
+    let v = json_of(&["sessions", "--json", fixture("datatools").to_str().unwrap()]);
+    let ids: Vec<&str> = v.as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["3f9c2a1b", "a1b2c3d4", "7e51f0c2"], "in start order");
+    let s = by_id(&v);
+    let timeline = datatools_timeline();
+    for (id, user, platform, errors) in [
+        ("3f9c2a1b", "priya", "Darwin 24.4.0", 1),
+        ("a1b2c3d4", "Michael Dombaugh", "Windows 11", 2),
+        ("7e51f0c2", "Michael Dombaugh", "Windows 11", 1),
+    ] {
+        let row = &s[id];
+        assert_eq!(row["derived"], false, "{id}");
+        assert_eq!(row["user"], user, "{id}");
+        assert_eq!(row["platform"], platform, "{id}");
+        assert_eq!(row["errors"], errors, "{id}");
+        let mine: Vec<&Line> = timeline.iter().filter(|l| l.str("session") == id).collect();
+        assert_eq!(row["events"], mine.len(), "{id}");
+        let first = mine.iter().map(|l| l.ts_ms()).min().unwrap();
+        let last = mine.iter().map(|l| l.ts_ms()).max().unwrap();
+        let ms = |k: &str| chrono::DateTime::parse_from_rfc3339(row[k].as_str().unwrap()).unwrap().timestamp_millis();
+        assert_eq!((ms("start"), ms("end")), (first, last), "{id}");
+        assert_eq!(row["files"].as_array().unwrap().len(), 1, "{id}");
+    }
+}
+
+fn derived_sessions_per_user(gap: Option<&str>) -> BTreeMap<String, usize> {
+    let mut args = vec!["sessions", "--json"];
+    if let Some(g) = gap {
+        args.extend(["--gap", g]);
+    }
+    let path = fixture("tool_audit");
+    args.push(path.to_str().unwrap());
+    let v = json_of(&args);
+    let mut per_user = BTreeMap::new();
+    for s in v.as_array().unwrap() {
+        assert_eq!(s["derived"], true);
+        *per_user.entry(s["user"].as_str().unwrap().to_string()).or_default() += 1;
+    }
+    per_user
+}
+
+#[test]
+fn sessions_are_derived_per_user_and_cut_at_idle_gaps() {
+    // alice is idle from 09:25:02 to 11:02:15: 97 min 13 s.
+    let two_for_alice = BTreeMap::from([("alice".to_string(), 2), ("bob".to_string(), 1)]);
+    let one_each = BTreeMap::from([("alice".to_string(), 1), ("bob".to_string(), 1)]);
+    assert_eq!(derived_sessions_per_user(None), two_for_alice, "default gap 30 min");
+    assert_eq!(derived_sessions_per_user(Some("97")), two_for_alice);
+    assert_eq!(derived_sessions_per_user(Some("98")), one_each);
+    assert_eq!(derived_sessions_per_user(Some("200")), one_each);
+}
+
+#[test]
+fn errors_json_groups_point_at_the_first_occurrence() {
+    let v = json_of(&["errors", "--json", fixture("datatools").to_str().unwrap()]);
+    let groups = v.as_array().unwrap();
+    let error_lines: Vec<Line> = datatools_timeline().into_iter().filter(|l| l.str("level") == "error").collect();
+    assert_eq!(groups.len(), 4);
+    let mut locations = Vec::new();
+    for g in groups {
+        assert_eq!(g["count"], 1);
+        assert_eq!(g["sessions"], 1);
+        let sample = &g["sample"];
+        let location = sample["location"].as_str().unwrap();
+        let line = error_lines.iter().find(|l| format!("{}:{}", l.file, l.number) == location);
+        let line = line.unwrap_or_else(|| panic!("{location} is not an error line of the fixture"));
+        assert_eq!(sample["session"], line.str("session"));
+        assert_eq!(sample["message"], line.str("message"));
+        let ms = |k: &str| chrono::DateTime::parse_from_rfc3339(g[k].as_str().unwrap()).unwrap().timestamp_millis();
+        assert_eq!((ms("first"), ms("last")), (line.ts_ms(), line.ts_ms()));
+        let user = if line.str("session") == "3f9c2a1b" { "priya" } else { "Michael Dombaugh" };
+        assert_eq!(g["users"], serde_json::json!([user]));
+        locations.push(location.to_string());
+    }
+    locations.sort();
+    assert_eq!(
+        locations,
+        [
+            "datatools-2026-05-17.jsonl:10",
+            "datatools-2026-05-17.jsonl:14",
+            "datatools-2026-05-17.jsonl:18",
+            "datatools-20260516T091500-3f9c2a1b.jsonl:7"
+        ]
+    );
+}
+
+#[test]
+fn errors_json_merges_the_same_failure_across_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = [
+        r#"{"ts":"2026-05-17T08:00:00Z","level":"info","session":"s1","user":"ann","message":"Session started"}"#,
+        r#"{"ts":"2026-05-17T08:00:05Z","level":"error","session":"s1","message":"analyze(a.csv): EmptyDataError: No columns to parse from file","exc_type":"EmptyDataError"}"#,
+        r#"{"ts":"2026-05-17T08:01:00Z","level":"info","session":"s2","user":"bob","message":"Session started"}"#,
+        "",
+        r#"{"ts":"2026-05-17T08:02:00Z","level":"error","session":"s2","message":"analyze(b.csv): EmptyDataError: No columns to parse from file","exc_type":"EmptyDataError"}"#,
+        r#"{"ts":"2026-05-17T08:03:00Z","level":"error","session":"s1","message":"tool_run(3_Column_Mapper): KeyError: 'Email'","exc_type":"KeyError"}"#,
+    ]
+    .join("\n");
+    std::fs::write(dir.path().join("a.jsonl"), body + "\n").unwrap();
+    let v = json_of(&[OsStr::new("errors"), OsStr::new("--json"), os(dir.path())]);
+    let groups = v.as_array().unwrap();
+    assert_eq!(groups.len(), 2);
+    let big = &groups[0];
+    assert_eq!(big["count"], 2, "biggest first");
+    assert_eq!(big["sessions"], 2);
+    assert_eq!(big["users"], serde_json::json!(["ann", "bob"]));
+    assert_eq!(big["first"], "2026-05-17T08:00:05.000Z");
+    assert_eq!(big["last"], "2026-05-17T08:02:00.000Z");
+    assert_eq!(big["sample"]["location"], "a.jsonl:2");
+    assert_eq!(big["sample"]["session"], "s1");
+    assert_eq!(groups[1]["count"], 1);
+    assert_eq!(groups[1]["sample"]["location"], "a.jsonl:6", "the blank line still counts as a line");
+    // A query keeps only the groups with a matching occurrence.
+    let v = json_of(&[OsStr::new("errors"), OsStr::new("--json"), OsStr::new("-q"), OsStr::new("session:s2"), os(dir.path())]);
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(v[0]["count"], 2);
+}
+
+// ---------------------------------------------------------------------------
+// Exit codes and messages
+
+fn fails_with<S: AsRef<OsStr>>(args: &[S], code: i32) -> String {
+    let out = audit_tui().args(args).stdin(Stdio::null()).output().expect("the binary runs");
+    assert_eq!(out.status.code(), Some(code), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty(), "nothing on stdout: {}", String::from_utf8_lossy(&out.stdout));
+    String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn bad_query_exits_2_and_names_the_problem() {
+    let path = fixture("datatools");
+    let err = fails_with(&[OsStr::new("export"), OsStr::new("--utc"), OsStr::new("-q"), OsStr::new("cat:x level:nope"), os(&path)], 2);
+    assert!(err.contains("column 7"), "{err}");
+    assert!(err.contains("unknown level \"nope\""), "{err}");
+    let err = fails_with(&[OsStr::new("summary"), OsStr::new("--utc"), OsStr::new("-q"), OsStr::new("is:nope"), os(&path)], 2);
+    assert!(err.contains("is:nope is not known"), "{err}");
+}
+
+#[test]
+fn unknown_flag_exits_2() {
+    let err = fails_with(&["summary", "--utc", "--bogus", fixture("datatools").to_str().unwrap()], 2);
+    assert!(err.contains("--bogus"), "{err}");
+}
+
+#[test]
+fn missing_path_exits_1_and_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-folder");
+    let err = fails_with(&[OsStr::new("summary"), OsStr::new("--utc"), os(&missing)], 1);
+    assert!(err.contains(&format!("{}: no such file or directory", missing.display())), "{err}");
+}
+
+#[test]
+fn unknown_time_zone_exits_2() {
+    let err = fails_with(&["summary", "--tz", "Mars/Olympus", fixture("datatools").to_str().unwrap()], 2);
+    assert!(err.contains("unknown time zone \"Mars/Olympus\""), "{err}");
+}
+
+#[test]
+fn empty_folder_exits_1_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = fails_with(&[OsStr::new("summary"), OsStr::new("--utc"), os(dir.path())], 1);
+    assert!(err.contains("no log files could be read"), "{err}");
+}
+
+// ---------------------------------------------------------------------------
+// Inputs
+
+#[test]
+fn folders_are_read_recursively_and_non_logs_are_listed_as_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "call the client back\n").unwrap();
+    std::fs::write(dir.path().join("image.png"), b"\x89PNG\r\n\x1a\n").unwrap();
+    std::fs::write(dir.path().join("a.jsonl"), format!("{EVENT}\n{EVENT}\n")).unwrap();
+    std::fs::create_dir_all(dir.path().join("sub/dir")).unwrap();
+    std::fs::write(dir.path().join("sub/dir/x.ndjson"), format!("{EVENT}\n")).unwrap();
+    let v = json_of(&[OsStr::new("summary"), OsStr::new("--json"), os(dir.path())]);
+    let names = |k: &str| -> Vec<String> {
+        v[k].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(names("skipped"), ["image.png", "notes.txt"]);
+    assert_eq!(names("sources"), ["a.jsonl", "sub/dir/x.ndjson"]);
+    assert_eq!(v["events"], 3);
+    assert_eq!(v["files"], 2);
+    assert_eq!(v["problems"], serde_json::json!([]));
+}
+
+fn summary_from_stdin(args: &[&str], input: &[u8]) -> Value {
+    let mut child = audit_tui()
+        .args(["summary", "--json", "--utc"])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn stdin_is_read_with_a_dash_and_when_piped_without_a_path() {
+    let input = std::fs::read(fixture("datatools/datatools-2026-05-17.jsonl")).unwrap();
+    for args in [&["-"][..], &[][..]] {
+        let v = summary_from_stdin(args, &input);
+        assert_eq!(v["events"], 20, "args {args:?}");
+        assert_eq!(v["errors"], 3, "args {args:?}");
+        assert_eq!(v["sessions"], 2, "args {args:?}");
+        assert_eq!(v["sources"][0]["name"], "-", "args {args:?}");
+    }
+    // Gzip bytes on stdin are inflated too.
+    let v = summary_from_stdin(&["-"], &gzip(&input));
+    assert_eq!(v["events"], 20);
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(bytes).unwrap();
+    enc.finish().unwrap()
+}
+
+#[test]
+fn gzip_is_read_by_name_and_by_magic_bytes() {
+    let plain = std::fs::read(fixture("datatools/datatools-2026-05-17.jsonl")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let named = dir.path().join("named.jsonl.gz");
+    let disguised = dir.path().join("disguised.jsonl");
+    std::fs::write(&named, gzip(&plain)).unwrap();
+    std::fs::write(&disguised, gzip(&plain)).unwrap();
+    let want = stdout_of(&[OsStr::new("export"), os(&fixture("datatools/datatools-2026-05-17.jsonl"))]);
+    for path in [&named, &disguised] {
+        assert_eq!(stdout_of(&[OsStr::new("export"), os(path)]), want, "{}", path.display());
+    }
+    let v = json_of(&[OsStr::new("summary"), OsStr::new("--json"), os(dir.path())]);
+    assert_eq!(v["events"], 40);
+    assert_eq!(v["sessions"], 2, "explicit sessions are shared across files");
+}
+
+#[test]
+fn unreadable_file_is_a_problem_and_the_rest_still_loads() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("good.jsonl"), format!("{EVENT}\n")).unwrap();
+    let locked = dir.path().join("locked.jsonl");
+    std::fs::write(&locked, format!("{EVENT}\n")).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::File::open(&locked).is_ok() {
+        eprintln!("skipped: this user can read a mode-000 file (root?)");
+        return;
+    }
+    let out = run(&[OsStr::new("summary"), OsStr::new("--json"), os(dir.path())]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["events"], 1);
+    assert_eq!(v["problems"], serde_json::json!([{"name": "locked.jsonl", "message": "permission denied"}]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("locked.jsonl: permission denied"), "{err}");
+}
+
+#[test]
+fn a_hostile_file_name_is_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("evil\x1b]0;pwned\x07\nline.jsonl"), format!("{EVENT}\n")).unwrap();
+    for command in ["summary", "sessions"] {
+        let text = text_of(&[OsStr::new(command), os(dir.path())]);
+        assert_eq!(raw_hazards(&text), Vec::<String>::new(), "{command}:\n{text}");
+        assert!(text.contains(r"evil\x1b]0;pwned\x07\nline.jsonl"), "{command}:\n{text}");
+    }
+    let v = json_of(&[OsStr::new("summary"), OsStr::new("--json"), os(dir.path())]);
+    assert_eq!(v["events"], 1, "the event is still counted");
+}
+
+// ---------------------------------------------------------------------------
+// The client's folder is evidence: nothing is written beside it
+
+/// Every path under `root` with its kind, size and modification time.
+fn snapshot(root: &Path) -> BTreeMap<PathBuf, (bool, u64, SystemTime)> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            let meta = entry.metadata().unwrap();
+            if meta.is_dir() {
+                stack.push(entry.path());
+            }
+            let rel = entry.path().strip_prefix(root).unwrap().to_path_buf();
+            out.insert(rel, (meta.is_dir(), meta.len(), meta.modified().unwrap()));
+        }
+    }
+    let meta = std::fs::metadata(root).unwrap();
+    out.insert(PathBuf::new(), (true, meta.len(), meta.modified().unwrap()));
+    out
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn reading_leaves_the_log_folder_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let logs = tmp.path().join("mailed");
+    copy_dir(&fixture("datatools"), &logs.join("datatools"));
+    copy_dir(&fixture("archives"), &logs.join("archives"));
+    let before = snapshot(&logs);
+    assert!(before.len() >= 10);
+    for args in [
+        &["summary"][..],
+        &["summary", "--json"],
+        &["sessions"],
+        &["sessions", "--json"],
+        &["errors"],
+        &["errors", "--json"],
+        &["export"],
+        &["export", "--format", "csv"],
+        &["export", "--format", "text", "-q", "level:error"],
+    ] {
+        let mut all: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+        all.push(os(&logs));
+        let out = run(&all);
+        assert!(!out.stdout.is_empty(), "{args:?} printed something");
+        assert_eq!(snapshot(&logs), before, "after {args:?}");
+    }
+}

@@ -90,7 +90,8 @@ pub fn load(paths: &[PathBuf], opts: Options) -> Result<Index, Failure> {
         );
     }
     if index.sources.is_empty() {
-        let mut msg = String::from("no log files could be read");
+        let shown: Vec<String> = paths.iter().map(|p| crate::ingest::sources::display_path(p)).collect();
+        let mut msg = format!("no log files could be read in {}", shown.join(" "));
         if !index.skipped.is_empty() {
             msg.push_str(&format!(" ({} other files skipped)", index.skipped.len()));
         }

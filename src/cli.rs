@@ -12,7 +12,7 @@ use std::path::PathBuf;
     long_about = "Explore the audit logs a client mailed in: sessions, errors, timeline, follow mode.\n\n\
         With no subcommand, opens the explorer on PATH (files, folders, .gz, .zip; - for stdin).\n\
         With no PATH: $DATATOOLS_AUDIT_DIR, else ~/.datatools/logs.",
-    args_conflicts_with_subcommands = true,
+    subcommand_precedence_over_arg = true,
     after_help = "Query language: level:warn+ cat:upload session:a1b2 user:ann file:05-17 msg:timeout \
         since:-2h until:2026-05-17T08:00 is:unparsed args.path:q3 bytes:>1000 -negated fuzzy 'exact ^prefix suffix$"
 )]
@@ -31,8 +31,8 @@ pub struct Common {
     /// Zone for naive timestamps and for display: local, UTC, +02:00, Europe/Paris.
     #[arg(long, global = true, value_name = "ZONE", env = "AUDIT_TUI_TZ")]
     pub tz: Option<String>,
-    /// Show and read times in UTC (same as --tz UTC).
-    #[arg(long, global = true, conflicts_with = "tz")]
+    /// Show and read times in UTC (same as --tz UTC; wins over AUDIT_TUI_TZ).
+    #[arg(long, global = true)]
     pub utc: bool,
     /// Idle minutes that end a derived session (logs without a session field).
     #[arg(long, global = true, value_name = "MINUTES", default_value_t = 30)]
@@ -44,7 +44,7 @@ pub struct OpenArgs {
     /// Log files or folders (recursive), .gz and .zip included; - reads stdin.
     pub paths: Vec<PathBuf>,
     /// Start with this filter applied.
-    #[arg(short, long, value_name = "QUERY")]
+    #[arg(short, long, value_name = "QUERY", allow_hyphen_values = true)]
     pub query: Option<String>,
     /// Follow today's log as it grows (like tail -F).
     #[arg(short, long)]
@@ -73,7 +73,7 @@ pub enum Command {
 pub struct ReportArgs {
     pub paths: Vec<PathBuf>,
     /// Only events matching this query.
-    #[arg(short, long, value_name = "QUERY")]
+    #[arg(short, long, value_name = "QUERY", allow_hyphen_values = true)]
     pub query: Option<String>,
     /// Machine-readable JSON instead of text.
     #[arg(long)]
@@ -84,7 +84,7 @@ pub struct ReportArgs {
 pub struct ExportArgs {
     pub paths: Vec<PathBuf>,
     /// Only events matching this query.
-    #[arg(short, long, value_name = "QUERY")]
+    #[arg(short, long, value_name = "QUERY", allow_hyphen_values = true)]
     pub query: Option<String>,
     #[arg(long, value_enum, default_value_t = export::Format::Jsonl)]
     pub format: export::Format,

@@ -172,7 +172,11 @@ fn export_jsonl_is_byte_exact_and_keeps_crlf_in_pipes_and_files() {
     let file = dir.path().join("out.jsonl");
     let out = run(&[OsStr::new("export"), OsStr::new("-o"), os(&file), os(&src)]);
     assert!(out.stdout.is_empty(), "-o leaves stdout empty");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("wrote 20 events"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("wrote 20 events"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let written = std::fs::read(&file).unwrap();
     assert_eq!(written, piped, "-o writes the same bytes as the pipe");
     assert_eq!(written.windows(2).filter(|w| w == b"\r\n").count(), 20);
@@ -285,7 +289,13 @@ fn export_unparsed_lines_of_quirky_files() {
         .filter(|l| l.json.is_none())
         .map(|l| l.raw)
         .collect();
-    let mut got = export_lines(&[OsStr::new("export"), OsStr::new("-q"), OsStr::new("is:unparsed"), os(&garbage), os(&non_object)]);
+    let mut got = export_lines(&[
+        OsStr::new("export"),
+        OsStr::new("-q"),
+        OsStr::new("is:unparsed"),
+        os(&garbage),
+        os(&non_object),
+    ]);
     want.sort();
     got.sort();
     assert_lines("is:unparsed", &got, &want, 15);
@@ -371,7 +381,8 @@ fn export_csv_quotes_like_rfc_4180() {
         })
         .collect();
     std::fs::write(dir.path().join("q.jsonl"), body).unwrap();
-    let text = text_of(&[OsStr::new("export"), OsStr::new("--format"), OsStr::new("csv"), os(&dir.path().join("q.jsonl"))]);
+    let text =
+        text_of(&[OsStr::new("export"), OsStr::new("--format"), OsStr::new("csv"), os(&dir.path().join("q.jsonl"))]);
     assert!(text.contains("\"a, b\""), "{text}");
     assert!(text.contains("\"say \"\"hi\"\"\""), "{text}");
     assert!(text.contains("\"two\nlines\""), "{text}");
@@ -398,7 +409,12 @@ fn raw_hazards(text: &str) -> Vec<String> {
 
 #[test]
 fn export_text_escapes_controls_and_bidi() {
-    let out = stdout_of(&[OsStr::new("export"), OsStr::new("--format"), OsStr::new("text"), os(&fixture("quirks/escapes.jsonl"))]);
+    let out = stdout_of(&[
+        OsStr::new("export"),
+        OsStr::new("--format"),
+        OsStr::new("text"),
+        os(&fixture("quirks/escapes.jsonl")),
+    ]);
     assert!(!out.contains(&0x1b), "no raw ESC byte");
     let text = String::from_utf8(out).unwrap();
     assert!(!text.contains('\u{202E}') && !text.contains('\u{009B}'), "no raw RLO or CSI");
@@ -501,6 +517,8 @@ fn errors_json_groups_point_at_the_first_occurrence() {
         let line = line.unwrap_or_else(|| panic!("{location} is not an error line of the fixture"));
         assert_eq!(sample["session"], line.str("session"));
         assert_eq!(sample["message"], line.str("message"));
+        assert_eq!(g["error_type"], line.str("exc_type"), "the group is titled by its error type");
+        assert!(g["title"].as_str().unwrap().contains(line.str("exc_type")), "{g}");
         let ms = |k: &str| chrono::DateTime::parse_from_rfc3339(g[k].as_str().unwrap()).unwrap().timestamp_millis();
         assert_eq!((ms("first"), ms("last")), (line.ts_ms(), line.ts_ms()));
         let user = if line.str("session") == "3f9c2a1b" { "priya" } else { "Michael Dombaugh" };
@@ -537,6 +555,8 @@ fn errors_json_merges_the_same_failure_across_sessions() {
     assert_eq!(groups.len(), 2);
     let big = &groups[0];
     assert_eq!(big["count"], 2, "biggest first");
+    assert_eq!(big["error_type"], "EmptyDataError");
+    assert_eq!(big["title"], "analyze(<file>): EmptyDataError: No columns to parse from file", "file names masked");
     assert_eq!(big["sessions"], 2);
     assert_eq!(big["users"], serde_json::json!(["ann", "bob"]));
     assert_eq!(big["first"], "2026-05-17T08:00:05.000Z");
@@ -546,7 +566,13 @@ fn errors_json_merges_the_same_failure_across_sessions() {
     assert_eq!(groups[1]["count"], 1);
     assert_eq!(groups[1]["sample"]["location"], "a.jsonl:6", "the blank line still counts as a line");
     // A query keeps only the groups with a matching occurrence.
-    let v = json_of(&[OsStr::new("errors"), OsStr::new("--json"), OsStr::new("-q"), OsStr::new("session:s2"), os(dir.path())]);
+    let v = json_of(&[
+        OsStr::new("errors"),
+        OsStr::new("--json"),
+        OsStr::new("-q"),
+        OsStr::new("session:s2"),
+        os(dir.path()),
+    ]);
     assert_eq!(v.as_array().unwrap().len(), 1);
     assert_eq!(v[0]["count"], 2);
 }
@@ -564,10 +590,16 @@ fn fails_with<S: AsRef<OsStr>>(args: &[S], code: i32) -> String {
 #[test]
 fn bad_query_exits_2_and_names_the_problem() {
     let path = fixture("datatools");
-    let err = fails_with(&[OsStr::new("export"), OsStr::new("--utc"), OsStr::new("-q"), OsStr::new("cat:x level:nope"), os(&path)], 2);
+    let err = fails_with(
+        &[OsStr::new("export"), OsStr::new("--utc"), OsStr::new("-q"), OsStr::new("cat:x level:nope"), os(&path)],
+        2,
+    );
     assert!(err.contains("column 7"), "{err}");
     assert!(err.contains("unknown level \"nope\""), "{err}");
-    let err = fails_with(&[OsStr::new("summary"), OsStr::new("--utc"), OsStr::new("-q"), OsStr::new("is:nope"), os(&path)], 2);
+    let err = fails_with(
+        &[OsStr::new("summary"), OsStr::new("--utc"), OsStr::new("-q"), OsStr::new("is:nope"), os(&path)],
+        2,
+    );
     assert!(err.contains("is:nope is not known"), "{err}");
 }
 

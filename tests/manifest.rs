@@ -45,7 +45,8 @@ fn every_fixture_matches_its_manifest() {
         }
         if let Some(w) = want["skipped"].as_array() {
             let mut w: Vec<&str> = w.iter().filter_map(Value::as_str).collect();
-            let mut g: Vec<&str> = got["skipped"].as_array().unwrap().iter().filter_map(|s| s["name"].as_str()).collect();
+            let mut g: Vec<&str> =
+                got["skipped"].as_array().unwrap().iter().filter_map(|s| s["name"].as_str()).collect();
             w.sort_unstable();
             g.sort_unstable();
             if g != w {

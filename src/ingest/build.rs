@@ -50,10 +50,11 @@ impl Progress {
     }
 }
 
-struct Opened {
-    input: Input,
-    data: Arc<Data>,
-    warning: Option<String>,
+/// An input opened for indexing.
+pub struct Opened {
+    pub input: Input,
+    pub data: Arc<Data>,
+    pub warning: Option<String>,
 }
 
 struct Planned {
@@ -71,12 +72,9 @@ pub fn build(paths: &[PathBuf], opts: Options, progress: &Progress) -> Index {
 }
 
 pub fn build_from(discovery: Discovery, opts: Options, progress: &Progress) -> Index {
-    let mut index = Index::new(opts.zone, opts.gap_minutes);
-    index.skipped = discovery.skipped;
-    index.problems = discovery.problems;
     progress.files_total.store(discovery.inputs.len() as u64, Ordering::Relaxed);
-
-    let opened: Vec<Result<Opened, Problem>> = discovery
+    let mut problems = discovery.problems;
+    let opened: Vec<Opened> = discovery
         .inputs
         .into_par_iter()
         .map(|input| {
@@ -87,18 +85,45 @@ pub fn build_from(discovery: Discovery, opts: Options, progress: &Progress) -> I
                 Err(message) => Err(Problem { name: input.name, message }),
             }
         })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .filter_map(|r| r.map_err(|p| problems.push(p)).ok())
         .collect();
+    index_opened(opened, discovery.skipped, problems, opts, progress)
+}
 
+/// A quick index of the first `max_bytes` of the first plain inputs, shown while the full
+/// index is built so the first screen appears at once.
+pub fn preview(discovery: &Discovery, opts: Options, max_bytes: usize) -> Index {
+    let opened = discovery
+        .inputs
+        .iter()
+        .take(2)
+        .filter_map(|input| {
+            sources::open_prefix(input, max_bytes).map(|data| Opened {
+                input: input.clone(),
+                data: Arc::new(data),
+                warning: None,
+            })
+        })
+        .collect();
+    index_opened(opened, Vec::new(), Vec::new(), opts, &Progress::default())
+}
+
+/// Indexes opened inputs: plan ranges, parse them in parallel, merge into one timeline.
+pub fn index_opened(
+    opened: Vec<Opened>,
+    skipped: Vec<sources::Skipped>,
+    problems: Vec<Problem>,
+    opts: Options,
+    progress: &Progress,
+) -> Index {
+    let mut index = Index::new(opts.zone, opts.gap_minutes);
+    index.skipped = skipped;
+    index.problems = problems;
     let mut plans = Vec::new();
     let mut next_base = 0u64;
     for o in opened {
-        let o = match o {
-            Ok(o) => o,
-            Err(p) => {
-                index.problems.push(p);
-                continue;
-            }
-        };
         let mut info = SourceInfo::new(o.input.name.clone(), o.input.origin.clone(), o.input.format);
         info.bytes = o.data.len() as u64;
         if let Some(w) = &o.warning {

@@ -344,13 +344,14 @@ fn compose(f: &Facts<'_>, with_args: bool) -> String {
     } else if let Some(ok) = f.success {
         out.push_str(if ok { " ✓" } else { " ✗" });
     }
-    let why = f.error_message.filter(|m| !m.is_empty()).or(f.snippet.filter(|s| !s.is_empty() && f.level >= Level::Warn));
+    let why =
+        f.error_message.filter(|m| !m.is_empty()).or(f.snippet.filter(|s| !s.is_empty() && f.level >= Level::Warn));
     if let Some(e) = why {
         let text = e.text();
         let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
         let first = lines.next().unwrap_or("");
         // A Python traceback says what went wrong on its last line.
-        let telling = if first.starts_with("Traceback") { lines.last().unwrap_or(first) } else { first };
+        let telling = if first.starts_with("Traceback") { lines.next_back().unwrap_or(first) } else { first };
         out.push_str(": ");
         out.push_str(&cut(telling, 160));
     }

@@ -288,6 +288,27 @@ fn open_file(path: &Path) -> Result<Opened, String> {
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
+/// The first `max` bytes of a plain or gzipped file, cut after the last complete line: a
+/// cheap preview. `None` for inputs that cannot be previewed cheaply (zip, stdin).
+pub fn open_prefix(input: &Input, max: usize) -> Option<Data> {
+    let Origin::File(path) = &input.origin else { return None };
+    let mut file = File::open(path).ok()?;
+    let mut magic = [0u8; 2];
+    let n = read_up_to(&mut file, &mut magic).ok()?;
+    let file = File::open(path).ok()?;
+    let mut buf = Vec::with_capacity(max.min(1 << 20));
+    if n == 2 && magic == GZIP_MAGIC {
+        flate2::read::MultiGzDecoder::new(file).take(max as u64).read_to_end(&mut buf).ok()?;
+    } else {
+        file.take(max as u64).read_to_end(&mut buf).ok()?;
+    }
+    if buf.len() >= max {
+        let end = memchr::memrchr(b'\n', &buf).map_or(0, |k| k + 1);
+        buf.truncate(end);
+    }
+    Some(Data::Heap(buf))
+}
+
 fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {

@@ -2,3 +2,4 @@
 //! order-preserving tree for the detail pane.
 
 pub mod scan;
+pub mod tree;

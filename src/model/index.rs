@@ -190,6 +190,9 @@ impl Index {
         let total = chunks.iter().map(|c| c.events.len()).sum();
         let mut events = Vec::with_capacity(total);
         let mut fingerprints = FxHashMap::default();
+        // Event ranges still waiting for the first time / session of their source.
+        let mut pending_time: FxHashMap<usize, Vec<std::ops::Range<usize>>> = FxHashMap::default();
+        let mut pending_key: FxHashMap<usize, Vec<std::ops::Range<usize>>> = FxHashMap::default();
         for chunk in chunks {
             let src = chunk.source as usize;
             let cat_map: Vec<u32> =
@@ -224,18 +227,12 @@ impl Index {
                 }
             }
             let carry = self.carry[src];
-            let file_key = if chunk.keys.is_empty() || carry.key == 0 {
-                let text = format!("{}", chunk.source).into();
-                Some(self.key_id(&SessionKey { kind: KeyKind::File, text }))
-            } else {
-                None
-            };
             let info = &mut self.sources[src];
             let start = events.len();
             for mut e in chunk.events {
                 e.set_category(cat_map.get(e.category() as usize).copied().unwrap_or(0));
                 let key = key_map.get(e.session() as usize).copied().unwrap_or(0);
-                e.set_session(if key == 0 { carry.key.max(file_key.unwrap_or(0)) } else { key });
+                e.set_session(if key == 0 { carry.key } else { key });
                 if e.is_unparsed() {
                     info.unparsed += 1;
                 } else {
@@ -248,24 +245,43 @@ impl Index {
                 }
                 events.push(e);
             }
-            // Lines at the start of this range inherit from the range before in the file.
-            if let Some(t) = carry.time {
-                for e in &mut events[start..start + chunk.leading_untimed] {
-                    e.set_time(t);
+            let n = events.len() - start;
+            // Lines at the start of a range take their time and session from the line
+            // before them in the file; at the start of a file, from the first line after
+            // them that has one (which may be ranges later).
+            let has_time = chunk.leading_untimed < n;
+            match carry.time {
+                Some(t) => events[start..start + chunk.leading_untimed].iter_mut().for_each(|e| e.set_time(t)),
+                None if has_time => {
+                    let t = events[start + chunk.leading_untimed].time();
+                    for r in pending_time.remove(&src).unwrap_or_default() {
+                        events[r].iter_mut().for_each(|e| e.set_time(t));
+                    }
                 }
+                None => pending_time.entry(src).or_default().push(start..start + n),
             }
+            let has_key = chunk.leading_unkeyed < n;
             if carry.key != 0 {
-                for e in &mut events[start..start + chunk.leading_unkeyed] {
-                    e.set_session(carry.key);
+                events[start..start + chunk.leading_unkeyed].iter_mut().for_each(|e| e.set_session(carry.key));
+            } else if has_key {
+                let k = events[start + chunk.leading_unkeyed].session();
+                for r in pending_key.remove(&src).unwrap_or_default() {
+                    events[r].iter_mut().for_each(|e| e.set_session(k));
                 }
+            } else {
+                pending_key.entry(src).or_default().push(start..start + n);
             }
             for d in 0..6 {
                 info.dialects[d] += chunk.dialects[d];
             }
             let c = &mut self.carry[src];
             if let Some(last) = events[start..].last() {
-                c.time = Some(last.time());
-                c.key = last.session();
+                if carry.time.is_some() || has_time {
+                    c.time = Some(last.time());
+                }
+                if last.session() != 0 {
+                    c.key = last.session();
+                }
             }
             for mut u in chunk.unparsed {
                 u.line += c.next_line + 1;
@@ -349,6 +365,10 @@ impl Index {
 
     /// The session an event of `key` at `time` belongs to, opening a new one when needed.
     fn session_for(&mut self, key: usize, time: i64) -> u32 {
+        // Lines of a file with no readable event belong to no session.
+        if key == 0 {
+            return 0;
+        }
         let gap = self.gap_ms;
         let Some(state) = self.keys.get_mut(key) else { return 0 };
         let fresh =

@@ -4,14 +4,14 @@
 //! lines before any parsing. Results stay in timeline order.
 
 use super::parse::{Cmp, FieldTest, Query, TermKind};
+use super::word::Word;
 use crate::ingest::facts::{Facts, display_message, json_facts};
 use crate::ingest::text::text_facts;
 use crate::ingest::time::{TimeReader, Zone};
 use crate::json::scan::{self, Value};
 use crate::model::store::{Blob, BlobCursor, Blobs, EventStore, readable};
 use crate::model::{Event, Index};
-use nucleo::pattern::{Atom, AtomKind, CaseMatching, Normalization};
-use nucleo::{Matcher, Utf32Str};
+use nucleo::Matcher;
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -48,7 +48,7 @@ enum Test {
     Unparsed,
     Message(String),
     Field { path: Vec<String>, test: FieldTest },
-    Words(Box<Atom>),
+    Words(Box<Word>),
 }
 
 #[derive(Clone, Debug)]
@@ -101,7 +101,7 @@ impl Compiled {
                     TermKind::Unparsed => Test::Unparsed,
                     TermKind::Message(s) => Test::Message(s.clone()),
                     TermKind::Field(path, test) => Test::Field { path: path.clone(), test: test.clone() },
-                    TermKind::Words { text, quoted } => Test::Words(Box::new(word_atom(text, *quoted))),
+                    TermKind::Words { text, quoted } => Test::Words(Box::new(Word::parse(text, *quoted))),
                 };
                 let prescreen = if t.negated { None } else { prescreen_of(&t.kind) };
                 Check { negated: t.negated, test, prescreen }
@@ -124,15 +124,6 @@ impl Compiled {
 impl Test {
     fn needs_line(&self) -> bool {
         matches!(self, Test::Message(_) | Test::Field { .. } | Test::Words(_))
-    }
-}
-
-/// Bare words use nucleo's syntax; a quoted phrase is an exact substring.
-pub fn word_atom(text: &str, quoted: bool) -> Atom {
-    if quoted {
-        Atom::new(text, CaseMatching::Smart, Normalization::Smart, AtomKind::Substring, false)
-    } else {
-        Atom::parse(text, CaseMatching::Smart, Normalization::Smart)
     }
 }
 
@@ -224,10 +215,9 @@ impl<'a> Evaluator<'a> {
                                 let m = message.get_or_insert_with(|| message_text(f.as_ref(), raw));
                                 m.to_lowercase().contains(needle.as_str())
                             }
-                            Test::Words(atom) => {
+                            Test::Words(word) => {
                                 let m = message.get_or_insert_with(|| message_text(f.as_ref(), raw));
-                                let hay = Utf32Str::new(m, &mut self.chars);
-                                atom.score(hay, &mut self.matcher).is_some()
+                                word.matches(m, &mut self.matcher, &mut self.chars)
                             }
                             Test::Field { path, test } => field_matches(blob, raw, path, test),
                             _ => false,
@@ -352,12 +342,7 @@ pub fn highlight(query: &Query, haystack: &str, matcher: &mut Matcher, chars: &m
     let mut indices = Vec::new();
     for t in &query.terms {
         if let (TermKind::Words { text, quoted }, false) = (&t.kind, t.negated) {
-            let atom = word_atom(text, *quoted);
-            if atom.negative {
-                continue;
-            }
-            let hay = Utf32Str::new(haystack, chars);
-            let _ = atom.indices(hay, matcher, &mut indices);
+            Word::parse(text, *quoted).indices(haystack, matcher, chars, &mut indices);
         }
     }
     indices.sort_unstable();

@@ -3,6 +3,7 @@
 
 pub mod eval;
 pub mod parse;
+pub mod word;
 
 pub use eval::{Compiled, Snapshot, filter_all};
 pub use parse::{Query, QueryError};

@@ -1,13 +1,72 @@
-//! The explorer (ratatui). Until it lands, opening a folder prints its summary.
+//! The explorer: a ratatui UI over the index. `app` holds state, `update` changes it,
+//! `view` draws it, `term` runs the loop; indexing and filtering run on worker threads.
 
-use crate::app::{Failure, load};
+pub mod app;
+pub mod filter;
+pub mod follow_view;
+pub mod keymap;
+pub mod msg;
+pub mod term;
+pub mod theme;
+pub mod update;
+pub mod view;
+
+use crate::app::{Failure, resolve_paths};
 use crate::cli::OpenArgs;
-use crate::ingest::build::Options;
-use crate::report::summary::Summary;
+use crate::ingest::build::{self, Options, Progress};
+use crate::ingest::sources;
+use app::App;
+use msg::Msg;
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::sync::mpsc::channel;
+
+/// Bytes of the first inputs indexed at once for the first screen.
+const PREVIEW_BYTES: usize = 256 << 10;
 
 pub fn run(args: OpenArgs, opts: Options) -> Result<(), Failure> {
-    let index = load(&args.paths, opts)?;
-    let mut out = std::io::stdout().lock();
-    Summary::of(&index, opts.zone).write_text(&mut out, &index, opts.zone)?;
-    Ok(())
+    if !std::io::stdout().is_terminal() {
+        return Err(Failure::Usage(
+            "the explorer needs a terminal; for scripts use summary, sessions, errors or export".into(),
+        ));
+    }
+    let paths = resolve_paths(&args.paths)?;
+    let title = paths.iter().map(|p| sources::display_path(p)).collect::<Vec<_>>().join(" ");
+    let discovery = sources::discover(&paths);
+    if discovery.inputs.is_empty() {
+        let mut msg = format!("no log files found in {title}");
+        if let Some(p) = discovery.problems.first() {
+            msg = format!("{}: {}", p.name, p.message);
+        } else if !discovery.skipped.is_empty() {
+            msg.push_str(&format!(" ({} other files skipped)", discovery.skipped.len()));
+        }
+        return Err(Failure::Runtime(msg));
+    }
+    let preview = build::preview(&discovery, opts, PREVIEW_BYTES);
+    let progress = Arc::new(Progress::default());
+    let (tx, rx) = channel::<Msg>();
+    {
+        let tx = tx.clone();
+        let progress = Arc::clone(&progress);
+        let _ = std::thread::Builder::new().name("index".into()).spawn(move || {
+            let index = build::build_from(discovery, opts, &progress);
+            let _ = tx.send(Msg::Indexed(Box::new(index)));
+        });
+    }
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut app = App::new(preview, title, opts.zone, now);
+    app.loading = Some(progress);
+    app.mouse_enabled = !args.no_mouse;
+    if let Some(q) = &args.query {
+        app.filter.text = q.clone();
+        app.filter.cursor = q.chars().count();
+        update::apply_filter_text(&mut app);
+    }
+    let worker = filter::FilterWorker::spawn(tx.clone());
+    let mut terminal =
+        term::enter(app.mouse_enabled).map_err(|e| Failure::Runtime(format!("cannot set up the terminal: {e}")))?;
+    term::spawn_input(tx);
+    let result = term::event_loop(&mut terminal, &mut app, &rx, &worker);
+    term::leave();
+    result.map_err(|e| Failure::Runtime(e.to_string()))
 }

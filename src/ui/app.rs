@@ -1,0 +1,332 @@
+//! The explorer's state. Only `update` changes it; views only read it. Nothing here does
+//! I/O: work for the outside (filtering, copying, ringing) is queued as `Request`s.
+
+use crate::ingest::build::Progress;
+use crate::ingest::time::Zone;
+use crate::model::{Event, Index, Level};
+use crate::query::Query;
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    Sessions,
+    Timeline,
+    Detail,
+}
+
+/// Work the event loop must do for `update`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Request {
+    /// The query or scope changed: run the filter again.
+    Refilter,
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
+    /// Ring the terminal bell.
+    Bell,
+}
+
+/// The filter box and the last query that parsed.
+#[derive(Clone, Debug, Default)]
+pub struct FilterBox {
+    pub text: String,
+    /// Cursor position in chars.
+    pub cursor: usize,
+    pub editing: bool,
+    /// Why the current text does not parse (the view keeps the last good results).
+    pub error: Option<String>,
+    pub applied: Option<Query>,
+    pub applied_text: String,
+}
+
+/// Filter results for one generation of (query, scope).
+#[derive(Clone, Debug, Default)]
+pub struct Results {
+    pub generation: u64,
+    /// Events of the scoped session; `None` when all sessions are shown.
+    pub scope_rows: Option<Vec<u32>>,
+    /// Events in scope that match the query; `None` without a query.
+    pub matches: Option<Vec<u32>>,
+    pub done: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct SessionList {
+    /// Listed session ids in start order (after the session filter); row 0 is "All".
+    pub ids: Vec<u32>,
+    pub cursor: usize,
+    pub top: usize,
+    pub filter: String,
+    pub editing: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct TimelineView {
+    pub cursor: usize,
+    pub top: usize,
+    /// The event to put the cursor back on when new results arrive.
+    pub anchor: Option<u32>,
+    /// Stay on the newest event as events are appended (follow mode).
+    pub pinned_to_end: bool,
+    /// Events appended while not pinned.
+    pub unseen: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct DetailView {
+    pub scroll: usize,
+    /// How many events before the selected one (same session) are shown.
+    pub before: usize,
+}
+
+impl Default for DetailView {
+    fn default() -> Self {
+        DetailView { scroll: 0, before: 8 }
+    }
+}
+
+/// Events per time bucket over the whole span.
+#[derive(Clone, Debug, Default)]
+pub struct Histogram {
+    pub start: i64,
+    pub end: i64,
+    pub events: Vec<u32>,
+    pub errors: Vec<u32>,
+}
+
+pub const HISTOGRAM_BUCKETS: usize = 1024;
+
+impl Histogram {
+    pub fn bucket_of(&self, t: i64) -> usize {
+        if self.end <= self.start {
+            return 0;
+        }
+        let span = (self.end - self.start) as f64;
+        (((t - self.start) as f64 / span) * (HISTOGRAM_BUCKETS - 1) as f64).clamp(0.0, (HISTOGRAM_BUCKETS - 1) as f64)
+            as usize
+    }
+}
+
+/// A short message in the status bar, gone after `until_tick`.
+#[derive(Clone, Debug)]
+pub struct Note {
+    pub text: String,
+    pub is_error: bool,
+    pub until_tick: u64,
+}
+
+/// Follow mode as the UI sees it.
+#[derive(Clone, Debug, Default)]
+pub struct FollowState {
+    pub enabled: bool,
+    /// What is being followed, for the status bar.
+    pub target: String,
+    /// Latest notice from the tail (truncated, rotated, waiting for the file...).
+    pub notice: Option<String>,
+    pub bell_on_error: bool,
+}
+
+pub struct App {
+    pub index: Index,
+    /// What was opened, for the status bar.
+    pub title: String,
+    /// Set while the full index is being built (the index is a preview until then).
+    pub loading: Option<Arc<Progress>>,
+    pub zone: Zone,
+    pub home_zone: Zone,
+    pub focus: Pane,
+    pub detail_zoomed: bool,
+    pub sessions: SessionList,
+    pub scope: Option<u32>,
+    pub filter: FilterBox,
+    pub results: Results,
+    /// With a query: show only matches (default), or every row with matches marked.
+    pub matches_only: bool,
+    pub timeline: TimelineView,
+    pub detail: DetailView,
+    pub histogram: Histogram,
+    pub show_help: bool,
+    pub should_quit: bool,
+    pub requests: Vec<Request>,
+    pub note: Option<Note>,
+    pub tick: u64,
+    /// Wall clock for relative times in queries; set by the loop (fixed in tests).
+    pub now_ms: i64,
+    pub size: (u16, u16),
+    pub mouse_enabled: bool,
+    pub follow: FollowState,
+}
+
+impl App {
+    pub fn new(index: Index, title: String, zone: Zone, now_ms: i64) -> App {
+        let mut app = App {
+            index,
+            title,
+            loading: None,
+            zone,
+            home_zone: zone,
+            focus: Pane::Timeline,
+            detail_zoomed: false,
+            sessions: SessionList::default(),
+            scope: None,
+            filter: FilterBox::default(),
+            results: Results { done: true, ..Results::default() },
+            matches_only: true,
+            timeline: TimelineView::default(),
+            detail: DetailView::default(),
+            histogram: Histogram::default(),
+            show_help: false,
+            should_quit: false,
+            requests: Vec::new(),
+            note: None,
+            tick: 0,
+            now_ms,
+            size: (120, 40),
+            mouse_enabled: true,
+            follow: FollowState::default(),
+        };
+        app.refresh_session_list();
+        app.rebuild_histogram();
+        app
+    }
+
+    // ----- rows of the timeline -----
+
+    /// The ids currently listed, or `None` when every event is listed (no scope, no query).
+    pub fn row_ids(&self) -> Option<&[u32]> {
+        match (&self.results.matches, &self.results.scope_rows) {
+            (Some(m), _) if self.matches_only => Some(m),
+            (_, Some(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn row_count(&self) -> usize {
+        self.row_ids().map_or(self.index.len(), <[u32]>::len)
+    }
+
+    pub fn row_event_id(&self, row: usize) -> Option<u32> {
+        match self.row_ids() {
+            Some(ids) => ids.get(row).copied(),
+            None => (row < self.index.len()).then_some(row as u32),
+        }
+    }
+
+    pub fn row_event(&self, row: usize) -> Option<Event> {
+        self.row_event_id(row).and_then(|id| self.index.event(id as usize))
+    }
+
+    /// The row showing an event, or the row of the first event after it.
+    pub fn row_at_or_after(&self, id: u32) -> usize {
+        match self.row_ids() {
+            Some(ids) => ids.partition_point(|&x| x < id),
+            None => (id as usize).min(self.index.len()),
+        }
+    }
+
+    pub fn selected_id(&self) -> Option<u32> {
+        self.row_event_id(self.timeline.cursor)
+    }
+
+    pub fn selected(&self) -> Option<Event> {
+        self.row_event(self.timeline.cursor)
+    }
+
+    pub fn is_match(&self, id: u32) -> bool {
+        self.results.matches.as_ref().is_some_and(|m| m.binary_search(&id).is_ok())
+    }
+
+    pub fn has_query(&self) -> bool {
+        self.filter.applied.as_ref().is_some_and(|q| !q.is_empty())
+    }
+
+    // ----- layout numbers update needs -----
+
+    /// Rows of the timeline body (the view uses the same layout).
+    pub fn timeline_height(&self) -> usize {
+        super::view::layout(self, ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1))
+            .timeline
+            .height
+            .saturating_sub(2) as usize
+    }
+
+    pub fn sessions_height(&self) -> usize {
+        super::view::layout(self, ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1))
+            .sessions
+            .height
+            .saturating_sub(2) as usize
+    }
+
+    // ----- derived data refreshed when the index or filter changes -----
+
+    /// Recomputes the listed sessions from the session filter text.
+    pub fn refresh_session_list(&mut self) {
+        let needle = self.sessions.filter.to_lowercase();
+        let mut ids: Vec<u32> = self
+            .index
+            .listed_sessions()
+            .filter(|(_, s)| {
+                needle.is_empty() || {
+                    let hay = format!("{} {} {} {}", s.id, s.user, s.host, s.platform).to_lowercase();
+                    needle.split_whitespace().all(|w| hay.contains(w))
+                }
+            })
+            .map(|(id, _)| id)
+            .collect();
+        ids.sort_by_key(|&id| self.index.sessions[id as usize].start);
+        // Keep the cursor on the scoped session if it is still listed.
+        self.sessions.cursor = match self.scope {
+            Some(sid) => ids.iter().position(|&x| x == sid).map_or(0, |p| p + 1),
+            None => 0,
+        };
+        self.sessions.ids = ids;
+        self.sessions.top = self.sessions.top.min(self.sessions.cursor);
+    }
+
+    /// Histogram of the rows listed now.
+    pub fn rebuild_histogram(&mut self) {
+        let (start, end) = self.index.span().unwrap_or((0, 0));
+        let mut h = Histogram { start, end, events: vec![0; HISTOGRAM_BUCKETS], errors: vec![0; HISTOGRAM_BUCKETS] };
+        let mut add = |e: Event| {
+            let b = h.bucket_of(e.time());
+            h.events[b] += 1;
+            if e.level() >= Level::Error {
+                h.errors[b] += 1;
+            }
+        };
+        match self.row_ids() {
+            Some(ids) => {
+                for &id in ids {
+                    if let Some(e) = self.index.event(id as usize) {
+                        add(e);
+                    }
+                }
+            }
+            None => self.index.store.for_each(0..self.index.len(), |_, e| add(e)),
+        }
+        self.histogram = h;
+    }
+
+    pub fn note(&mut self, text: impl Into<String>, is_error: bool) {
+        self.note = Some(Note { text: text.into(), is_error, until_tick: self.tick + 30 });
+    }
+
+    /// Keeps the cursor inside the rows and visible.
+    pub fn clamp_cursor(&mut self) {
+        let n = self.row_count();
+        let t = &mut self.timeline;
+        if n == 0 {
+            t.cursor = 0;
+            t.top = 0;
+            return;
+        }
+        t.cursor = t.cursor.min(n - 1);
+        let h = self.timeline_height().max(1);
+        let t = &mut self.timeline;
+        if t.cursor < t.top {
+            t.top = t.cursor;
+        } else if t.cursor >= t.top + h {
+            t.top = t.cursor + 1 - h;
+        }
+        t.top = t.top.min(n.saturating_sub(h));
+    }
+}

@@ -1,0 +1,117 @@
+//! The filter worker: evaluates (scope, query) over the index on background threads and
+//! streams ids back in timeline order, small blocks first so the first page shows at
+//! once. A newer generation cancels an older one between blocks.
+
+use super::msg::{FilterChunk, Msg};
+use crate::query::eval::{Compiled, Evaluator, Snapshot};
+use rayon::prelude::*;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+pub struct Job {
+    pub generation: u64,
+    pub snapshot: Snapshot,
+    pub query: Option<Compiled>,
+    pub scope: Option<u32>,
+}
+
+/// Handle to the worker thread.
+pub struct FilterWorker {
+    jobs: Sender<Job>,
+    latest: Arc<AtomicU64>,
+}
+
+impl FilterWorker {
+    pub fn spawn(results: Sender<Msg>) -> FilterWorker {
+        let (jobs, rx) = channel::<Job>();
+        let latest = Arc::new(AtomicU64::new(0));
+        let seen = Arc::clone(&latest);
+        std::thread::Builder::new()
+            .name("filter".into())
+            .spawn(move || worker(rx, seen, results))
+            .map(|_| ())
+            .unwrap_or_else(|e| eprintln!("audit-tui: cannot start the filter thread: {e}"));
+        FilterWorker { jobs, latest }
+    }
+
+    pub fn submit(&self, job: Job) {
+        self.latest.store(job.generation, Ordering::SeqCst);
+        let _ = self.jobs.send(job);
+    }
+}
+
+fn worker(rx: Receiver<Job>, latest: Arc<AtomicU64>, results: Sender<Msg>) {
+    while let Ok(mut job) = rx.recv() {
+        // Only the newest job matters.
+        while let Ok(newer) = rx.try_recv() {
+            job = newer;
+        }
+        let stale = || latest.load(Ordering::SeqCst) != job.generation;
+        run(&job, &stale, &mut |chunk| results.send(Msg::Filtered(chunk)).is_ok());
+    }
+}
+
+/// First block size; blocks double up to `MAX_BLOCK` so the first page arrives fast and
+/// the rest in few messages.
+const FIRST_BLOCK: usize = 8 << 10;
+const MAX_BLOCK: usize = 1 << 20;
+
+/// Runs one job, calling `emit` with chunks in order. Returns early when `stale` says a
+/// newer job exists or `emit` returns false. Public for tests, which run jobs inline.
+pub fn run(job: &Job, stale: &dyn Fn() -> bool, emit: &mut dyn FnMut(FilterChunk) -> bool) {
+    let snap = &job.snapshot;
+    let mut start = 0;
+    let mut block = FIRST_BLOCK;
+    loop {
+        if stale() {
+            return;
+        }
+        let end = (start + block).min(snap.len);
+        let (scope_rows, matches) = scan(job, start..end);
+        let done = end >= snap.len;
+        if !emit(FilterChunk { generation: job.generation, scope_rows, matches, done }) || done {
+            return;
+        }
+        start = end;
+        block = (block * 2).min(MAX_BLOCK);
+    }
+}
+
+/// Scope rows and matches in `range`, split across cores in order.
+fn scan(job: &Job, range: std::ops::Range<usize>) -> (Vec<u32>, Vec<u32>) {
+    const PART: usize = 16 << 10;
+    let parts: Vec<std::ops::Range<usize>> =
+        (range.start..range.end).step_by(PART).map(|s| s..(s + PART).min(range.end)).collect();
+    let results: Vec<(Vec<u32>, Vec<u32>)> = parts
+        .into_par_iter()
+        .map_init(
+            || Evaluator::new(&job.snapshot.blobs, job.snapshot.zone),
+            |ev, r| {
+                let mut rows = Vec::new();
+                let mut matches = Vec::new();
+                job.snapshot.store.for_each(r, |i, e| {
+                    if job.scope.is_some_and(|s| e.session() != s) {
+                        return;
+                    }
+                    if job.scope.is_some() {
+                        rows.push(i as u32);
+                    }
+                    if let Some(q) = &job.query
+                        && ev.matches(q, e)
+                    {
+                        matches.push(i as u32);
+                    }
+                });
+                (rows, matches)
+            },
+        )
+        .collect();
+    let mut rows = Vec::new();
+    let mut matches = Vec::new();
+    for (r, m) in results {
+        rows.extend(r);
+        matches.extend(m);
+    }
+    (rows, matches)
+}

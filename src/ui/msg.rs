@@ -1,0 +1,35 @@
+//! Everything the event loop receives: input, time, and results of background work.
+
+use crate::model::Index;
+use crossterm::event::{KeyEvent, MouseEvent};
+
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Paste(String),
+    Resize(u16, u16),
+    /// Time passed: progress, notes, relative times.
+    Tick,
+    /// The full index replaces the preview.
+    Indexed(Box<Index>),
+    /// A piece of filter results, in timeline order.
+    Filtered(FilterChunk),
+    /// Follow mode read new lines; they are already in the index when this arrives.
+    Appended(Appended),
+}
+
+pub struct FilterChunk {
+    pub generation: u64,
+    /// Appended to the scope rows (when a session is scoped).
+    pub scope_rows: Vec<u32>,
+    /// Appended to the matches (when there is a query).
+    pub matches: Vec<u32>,
+    pub done: bool,
+}
+
+/// What follow mode added, for the UI to update its view.
+pub struct Appended {
+    /// First new event id; new events are `first..index.len()`.
+    pub first: usize,
+    pub notice: Option<String>,
+}

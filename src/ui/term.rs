@@ -1,0 +1,120 @@
+//! Terminal set-up and the event loop. The loop draws, waits for one message, drains the
+//! rest, and runs the requests `update` queued. Input, indexing and filtering run on
+//! their own threads, so the loop never blocks on I/O or matching.
+
+use super::app::{App, Request};
+use super::filter::{FilterWorker, Job};
+use super::msg::Msg;
+use super::update::update;
+use super::view;
+use crate::query::{Compiled, Snapshot};
+use crossterm::event::{self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
+use crossterm::execute;
+use std::io::{self, Write};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::Duration;
+
+/// Tick while something moves on screen (indexing, filtering, following).
+const BUSY_TICK: Duration = Duration::from_millis(80);
+const IDLE_TICK: Duration = Duration::from_millis(500);
+
+/// Puts the terminal in raw mode and the alternate screen; the panic hook restores it
+/// (mouse capture included) before the panic message prints.
+pub fn enter(mouse: bool) -> io::Result<ratatui::DefaultTerminal> {
+    let terminal = ratatui::try_init()?;
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+        previous(info);
+    }));
+    if mouse {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
+    execute!(io::stdout(), EnableBracketedPaste)?;
+    Ok(terminal)
+}
+
+pub fn leave() {
+    let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+    ratatui::restore();
+}
+
+/// Forwards terminal input to the loop until the loop goes away.
+pub fn spawn_input(tx: Sender<Msg>) {
+    let _ = std::thread::Builder::new().name("input".into()).spawn(move || {
+        loop {
+            let msg = match event::read() {
+                Ok(event::Event::Key(k)) if k.kind != event::KeyEventKind::Release => Msg::Key(k),
+                Ok(event::Event::Mouse(m)) => Msg::Mouse(m),
+                Ok(event::Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(event::Event::Paste(p)) => Msg::Paste(p),
+                Ok(_) => continue,
+                Err(_) => break,
+            };
+            if tx.send(msg).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+pub fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    rx: &Receiver<Msg>,
+    worker: &FilterWorker,
+) -> io::Result<()> {
+    if let Ok(size) = terminal.size() {
+        app.size = (size.width, size.height);
+    }
+    run_requests(app, worker)?;
+    loop {
+        terminal.draw(|f| view::draw(f, app))?;
+        let busy = app.loading.is_some() || !app.results.done || app.follow.enabled || app.note.is_some();
+        let first = match rx.recv_timeout(if busy { BUSY_TICK } else { IDLE_TICK }) {
+            Ok(m) => m,
+            Err(RecvTimeoutError::Timeout) => Msg::Tick,
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        };
+        app.now_ms = chrono::Utc::now().timestamp_millis();
+        update(app, first);
+        // Drain what else is waiting, but bound the batch so drawing keeps up.
+        for msg in rx.try_iter().take(256) {
+            update(app, msg);
+        }
+        run_requests(app, worker)?;
+        if app.should_quit {
+            if let Some(p) = &app.loading {
+                p.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            return Ok(());
+        }
+    }
+}
+
+fn run_requests(app: &mut App, worker: &FilterWorker) -> io::Result<()> {
+    for req in std::mem::take(&mut app.requests) {
+        match req {
+            Request::Refilter => worker.submit(job_for(app)),
+            Request::Copy(text) => {
+                execute!(io::stdout(), crossterm::clipboard::CopyToClipboard::to_clipboard_from(text))?
+            }
+            Request::Bell => {
+                let mut out = io::stdout();
+                out.write_all(b"\x07")?;
+                out.flush()?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The filter job for the app's current query and scope.
+pub fn job_for(app: &App) -> Job {
+    Job {
+        generation: app.results.generation,
+        snapshot: Snapshot::of(&app.index),
+        query: app.filter.applied.as_ref().map(|q| Compiled::compile(q, &app.index)),
+        scope: app.scope,
+    }
+}

@@ -1,0 +1,590 @@
+//! The only place the explorer's state changes. No I/O: side effects become requests.
+
+use super::app::{App, Pane, Request};
+use super::keymap::{Action, action_for};
+use super::msg::{FilterChunk, Msg};
+use crate::model::{Index, Level};
+use crate::query::Query;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+
+pub fn update(app: &mut App, msg: Msg) {
+    match msg {
+        Msg::Key(key) => on_key(app, key),
+        Msg::Mouse(m) => on_mouse(app, m),
+        Msg::Paste(text) => {
+            if app.filter.editing {
+                for c in text.chars().filter(|c| !c.is_control()) {
+                    insert_char(app, c);
+                }
+                filter_text_changed(app);
+            }
+        }
+        Msg::Resize(w, h) => {
+            app.size = (w, h);
+            app.clamp_cursor();
+        }
+        Msg::Tick => {
+            app.tick += 1;
+            if app.note.as_ref().is_some_and(|n| n.until_tick <= app.tick) {
+                app.note = None;
+            }
+        }
+        Msg::Indexed(index) => on_indexed(app, *index),
+        Msg::Filtered(chunk) => on_filtered(app, chunk),
+        Msg::Appended(a) => super::follow_view::on_appended(app, a),
+    }
+}
+
+fn on_indexed(app: &mut App, index: Index) {
+    let anchor = app.selected_id();
+    app.index = index;
+    app.loading = None;
+    app.scope = None;
+    app.refresh_session_list();
+    let text = app.filter.applied_text.clone();
+    if !text.is_empty() {
+        reparse(app, &text);
+    }
+    app.timeline.anchor = anchor;
+    app.results = Default::default();
+    app.results.done = true;
+    if app.has_query() {
+        refilter(app);
+    } else {
+        app.rebuild_histogram();
+        app.clamp_cursor();
+    }
+    if app.follow.enabled {
+        app.timeline.cursor = app.row_count().saturating_sub(1);
+        app.timeline.pinned_to_end = true;
+        app.clamp_cursor();
+    }
+}
+
+fn on_filtered(app: &mut App, chunk: FilterChunk) {
+    if chunk.generation != app.results.generation {
+        return;
+    }
+    if let Some(rows) = &mut app.results.scope_rows {
+        rows.extend_from_slice(&chunk.scope_rows);
+    }
+    if let Some(m) = &mut app.results.matches {
+        m.extend_from_slice(&chunk.matches);
+    }
+    if chunk.done {
+        app.results.done = true;
+        app.rebuild_histogram();
+    }
+    place_cursor_after_refilter(app);
+}
+
+/// Puts the cursor back on the remembered event (or the first row after it) as results
+/// stream in; pinned follow views stay at the end.
+fn place_cursor_after_refilter(app: &mut App) {
+    if app.timeline.pinned_to_end {
+        app.timeline.cursor = app.row_count().saturating_sub(1);
+    } else if let Some(anchor) = app.timeline.anchor {
+        let row = app.row_at_or_after(anchor);
+        app.timeline.cursor = row.min(app.row_count().saturating_sub(1));
+        if app.results.done || app.row_event_id(row).is_some() {
+            app.timeline.top = app.timeline.cursor.saturating_sub(app.timeline_height() / 3);
+            if app.results.done {
+                app.timeline.anchor = None;
+            }
+        }
+    }
+    app.clamp_cursor();
+}
+
+/// Starts a new filter generation for the current query and scope.
+pub fn refilter(app: &mut App) {
+    app.results.generation += 1;
+    app.results.done = false;
+    app.results.scope_rows = app.scope.map(|_| Vec::new());
+    app.results.matches = app.has_query().then(Vec::new);
+    if app.results.scope_rows.is_none() && app.results.matches.is_none() {
+        app.results.done = true;
+        app.rebuild_histogram();
+        place_cursor_after_refilter(app);
+        return;
+    }
+    app.requests.push(Request::Refilter);
+}
+
+fn on_key(app: &mut App, key: KeyEvent) {
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        app.should_quit = true;
+        return;
+    }
+    if app.show_help {
+        if matches!(key.code, KeyCode::Char('q')) {
+            app.should_quit = true;
+        }
+        app.show_help = false;
+        return;
+    }
+    if app.filter.editing {
+        return edit_filter(app, key);
+    }
+    if app.sessions.editing {
+        return edit_session_filter(app, key);
+    }
+    if let Some(action) = action_for(key) {
+        apply(app, action);
+    }
+}
+
+fn insert_char(app: &mut App, c: char) {
+    let at = byte_index(&app.filter.text, app.filter.cursor);
+    app.filter.text.insert(at, c);
+    app.filter.cursor += 1;
+}
+
+fn byte_index(s: &str, chars: usize) -> usize {
+    s.char_indices().nth(chars).map_or(s.len(), |(i, _)| i)
+}
+
+fn edit_filter(app: &mut App, key: KeyEvent) {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let f = &mut app.filter;
+    match key.code {
+        KeyCode::Enter => {
+            f.editing = false;
+            return;
+        }
+        KeyCode::Esc => {
+            f.editing = false;
+            f.text.clear();
+            f.cursor = 0;
+        }
+        KeyCode::Char('u') if ctrl => {
+            f.text.clear();
+            f.cursor = 0;
+        }
+        KeyCode::Char('w') if ctrl => {
+            let end = byte_index(&f.text, f.cursor);
+            let head = f.text[..end].trim_end();
+            let start = head.rfind(' ').map_or(0, |i| i + 1);
+            f.cursor = f.text[..start].chars().count();
+            f.text.replace_range(start..end, "");
+        }
+        KeyCode::Char('a') if ctrl => f.cursor = 0,
+        KeyCode::Char('e') if ctrl => f.cursor = f.text.chars().count(),
+        KeyCode::Char(c) if !ctrl => insert_char(app, c),
+        KeyCode::Backspace => {
+            if f.cursor > 0 {
+                f.cursor -= 1;
+                let at = byte_index(&f.text, f.cursor);
+                f.text.remove(at);
+            }
+        }
+        KeyCode::Delete => {
+            if f.cursor < f.text.chars().count() {
+                let at = byte_index(&f.text, f.cursor);
+                f.text.remove(at);
+            }
+        }
+        KeyCode::Left => f.cursor = f.cursor.saturating_sub(1),
+        KeyCode::Right => f.cursor = (f.cursor + 1).min(f.text.chars().count()),
+        KeyCode::Home => f.cursor = 0,
+        KeyCode::End => f.cursor = f.text.chars().count(),
+        _ => return,
+    }
+    filter_text_changed(app);
+}
+
+/// Applies the filter box's text as if it had been typed (`--query` at start-up).
+pub fn apply_filter_text(app: &mut App) {
+    filter_text_changed(app);
+}
+
+/// Parses the filter text; a good query replaces the applied one and refilters, a bad
+/// one only says what is wrong (the last good results stay on screen).
+fn filter_text_changed(app: &mut App) {
+    let text = app.filter.text.clone();
+    if text.trim() == app.filter.applied_text.trim() && app.filter.error.is_none() {
+        return;
+    }
+    if reparse(app, &text) {
+        app.timeline.anchor = app.timeline.anchor.or(app.selected_id());
+        app.timeline.pinned_to_end = app.follow.enabled && app.timeline.pinned_to_end;
+        refilter(app);
+    }
+}
+
+/// Returns whether the applied query changed.
+fn reparse(app: &mut App, text: &str) -> bool {
+    match Query::parse(text, app.now_ms, app.index.zone) {
+        Ok(q) => {
+            app.filter.error = None;
+            let changed = app.filter.applied.as_ref() != Some(&q);
+            app.filter.applied = (!q.is_empty()).then_some(q);
+            app.filter.applied_text = text.to_string();
+            changed
+        }
+        Err(e) => {
+            app.filter.error = Some(format!("col {}: {}", e.at + 1, e.message));
+            false
+        }
+    }
+}
+
+fn edit_session_filter(app: &mut App, key: KeyEvent) {
+    let s = &mut app.sessions;
+    match key.code {
+        KeyCode::Enter => s.editing = false,
+        KeyCode::Esc => {
+            s.editing = false;
+            s.filter.clear();
+        }
+        KeyCode::Backspace => {
+            s.filter.pop();
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => s.filter.push(c),
+        _ => return,
+    }
+    app.refresh_session_list();
+}
+
+/// Scopes the timeline to the session under the sessions cursor (row 0 = all).
+fn scope_to_cursor(app: &mut App) {
+    let scope = app.sessions.cursor.checked_sub(1).and_then(|i| app.sessions.ids.get(i)).copied();
+    if scope == app.scope {
+        return;
+    }
+    app.scope = scope;
+    // A new scope starts at its beginning, unless the selected event is in it.
+    let keep = app.selected().filter(|e| Some(e.session()) == scope).and(app.selected_id());
+    app.timeline.anchor = keep;
+    app.timeline.cursor = 0;
+    app.timeline.top = 0;
+    app.timeline.pinned_to_end = app.follow.enabled && keep.is_none() && app.timeline.pinned_to_end;
+    refilter(app);
+}
+
+fn move_sessions(app: &mut App, delta: isize) {
+    let n = app.sessions.ids.len() + 1;
+    let c = app.sessions.cursor as isize + delta;
+    app.sessions.cursor = c.clamp(0, n as isize - 1) as usize;
+    let h = app.sessions_height().max(1);
+    let s = &mut app.sessions;
+    if s.cursor < s.top {
+        s.top = s.cursor;
+    } else if s.cursor >= s.top + h {
+        s.top = s.cursor + 1 - h;
+    }
+    scope_to_cursor(app);
+}
+
+fn move_timeline(app: &mut App, delta: isize) {
+    let n = app.row_count();
+    if n == 0 {
+        return;
+    }
+    let c = (app.timeline.cursor as isize + delta).clamp(0, n as isize - 1) as usize;
+    set_cursor(app, c);
+}
+
+fn set_cursor(app: &mut App, row: usize) {
+    app.timeline.anchor = None;
+    app.timeline.cursor = row;
+    app.detail.scroll = 0;
+    let last = app.row_count().saturating_sub(1);
+    app.timeline.pinned_to_end = app.follow.enabled && row >= last;
+    if app.timeline.pinned_to_end {
+        app.timeline.unseen = 0;
+    }
+    app.clamp_cursor();
+}
+
+/// Moves to the next (or previous) row whose event satisfies `pred`.
+fn jump(app: &mut App, forward: bool, what: &str, pred: impl Fn(crate::model::Event) -> bool) {
+    let n = app.row_count();
+    let start = app.timeline.cursor;
+    let found = if forward {
+        (start + 1..n).find(|&r| app.row_event(r).is_some_and(&pred))
+    } else {
+        (0..start).rev().find(|&r| app.row_event(r).is_some_and(&pred))
+    };
+    match found {
+        Some(r) => set_cursor(app, r),
+        None => app.note(format!("no {} {what}", if forward { "later" } else { "earlier" }), false),
+    }
+}
+
+fn jump_match(app: &mut App, forward: bool) {
+    let Some(matches) = app.results.matches.as_ref() else {
+        app.note("no filter: press / to type one", false);
+        return;
+    };
+    let current = app.selected_id().unwrap_or(0);
+    let target = if forward {
+        matches.get(matches.partition_point(|&m| m <= current)).copied()
+    } else {
+        matches.partition_point(|&m| m < current).checked_sub(1).map(|i| matches[i])
+    };
+    match target {
+        Some(id) => {
+            let row = app.row_at_or_after(id);
+            set_cursor(app, row);
+        }
+        None => app.note(format!("no {} match", if forward { "later" } else { "earlier" }), false),
+    }
+}
+
+fn jump_session(app: &mut App, forward: bool) {
+    if app.scope.is_some() || app.focus == Pane::Sessions {
+        move_sessions(app, if forward { 1 } else { -1 });
+        return;
+    }
+    // All sessions listed: jump to where the next/previous session starts.
+    let Some(e) = app.selected() else { return };
+    let here = app.index.session(e.session()).map_or(e.time(), |s| s.start);
+    let ids = &app.sessions.ids;
+    let pos = ids.partition_point(|&id| app.index.sessions[id as usize].start <= here);
+    let target = if forward {
+        ids.get(pos).copied()
+    } else {
+        let before = ids.partition_point(|&id| app.index.sessions[id as usize].start < here);
+        before.checked_sub(1).map(|i| ids[i])
+    };
+    let Some(sid) = target else {
+        app.note(format!("no {} session", if forward { "later" } else { "earlier" }), false);
+        return;
+    };
+    let start = app.index.sessions[sid as usize].start;
+    let first_row = first_row_at_time(app, start);
+    let n = app.row_count();
+    let row = (first_row..n.min(first_row + 200_000))
+        .find(|&r| app.row_event(r).is_some_and(|e| e.session() == sid))
+        .unwrap_or(first_row);
+    set_cursor(app, row.min(n.saturating_sub(1)));
+}
+
+/// First row whose event time is at or after `t` (rows are in time order within the base
+/// index).
+fn first_row_at_time(app: &App, t: i64) -> usize {
+    let (mut lo, mut hi) = (0, app.row_count());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        match app.row_event(mid) {
+            Some(e) if e.time() < t => lo = mid + 1,
+            _ => hi = mid,
+        }
+    }
+    lo
+}
+
+fn step_occurrence(app: &mut App, forward: bool) {
+    let Some(id) = app.selected_id() else { return };
+    let Some(group) = app.index.group_of(id as usize) else {
+        app.note("not an error: o/O step through occurrences of an error", false);
+        return;
+    };
+    let occ = &group.occurrences;
+    let pos = occ.partition_point(|&o| o < id);
+    let target = if forward { occ.get(pos + 1).copied() } else { pos.checked_sub(1).map(|i| occ[i]) };
+    let Some(target) = target else {
+        app.note(format!("{} occurrence of this error", if forward { "last" } else { "first" }), false);
+        return;
+    };
+    let session = app.index.event(target as usize).map(|e| e.session());
+    if app.scope.is_some() && app.scope != session {
+        app.scope = session;
+        app.refresh_session_list();
+        app.timeline.anchor = Some(target);
+        refilter(app);
+        return;
+    }
+    let row = app.row_at_or_after(target);
+    if app.row_event_id(row) == Some(target) {
+        set_cursor(app, row);
+    } else {
+        app.note("the next occurrence is hidden by the filter (Esc clears it)", false);
+    }
+}
+
+fn page(app: &mut App, pages: f32) {
+    match app.focus {
+        Pane::Sessions => move_sessions(app, (app.sessions_height() as f32 * pages) as isize),
+        Pane::Timeline => move_timeline(app, (app.timeline_height().max(1) as f32 * pages) as isize),
+        Pane::Detail => scroll_detail(app, (10.0 * pages * 2.0) as isize),
+    }
+}
+
+fn scroll_detail(app: &mut App, delta: isize) {
+    app.detail.scroll = (app.detail.scroll as isize + delta).max(0) as usize;
+}
+
+pub fn apply(app: &mut App, action: Action) {
+    match action {
+        Action::Quit => app.should_quit = true,
+        Action::ToggleHelp => app.show_help = !app.show_help,
+        Action::MoveDown | Action::MoveUp => {
+            let d = if action == Action::MoveDown { 1 } else { -1 };
+            match app.focus {
+                Pane::Sessions => move_sessions(app, d),
+                Pane::Timeline => move_timeline(app, d),
+                Pane::Detail => scroll_detail(app, d),
+            }
+        }
+        Action::PageDown => page(app, 1.0),
+        Action::PageUp => page(app, -1.0),
+        Action::HalfPageDown => page(app, 0.5),
+        Action::HalfPageUp => page(app, -0.5),
+        Action::Top => match app.focus {
+            Pane::Sessions => move_sessions(app, -(app.sessions.cursor as isize)),
+            Pane::Timeline => set_cursor(app, 0),
+            Pane::Detail => app.detail.scroll = 0,
+        },
+        Action::Bottom => match app.focus {
+            Pane::Sessions => move_sessions(app, app.sessions.ids.len() as isize),
+            Pane::Timeline => set_cursor(app, app.row_count().saturating_sub(1)),
+            Pane::Detail => app.detail.scroll = usize::MAX / 2,
+        },
+        Action::FocusNext | Action::FocusPrev => {
+            let order = [Pane::Sessions, Pane::Timeline, Pane::Detail];
+            let i = order.iter().position(|&p| p == app.focus).unwrap_or(1);
+            let step = if action == Action::FocusNext { 1 } else { 2 };
+            app.focus = order[(i + step) % 3];
+        }
+        Action::FocusSessions => app.focus = Pane::Sessions,
+        Action::FocusTimeline => app.focus = Pane::Timeline,
+        Action::FocusDetail => app.focus = Pane::Detail,
+        Action::Drill => match app.focus {
+            Pane::Sessions => {
+                scope_to_cursor(app);
+                app.focus = Pane::Timeline;
+            }
+            Pane::Timeline => {
+                app.focus = Pane::Detail;
+                app.detail.scroll = 0;
+            }
+            Pane::Detail => app.detail_zoomed = !app.detail_zoomed,
+        },
+        Action::Back => back(app),
+        Action::EditFilter => {
+            if app.focus == Pane::Sessions {
+                app.sessions.editing = true;
+            } else {
+                app.focus = Pane::Timeline;
+                app.filter.editing = true;
+                app.filter.cursor = app.filter.text.chars().count();
+            }
+        }
+        Action::NextMatch => jump_match(app, true),
+        Action::PrevMatch => jump_match(app, false),
+        Action::NextError => jump(app, true, "error", |e| e.level().is_error()),
+        Action::PrevError => jump(app, false, "error", |e| e.level().is_error()),
+        Action::NextWarning => jump(app, true, "warning", |e| e.level() == Level::Warn),
+        Action::PrevWarning => jump(app, false, "warning", |e| e.level() == Level::Warn),
+        Action::NextSession => jump_session(app, true),
+        Action::PrevSession => jump_session(app, false),
+        Action::NextOccurrence => step_occurrence(app, true),
+        Action::PrevOccurrence => step_occurrence(app, false),
+        Action::MoreContext => app.detail.before = (app.detail.before + 4).min(200),
+        Action::LessContext => app.detail.before = app.detail.before.saturating_sub(4),
+        Action::ToggleMatchesOnly => {
+            if !app.has_query() {
+                app.note("& needs a filter: press / to type one", false);
+                return;
+            }
+            let keep = app.selected_id();
+            app.matches_only = !app.matches_only;
+            if let Some(id) = keep {
+                let row = app.row_at_or_after(id);
+                set_cursor(app, row);
+            }
+            app.rebuild_histogram();
+            app.note(
+                if app.matches_only { "showing only matches" } else { "showing all rows, matches marked ▌" },
+                false,
+            );
+        }
+        Action::ToggleUtc => {
+            use crate::ingest::time::Zone;
+            app.zone = match (app.zone, app.home_zone) {
+                (Zone::Utc, Zone::Utc) => Zone::Local,
+                (Zone::Utc, home) => home,
+                _ => Zone::Utc,
+            };
+            app.note(format!("times in {}", super::view::zone_name(app.zone, app.now_ms)), false);
+        }
+        Action::ToggleFollow => super::follow_view::toggle(app),
+        Action::CopyEvent => {
+            if let Some(e) = app.selected() {
+                let raw = app.index.raw_line(e);
+                let text = String::from_utf8_lossy(crate::model::store::readable(raw)).into_owned();
+                let n = text.len();
+                app.requests.push(Request::Copy(text));
+                app.note(format!("copied the event's line ({n} bytes) to the clipboard (OSC 52)"), false);
+            }
+        }
+    }
+}
+
+fn back(app: &mut App) {
+    if app.detail_zoomed {
+        app.detail_zoomed = false;
+    } else if app.focus == Pane::Detail {
+        app.focus = Pane::Timeline;
+    } else if app.has_query() || !app.filter.text.is_empty() {
+        app.timeline.anchor = app.selected_id();
+        app.filter = Default::default();
+        refilter(app);
+    } else if app.scope.is_some() {
+        app.timeline.anchor = app.selected_id();
+        app.scope = None;
+        app.sessions.cursor = 0;
+        refilter(app);
+    } else if app.focus == Pane::Sessions && !app.sessions.filter.is_empty() {
+        app.sessions.filter.clear();
+        app.refresh_session_list();
+    }
+}
+
+fn on_mouse(app: &mut App, m: MouseEvent) {
+    let areas = super::view::layout(app, ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1));
+    let at = ratatui::layout::Position::new(m.column, m.row);
+    let pane = if areas.sessions.contains(at) {
+        Some(Pane::Sessions)
+    } else if areas.timeline.contains(at) {
+        Some(Pane::Timeline)
+    } else if areas.detail.contains(at) {
+        Some(Pane::Detail)
+    } else {
+        None
+    };
+    let Some(pane) = pane else { return };
+    match m.kind {
+        MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+            let d = if m.kind == MouseEventKind::ScrollDown { 3 } else { -3 };
+            match pane {
+                Pane::Sessions => move_sessions(app, d),
+                Pane::Timeline => move_timeline(app, d),
+                Pane::Detail => scroll_detail(app, d),
+            }
+        }
+        MouseEventKind::Down(MouseButton::Left) => {
+            app.focus = pane;
+            let inner_row = |top: u16| m.row.checked_sub(top + 1).map(usize::from);
+            match pane {
+                Pane::Sessions => {
+                    if let Some(r) = inner_row(areas.sessions.y) {
+                        let target = (app.sessions.top + r).min(app.sessions.ids.len());
+                        move_sessions(app, target as isize - app.sessions.cursor as isize);
+                    }
+                }
+                Pane::Timeline => {
+                    if let Some(r) = inner_row(areas.timeline.y)
+                        && app.timeline.top + r < app.row_count()
+                    {
+                        set_cursor(app, app.timeline.top + r);
+                    }
+                }
+                Pane::Detail => {}
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,37 @@
+//! The help overlay, generated from the keymap table.
+
+use crate::ui::keymap::KEYMAP;
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+
+const QUERY_HELP: &[&str] = &[
+    "level:warn+  level:error  cat:upload  session:a1b2  user:ann  file:05-17",
+    "msg:timeout  since:-2h  until:2026-05-17T08:00  is:unparsed",
+    "args.path:q3  bytes:>1000  exc_type:   (raw keys; empty value = present)",
+    "-term negates · bare words are fuzzy: weird 'exact ^prefix suffix$ !not",
+];
+
+pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let mut lines: Vec<Line> = KEYMAP
+        .iter()
+        .map(|b| Line::from(vec![Span::styled(format!("{:>16}  ", b.keys.join(" ")), theme.key), Span::raw(b.help)]))
+        .collect();
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled("Filter (/) query language", theme.heading)));
+    lines.extend(QUERY_HELP.iter().map(|l| Line::from(format!("  {l}"))));
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled("any key closes this help", theme.dim)));
+    let w = 84.min(area.width);
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let r = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
+    frame.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(theme.border_focus)
+        .title(Span::styled(" audit-tui keys ", theme.title));
+    frame.render_widget(Paragraph::new(lines).block(block), r);
+}

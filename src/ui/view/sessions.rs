@@ -1,0 +1,93 @@
+//! The sessions pane: "All sessions", then one row per session (start, user, duration,
+//! events, errors); failed sessions stand out.
+
+use super::{pane_block, untrusted};
+use crate::report::fmt;
+use crate::ui::app::{App, Pane};
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
+    let focused = app.focus == Pane::Sessions;
+    let total = app.index.sessions.len() - 1;
+    let failed = app.index.listed_sessions().filter(|(_, s)| s.has_failed()).count();
+    let mut title = vec![
+        Span::styled(" Sessions ", theme.title),
+        Span::styled(format!("{} ", fmt::count(total as u64)), theme.dim),
+    ];
+    if failed > 0 {
+        title.push(Span::styled(format!("✗{failed} "), theme.error));
+    }
+    if app.sessions.editing || !app.sessions.filter.is_empty() {
+        title.push(Span::styled(format!("/{}", app.sessions.filter), theme.matched));
+        if app.sessions.editing {
+            title.push(Span::styled("█", theme.matched));
+        }
+        title.push(Span::raw(" "));
+    }
+    let block = pane_block(Line::from(title), focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = inner.width as usize;
+    let height = inner.height as usize;
+    let mut lines = Vec::with_capacity(height);
+    for row in app.sessions.top..(app.sessions.top + height).min(app.sessions.ids.len() + 1) {
+        let selected = row == app.sessions.cursor;
+        let mut line = if row == 0 {
+            all_row(app, width, theme)
+        } else {
+            session_row(app, app.sessions.ids[row - 1], width, theme)
+        };
+        if selected {
+            line = line.style(if focused || app.scope.is_some() { theme.selected } else { Style::default() });
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn all_row(app: &App, width: usize, theme: &Theme) -> Line<'static> {
+    let events = fmt::count(app.index.len() as u64);
+    let errors = app.index.error_count();
+    let label = "All sessions";
+    let right = format!("{events} ev {:>4}", if errors > 0 { format!("✗{}", short(errors)) } else { String::new() });
+    let pad = width.saturating_sub(label.len() + right.chars().count()).max(1);
+    Line::from(vec![
+        Span::styled(label, theme.title),
+        Span::raw(" ".repeat(pad)),
+        Span::styled(right, if errors > 0 { theme.error } else { theme.dim }),
+    ])
+}
+
+fn short(n: u64) -> String {
+    match n {
+        0..1000 => n.to_string(),
+        1000..1_000_000 => format!("{}k", n / 1000),
+        _ => format!("{}M", n / 1_000_000),
+    }
+}
+
+fn session_row(app: &App, sid: u32, width: usize, theme: &Theme) -> Line<'static> {
+    let s = &app.index.sessions[sid as usize];
+    let start = fmt::format_local(s.start, app.zone, "%m-%d %H:%M");
+    let duration = fmt::duration(s.duration_ms());
+    let events = short(s.events);
+    let errors = if s.errors > 0 { format!("✗{}", short(s.errors)) } else { String::new() };
+    // start(11) ␠ who ␠ duration(7) ␠ events(5) ␠ errors(4)
+    let fixed = 11 + 1 + 1 + 7 + 1 + 5 + 1 + 4;
+    let who_w = width.saturating_sub(fixed).max(4);
+    let who = if s.user.is_empty() { s.id.clone() } else { s.user.clone() };
+    let mut spans = vec![Span::styled(start, theme.dim), Span::raw(" ")];
+    let who_spans = untrusted(&who, who_w, theme.session, theme, &[], theme.session);
+    let used = super::spans_width(&who_spans);
+    spans.extend(who_spans.into_iter().map(|sp| Span::styled(sp.content.into_owned(), sp.style)));
+    spans.push(Span::raw(" ".repeat(who_w - used.min(who_w) + 1)));
+    spans.push(Span::styled(format!("{duration:>7} "), theme.dim));
+    spans.push(Span::raw(format!("{events:>5} ")));
+    spans.push(Span::styled(format!("{errors:>4}"), if s.has_failed() { theme.error } else { theme.dim }));
+    Line::from(spans)
+}

@@ -1,0 +1,78 @@
+//! The status bar (sources, counts, progress, filter, key hints) and the filter line.
+
+use crate::report::fmt;
+use crate::ui::app::App;
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
+    let mut left: Vec<Span> = Vec::new();
+    let title = crate::sanitize::sanitize(&app.title, crate::sanitize::Mode::Line).into_owned();
+    left.push(Span::styled(format!(" {} ", fmt::fit(&title, 40)), theme.status_key));
+    left.push(Span::styled(
+        format!(
+            " {} files · {} events · {} unparsed ",
+            app.index.sources.len(),
+            fmt::count((app.index.len() as u64).saturating_sub(app.index.unparsed_count())),
+            fmt::count(app.index.unparsed_count())
+        ),
+        theme.status,
+    ));
+    if let Some(p) = &app.loading {
+        let spinner = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'][app.tick as usize % 10];
+        left.push(Span::styled(
+            format!(" {spinner} indexing {:.0}% (preview) ", p.fraction() * 100.0),
+            theme.status_key,
+        ));
+    }
+    if !app.index.problems.is_empty() {
+        left.push(Span::styled(format!(" ⚠ {} problems (see summary) ", app.index.problems.len()), theme.status_key));
+    }
+    if let Some(n) = &app.follow.notice {
+        left.push(Span::styled(
+            format!(" {} ", crate::sanitize::sanitize(n, crate::sanitize::Mode::Line)),
+            theme.status_key,
+        ));
+    }
+    if app.has_query() && !app.filter.editing {
+        let q = crate::sanitize::sanitize(&app.filter.applied_text, crate::sanitize::Mode::Line).into_owned();
+        left.push(Span::styled(format!(" filter: {} ", fmt::fit(&q, 40)), theme.status_key));
+    }
+    if let Some(note) = &app.note {
+        left.push(Span::styled(format!(" {} ", note.text), if note.is_error { theme.error } else { theme.status_key }));
+    }
+    let hints = " / filter  e/E errors  [ ] sessions  Enter drill  ? help  q quit ";
+    let used: usize = left.iter().map(|s| unicode_width::UnicodeWidthStr::width(s.content.as_ref())).sum();
+    let free = (area.width as usize).saturating_sub(used);
+    if free > hints.len() {
+        left.push(Span::styled(" ".repeat(free - hints.len()), theme.status));
+        left.push(Span::styled(hints, theme.status));
+    } else {
+        left.push(Span::styled(" ".repeat(free), theme.status));
+    }
+    frame.render_widget(Paragraph::new(Line::from(left)), area);
+}
+
+pub fn draw_filter(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
+    let f = &app.filter;
+    let text = crate::sanitize::sanitize(&f.text, crate::sanitize::Mode::Line).into_owned();
+    let mut spans = vec![Span::styled("/", theme.key), Span::raw(text.clone())];
+    if let Some(err) = &f.error {
+        spans.push(Span::styled(format!("   ✗ {err}"), theme.error));
+    } else if f.editing {
+        let n = app.results.matches.as_ref().map(Vec::len).unwrap_or(app.row_count());
+        let state = if app.results.done { "" } else { "…" };
+        spans.push(Span::styled(format!("   {} matches{state}", fmt::count(n as u64)), theme.dim));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    if f.editing {
+        let before: String = f.text.chars().take(f.cursor).collect();
+        let col = unicode_width::UnicodeWidthStr::width(
+            crate::sanitize::sanitize(&before, crate::sanitize::Mode::Line).as_ref(),
+        );
+        frame.set_cursor_position(Position::new(area.x + 1 + col as u16, area.y));
+    }
+}

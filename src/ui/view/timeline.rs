@@ -1,0 +1,206 @@
+//! The timeline pane: a virtual table. Only the visible rows are read from the files, so
+//! six million rows scroll as fast as sixty.
+
+use super::{pane_block, untrusted};
+use crate::ingest::facts::{Dialect, display_message};
+use crate::ingest::time::TimeReader;
+use crate::model::{Event, Level, flag};
+use crate::query::eval::highlight;
+use crate::report::fmt;
+use crate::ui::app::{App, Pane};
+use crate::ui::theme::Theme;
+use nucleo::Matcher;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use std::cell::RefCell;
+
+thread_local! {
+    /// nucleo's matcher owns scratch memory worth keeping between frames.
+    static MATCHER: RefCell<(Matcher, Vec<char>)> = RefCell::new((Matcher::new(nucleo::Config::DEFAULT), Vec::new()));
+}
+
+/// The table's columns, chosen from the dialects present.
+struct Columns {
+    outcome: bool,
+}
+
+fn columns(app: &App) -> Columns {
+    let outcome = app
+        .index
+        .sources
+        .iter()
+        .any(|s| matches!(s.dialect(), Some(Dialect::ToolAudit | Dialect::Rtgs | Dialect::Csv)));
+    Columns { outcome }
+}
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
+    let focused = app.focus == Pane::Timeline;
+    let block = pane_block(title(app, theme), focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let cols = columns(app);
+    let height = inner.height as usize;
+    let width = inner.width as usize;
+    let mut times = TimeReader::new(app.index.zone);
+    let mut lines = Vec::with_capacity(height);
+    let n = app.row_count();
+    if n == 0 {
+        let msg = if !app.results.done {
+            "filtering…"
+        } else if app.has_query() {
+            "no events match the filter (Esc clears it)"
+        } else if app.loading.is_some() {
+            "reading…"
+        } else {
+            "no events"
+        };
+        frame.render_widget(Paragraph::new(Span::styled(msg, theme.dim)), inner);
+        return;
+    }
+    for row in app.timeline.top..(app.timeline.top + height).min(n) {
+        let Some(id) = app.row_event_id(row) else { continue };
+        let Some(e) = app.index.event(id as usize) else { continue };
+        let mut line = row_line(app, id, e, width, &cols, &mut times, theme);
+        if row == app.timeline.cursor {
+            line = line.style(if focused {
+                theme.selected
+            } else {
+                theme.selected.remove_modifier(ratatui::style::Modifier::BOLD)
+            });
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn title<'a>(app: &App, theme: &Theme) -> Line<'a> {
+    let mut spans = vec![Span::styled(" Timeline ", theme.title)];
+    let shown = app.row_count() as u64;
+    let total = app.index.len() as u64;
+    spans.push(Span::styled(
+        if shown == total {
+            format!("{} events ", fmt::count(total))
+        } else {
+            format!("{} of {} ", fmt::count(shown), fmt::count(total))
+        },
+        theme.dim,
+    ));
+    if let Some(sid) = app.scope
+        && let Some(s) = app.index.session(sid)
+    {
+        let who = if s.user.is_empty() { String::new() } else { format!(" {}", s.user) };
+        spans.push(Span::styled(
+            crate::sanitize::sanitize(&format!("session {}{who} ", s.id), crate::sanitize::Mode::Line).into_owned(),
+            theme.session,
+        ));
+    }
+    if !app.results.done {
+        spans.push(Span::styled("filtering… ", theme.warn));
+    }
+    if app.has_query() && !app.matches_only {
+        let m = app.results.matches.as_ref().map_or(0, Vec::len) as u64;
+        spans.push(Span::styled(format!("▌{} matches ", fmt::count(m)), theme.match_marker));
+    }
+    if app.follow.enabled {
+        if app.timeline.pinned_to_end {
+            spans.push(Span::styled("FOLLOW ", theme.ok));
+        } else {
+            spans.push(Span::styled("PAUSED ", theme.warn));
+            if app.timeline.unseen > 0 {
+                spans.push(Span::styled(format!("{} new ↓ ", fmt::count(app.timeline.unseen as u64)), theme.warn));
+            }
+        }
+    }
+    Line::from(spans)
+}
+
+fn session_label(app: &App, e: Event) -> String {
+    match app.index.session(e.session()) {
+        Some(s) if s.derived && !s.user.is_empty() => s.user.clone(),
+        Some(s) if s.derived => s.id.split('@').next().unwrap_or("").to_string(),
+        Some(s) => s.id.clone(),
+        None => String::new(),
+    }
+}
+
+fn row_line<'a>(
+    app: &App,
+    id: u32,
+    e: Event,
+    width: usize,
+    cols: &Columns,
+    times: &mut TimeReader,
+    theme: &Theme,
+) -> Line<'a> {
+    let mut spans: Vec<Span<'a>> = Vec::new();
+    let marker = if app.has_query() && !app.matches_only && app.is_match(id) { "▌" } else { " " };
+    spans.push(Span::styled(marker, theme.match_marker));
+    let time = fmt::format_local(e.time(), app.zone, "%m-%d %H:%M:%S%.3f");
+    spans.push(Span::styled(time, if e.has(flag::OWN_TIME) { theme.dim } else { theme.punct }));
+    spans.push(Span::raw(" "));
+    let facts = app.index.facts_of(e, times);
+    if e.is_unparsed() {
+        spans.push(Span::styled("  ?  ", theme.unparsed));
+    } else {
+        spans.push(Span::styled(e.level().label(), theme.level(e.level())));
+    }
+    spans.push(Span::raw(" "));
+    let cat = if e.is_unparsed() { "unparsed" } else { app.index.categories.name(e.category()) };
+    spans.extend(owned(untrusted(cat, 12, theme.category, theme, &[], theme.category)));
+    pad_to(&mut spans, 1 + 18 + 1 + 5 + 1 + 12 + 1);
+    let session = session_label(app, e);
+    spans.extend(owned(untrusted(&session, 10, theme.session, theme, &[], theme.session)));
+    let mut used = 1 + 18 + 1 + 5 + 1 + 12 + 1 + 10 + 1;
+    pad_to(&mut spans, used);
+    if cols.outcome {
+        let status = facts.as_ref().and_then(|(f, _)| {
+            f.status
+                .map(|s| s.text().into_owned())
+                .or(f.success.map(|ok| if ok { "ok".into() } else { "failed".into() }))
+        });
+        let status = status.unwrap_or_default();
+        let style = theme.outcome(&status);
+        spans.extend(owned(untrusted(&status, 10, style, theme, &[], style)));
+        used += 11;
+        pad_to(&mut spans, used);
+    }
+    let message = match &facts {
+        Some((f, _)) => display_message(f),
+        None => {
+            let raw = crate::model::store::readable(app.index.raw_line(e));
+            String::from_utf8_lossy(&raw[..raw.len().min(4096)]).into_owned()
+        }
+    };
+    let marks = match app.filter.applied.as_ref() {
+        Some(q) => MATCHER.with(|m| {
+            let (matcher, chars) = &mut *m.borrow_mut();
+            highlight(q, &message, matcher, chars)
+        }),
+        None => Vec::new(),
+    };
+    let base = if e.is_unparsed() {
+        theme.unparsed
+    } else if e.level() >= Level::Warn {
+        theme.level(e.level())
+    } else {
+        Style::default()
+    };
+    let rest = width.saturating_sub(used);
+    spans.extend(owned(untrusted(&message, rest, base, theme, &marks, theme.matched)));
+    Line::from(spans)
+}
+
+fn owned<'b>(spans: Vec<Span<'_>>) -> impl Iterator<Item = Span<'b>> {
+    spans.into_iter().map(|s| Span::styled(s.content.into_owned(), s.style))
+}
+
+/// Pads with spaces up to column `col`.
+fn pad_to(spans: &mut Vec<Span<'_>>, col: usize) {
+    let used = super::spans_width(spans);
+    if used < col {
+        spans.push(Span::raw(" ".repeat(col - used)));
+    }
+}

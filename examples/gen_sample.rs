@@ -1092,8 +1092,8 @@ fn csv_quoted(s: &str) -> String {
 /// One repricing session: (script, message, status) rows.
 fn repricing_session(rng: &mut Rng, a: &Analyst, day: u64, crash: bool) -> Vec<(&'static str, String, &'static str)> {
     let ctx = format!("User: {} on {} | Python: {} | OS: {}", a.user, a.host, a.python, a.os);
-    let base = format!("C:\\Users\\{}\\OneDrive - True Community\\Data Analyst\\Repricing\\July", a.user);
-    let f1 = format!("{base}\\claims_07{day:02}.xlsx");
+    let base = format!("C:\\Users\\{}\\OneDrive - True Community\\Data Analyst\\Repricing\\May", a.user);
+    let f1 = format!("{base}\\claims_05{day:02}.xlsx");
     let rows = rng.range(8_000, 30_000);
     let mut out = vec![("SessionManager", format!("SESSION START | {ctx}"), "INFO")];
     if rng.pct(15) {
@@ -1150,7 +1150,7 @@ fn repricing_session(rng: &mut Rng, a: &Analyst, day: u64, crash: bool) -> Vec<(
         secs % 10
     );
     out.push(("RepricingProcess", msg, "SUCCESS"));
-    out.push(("ExportResults", format!("Exported results | File: {base}\\repriced_07{day:02}.xlsx"), "SUCCESS"));
+    out.push(("ExportResults", format!("Exported results | File: {base}\\repriced_05{day:02}.xlsx"), "SUCCESS"));
     out.push((
         "SessionManager",
         format!("SESSION END | Duration: 00:{:02}:{:02}", rng.range(3, 50), rng.below(60)),
@@ -1163,14 +1163,15 @@ fn write_repricing(dir: &Path, rng: &mut Rng, files: &mut Vec<FileInfo>) -> Res<
     fs::create_dir_all(dir)?;
     // Python's csv module ends rows with CRLF.
     let mut text = String::from("Timestamp,User,Script,Message,Status\r\n");
-    for day in 7..=11u64 {
+    // The same week as the other systems, so the whole sample sits on one timeline.
+    for day in 11..=15u64 {
         let mut secs = 8 * 3600 + rng.range(0, 1800) as i64;
         for session in 0..rng.range(3, 5) {
             let analyst = rng.pick(ANALYSTS);
-            // The seed's example day: one session there runs out of memory.
-            let crash = day == 10 && session == 1;
+            // One session runs out of memory, as in the seed's example.
+            let crash = day == 14 && session == 1;
             for (script, message, status) in repricing_session(rng, analyst, day, crash) {
-                let ts = format!("2025-07-{day:02} {}", hms(secs));
+                let ts = format!("2026-05-{day:02} {}", hms(secs));
                 let _ = write!(text, "{ts},{},{script},{},{status}\r\n", analyst.user, csv_quoted(&message));
                 secs += rng.range(2, 240) as i64;
             }

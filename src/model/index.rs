@@ -437,6 +437,12 @@ impl Index {
         Some((etype, mask(&error_text(&facts))))
     }
 
+    /// The unparsed-line record at a virtual offset (the list is in offset order).
+    pub fn unparsed_at(&self, offset: u64) -> Option<&Unparsed> {
+        let at = self.unparsed.partition_point(|u| u.offset < offset);
+        self.unparsed.get(at).filter(|u| u.offset == offset)
+    }
+
     /// Group of an error event.
     pub fn group_of(&self, id: usize) -> Option<&ErrorGroup> {
         let at = self.error_events.binary_search_by_key(&(id as u32), |&(e, _)| e).ok()?;

@@ -149,7 +149,10 @@ fn edit_filter(app: &mut App, key: KeyEvent) {
     let f = &mut app.filter;
     match key.code {
         KeyCode::Enter => {
-            f.editing = false;
+            // A query that does not parse stays open for fixing.
+            if f.error.is_none() {
+                f.editing = false;
+            }
             return;
         }
         KeyCode::Esc => {

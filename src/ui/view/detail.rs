@@ -122,7 +122,7 @@ fn header(app: &App, e: Event, facts: Option<&Facts<'_>>, theme: &Theme) -> Vec<
         first.push(Span::styled("  (no time on this line: shown after the line before it)", theme.dim));
     }
     let mut lines = vec![Line::from(first)];
-    let mut second = vec![Span::styled(idx.location(e), theme.dim)];
+    let mut second = line_text(&idx.location(e), theme.dim, theme);
     if let Some(s) = idx.session(e.session()) {
         second.push(Span::raw("  session "));
         second.extend(line_text(&s.id, theme.session, theme));
@@ -140,7 +140,7 @@ fn header(app: &App, e: Event, facts: Option<&Facts<'_>>, theme: &Theme) -> Vec<
     }
     lines.push(Line::from(second));
     if e.is_unparsed() {
-        if let Some(u) = idx.unparsed.iter().find(|u| u.offset == e.offset()) {
+        if let Some(u) = idx.unparsed_at(e.offset()) {
             lines.push(Line::from(vec![
                 Span::styled("not an event: ", theme.unparsed),
                 Span::raw(u.reason.to_string()),

@@ -65,15 +65,29 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         let Some(e) = app.index.event(id as usize) else { continue };
         let mut line = row_line(app, id, e, width, &cols, &mut times, theme);
         if row == app.timeline.cursor {
-            line = line.style(if focused {
-                theme.selected
-            } else {
-                theme.selected.remove_modifier(ratatui::style::Modifier::BOLD)
-            });
+            line = selected_row(line, focused, theme);
         }
         lines.push(line);
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The cursor row in the selection colours, keeping only match and escape emphasis, so
+/// every column stays readable on the highlight.
+fn selected_row<'a>(line: Line<'a>, focused: bool, theme: &Theme) -> Line<'a> {
+    let base = if focused { theme.selected } else { theme.selected.remove_modifier(ratatui::style::Modifier::BOLD) };
+    let spans = line
+        .spans
+        .into_iter()
+        .map(|s| {
+            let keep = s
+                .style
+                .add_modifier
+                .intersection(ratatui::style::Modifier::UNDERLINED | ratatui::style::Modifier::ITALIC);
+            Span::styled(s.content, base.add_modifier(keep))
+        })
+        .collect::<Vec<_>>();
+    Line::from(spans).style(base)
 }
 
 fn title<'a>(app: &App, theme: &Theme) -> Line<'a> {

@@ -117,6 +117,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Sessions(a)) => run_sessions(a, opts),
         Some(Command::Errors(a)) => run_errors(a, opts),
         Some(Command::Export(a)) => run_export(a, opts),
+        Some(Command::Tail(a)) => crate::follow::run_tail(a, opts),
         None => crate::ui::run(cli.open, opts),
     }
 }

@@ -52,6 +52,9 @@ pub struct OpenArgs {
     /// With --follow: poll file sizes instead of relying on change notifications.
     #[arg(long)]
     pub poll: bool,
+    /// With --follow: ring the terminal bell when a new error arrives.
+    #[arg(long)]
+    pub bell: bool,
     /// Leave the mouse to the terminal (native selection).
     #[arg(long)]
     pub no_mouse: bool,
@@ -67,6 +70,34 @@ pub enum Command {
     Errors(ReportArgs),
     /// Matching events as original lines (jsonl), CSV or text.
     Export(ExportArgs),
+    /// Print matching new events as they are written (follows today's log, like tail -F).
+    Tail(TailArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct TailArgs {
+    /// A log folder (today's file is followed) or one file. Default: $DATATOOLS_AUDIT_DIR,
+    /// else ~/.datatools/logs.
+    pub path: Option<PathBuf>,
+    /// Only events matching this query.
+    #[arg(short, long, value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: Option<String>,
+    #[arg(long, value_enum, default_value_t = TailFormat::Text)]
+    pub format: TailFormat,
+    /// Also print the last N matching events already in the file.
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 0)]
+    pub lines: usize,
+    /// Poll file sizes instead of relying on change notifications.
+    #[arg(long)]
+    pub poll: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TailFormat {
+    /// One readable row per event.
+    Text,
+    /// The original lines, byte for byte.
+    Jsonl,
 }
 
 #[derive(Args, Debug)]

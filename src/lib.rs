@@ -14,6 +14,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod follow;
 pub mod ingest;
 pub mod json;
 pub mod model;

@@ -7,5 +7,7 @@ pub mod facts;
 pub mod fields;
 pub mod parse;
 pub mod sources;
+pub mod tail;
 pub mod text;
 pub mod time;
+pub mod watch;

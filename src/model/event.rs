@@ -166,6 +166,9 @@ impl Event {
     pub fn set_category(&mut self, category: u32) {
         self.a = (self.a & !(0xfff << 8)) | u64::from(category.min(MAX_CATEGORIES)) << 8;
     }
+    pub fn set_offset(&mut self, offset: u64) {
+        self.b = (self.b & 0xff_ffff) | (offset & MAX_OFFSET) << 24;
+    }
     pub fn set_flag(&mut self, flag: u8) {
         self.a |= u64::from(flag & 0x1f);
     }

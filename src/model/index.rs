@@ -437,6 +437,57 @@ impl Index {
         Some((etype, mask(&error_text(&facts))))
     }
 
+    /// Adds lines read by follow mode: registers their bytes, makes the parsed range's
+    /// offsets and ids global, and appends the events after everything already indexed.
+    /// Returns the new event ids.
+    pub fn append_live(&mut self, piece: crate::ingest::watch::Piece) -> std::ops::Range<usize> {
+        let src = match self.sources.iter().position(|s| s.origin == Origin::File(piece.path.clone())) {
+            Some(i) => i,
+            None => self.add_source(SourceInfo::new(piece.name, Origin::File(piece.path), piece.format)) as usize,
+        };
+        if piece.restart {
+            self.carry[src].next_line = 0;
+        }
+        let base = self.blobs.next_base();
+        let mut chunk = piece.chunk;
+        chunk.source = src as u32;
+        for e in &mut chunk.events {
+            e.set_offset(base + e.offset());
+        }
+        for u in &mut chunk.unparsed {
+            u.offset += base;
+            u.source = src as u32;
+        }
+        for sig in &mut chunk.errors {
+            sig.offset += base;
+        }
+        self.sources[src].bytes += piece.bytes.len() as u64;
+        let len = piece.bytes.len();
+        self.blobs.push(Blob {
+            base,
+            data: Arc::new(crate::ingest::sources::Data::Heap(piece.bytes)),
+            start: 0,
+            end: len,
+            source: src as u32,
+            file_offset: piece.file_offset,
+            first_line: self.carry[src].next_line + 1,
+            csv: piece.csv,
+            checkpoints: Vec::new(),
+        });
+        let absorbed = self.absorb(vec![chunk]);
+        let mut events = absorbed.events;
+        for e in &mut events {
+            e.set_flag(flag::LIVE);
+        }
+        let first = self.len();
+        self.assign(&mut events, first, &absorbed.fingerprints);
+        for e in events {
+            self.store.push(e);
+        }
+        self.settle();
+        first..self.len()
+    }
+
     /// The unparsed-line record at a virtual offset (the list is in offset order).
     pub fn unparsed_at(&self, offset: u64) -> Option<&Unparsed> {
         let at = self.unparsed.partition_point(|u| u.offset < offset);

@@ -47,6 +47,8 @@ pub struct Results {
     /// Events in scope that match the query; `None` without a query.
     pub matches: Option<Vec<u32>>,
     pub done: bool,
+    /// Events below this id have been looked at (follow mode appends after it).
+    pub covered: usize,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -154,6 +156,8 @@ pub struct App {
     pub size: (u16, u16),
     pub mouse_enabled: bool,
     pub follow: FollowState,
+    /// The histogram needs rebuilding (follow mode added events).
+    pub histogram_stale: bool,
 }
 
 impl App {
@@ -183,6 +187,7 @@ impl App {
             size: (120, 40),
             mouse_enabled: true,
             follow: FollowState::default(),
+            histogram_stale: false,
         };
         app.refresh_session_list();
         app.rebuild_histogram();

@@ -30,6 +30,9 @@ pub fn run(args: OpenArgs, opts: Options) -> Result<(), Failure> {
             "the explorer needs a terminal; for scripts use summary, sessions, errors or export".into(),
         ));
     }
+    if args.follow {
+        return run_follow(args, opts);
+    }
     let paths = resolve_paths(&args.paths)?;
     let title = paths.iter().map(|p| sources::display_path(p)).collect::<Vec<_>>().join(" ");
     let discovery = sources::discover(&paths);
@@ -61,6 +64,38 @@ pub fn run(args: OpenArgs, opts: Options) -> Result<(), Failure> {
         app.filter.text = q.clone();
         app.filter.cursor = q.chars().count();
         update::apply_filter_text(&mut app);
+    }
+    let worker = filter::FilterWorker::spawn(tx.clone());
+    let mut terminal =
+        term::enter(app.mouse_enabled).map_err(|e| Failure::Runtime(format!("cannot set up the terminal: {e}")))?;
+    term::spawn_input(tx);
+    let result = term::event_loop(&mut terminal, &mut app, &rx, &worker);
+    term::leave();
+    result.map_err(|e| Failure::Runtime(e.to_string()))
+}
+
+/// `audit-tui --follow`: the explorer over today's log, growing live.
+fn run_follow(args: OpenArgs, opts: Options) -> Result<(), Failure> {
+    if args.paths.len() > 1 {
+        return Err(Failure::Usage("--follow takes one folder or file".into()));
+    }
+    let root = crate::follow::follow_root(args.paths.first().map(std::path::PathBuf::as_path))?;
+    let (tx, rx) = channel::<Msg>();
+    let now = chrono::Utc::now().timestamp_millis();
+    let index = crate::model::Index::new(opts.zone, opts.gap_minutes);
+    let mut app = App::new(index, format!("following {}", sources::display_path(&root)), opts.zone, now);
+    app.follow.enabled = true;
+    app.follow.bell_on_error = args.bell;
+    app.timeline.pinned_to_end = true;
+    app.mouse_enabled = !args.no_mouse;
+    if let Some(q) = &args.query {
+        app.filter.text = q.clone();
+        app.filter.cursor = q.chars().count();
+        update::apply_filter_text(&mut app);
+    }
+    {
+        let tx = tx.clone();
+        crate::follow::spawn(root, opts, args.poll, move |batch| tx.send(Msg::Tailed(batch)).is_ok());
     }
     let worker = filter::FilterWorker::spawn(tx.clone());
     let mut terminal =

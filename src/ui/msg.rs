@@ -14,8 +14,8 @@ pub enum Msg {
     Indexed(Box<Index>),
     /// A piece of filter results, in timeline order.
     Filtered(FilterChunk),
-    /// Follow mode read new lines; they are already in the index when this arrives.
-    Appended(Appended),
+    /// Follow mode read new lines (or has news about the files it follows).
+    Tailed(crate::ingest::watch::Batch),
 }
 
 pub struct FilterChunk {
@@ -25,11 +25,4 @@ pub struct FilterChunk {
     /// Appended to the matches (when there is a query).
     pub matches: Vec<u32>,
     pub done: bool,
-}
-
-/// What follow mode added, for the UI to update its view.
-pub struct Appended {
-    /// First new event id; new events are `first..index.len()`.
-    pub first: usize,
-    pub notice: Option<String>,
 }

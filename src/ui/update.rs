@@ -25,13 +25,17 @@ pub fn update(app: &mut App, msg: Msg) {
         }
         Msg::Tick => {
             app.tick += 1;
+            if app.histogram_stale {
+                app.histogram_stale = false;
+                app.rebuild_histogram();
+            }
             if app.note.as_ref().is_some_and(|n| n.until_tick <= app.tick) {
                 app.note = None;
             }
         }
         Msg::Indexed(index) => on_indexed(app, *index),
         Msg::Filtered(chunk) => on_filtered(app, chunk),
-        Msg::Appended(a) => super::follow_view::on_appended(app, a),
+        Msg::Tailed(batch) => super::follow_view::on_tailed(app, batch),
     }
 }
 
@@ -73,6 +77,8 @@ fn on_filtered(app: &mut App, chunk: FilterChunk) {
     }
     if chunk.done {
         app.results.done = true;
+        // Follow mode may have appended events while the worker ran.
+        super::follow_view::catch_up(app);
         app.rebuild_histogram();
     }
     place_cursor_after_refilter(app);
@@ -97,9 +103,17 @@ fn place_cursor_after_refilter(app: &mut App) {
 }
 
 /// Starts a new filter generation for the current query and scope.
+/// Moves the cursor to a row, pinning the view to the end when that is the last row in
+/// follow mode. Public for follow mode.
+pub fn select_row(app: &mut App, row: usize) {
+    set_cursor(app, row);
+}
+
 pub fn refilter(app: &mut App) {
     app.results.generation += 1;
     app.results.done = false;
+    // The worker's snapshot, taken right after on this thread, covers this many events.
+    app.results.covered = app.index.len();
     app.results.scope_rows = app.scope.map(|_| Vec::new());
     app.results.matches = app.has_query().then(Vec::new);
     if app.results.scope_rows.is_none() && app.results.matches.is_none() {

@@ -1,0 +1,310 @@
+//! The tail cursor: follows one file *by name*, like `tail -F`. It reads by offset (never
+//! mmap: a truncating writer would kill a mapped reader with SIGBUS), hands out complete
+//! lines only, holds a partial last line until its newline arrives, and survives
+//! truncation, rename-and-create rotation, deletion and re-creation, and in-place rewrites.
+//! Every complete line is delivered exactly once, in file order.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+/// At most this much is read per poll, so one huge append cannot stall the caller.
+const READ_LIMIT: usize = 8 << 20;
+/// Bytes at the start of the file remembered to notice a rewrite that grew past our offset.
+const HEAD_BYTES: usize = 64;
+
+/// What a poll found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TailEvent {
+    /// Complete lines (each ending in `\n`), starting at `file_offset` of the current file.
+    Lines { bytes: Vec<u8>, file_offset: u64 },
+    /// A line that never got its newline before the file went away; delivered once.
+    Incomplete { bytes: Vec<u8>, file_offset: u64 },
+    /// The file was truncated or rewritten: reading restarts at the beginning.
+    Truncated { was: u64, now: u64 },
+    /// Renamed away and replaced: the old file was read to its end; now reading the new one.
+    Rotated,
+    /// The file is gone; waiting for it to come back.
+    Removed,
+    /// The file (re)appeared and is being read from the start.
+    Appeared,
+}
+
+/// File identity, so a replaced file is noticed even if it has the same name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Identity {
+    dev: u64,
+    ino: u64,
+}
+
+fn identity(meta: &std::fs::Metadata) -> Option<Identity> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(Identity { dev: meta.dev(), ino: meta.ino() })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
+}
+
+pub struct TailCursor {
+    path: PathBuf,
+    file: Option<File>,
+    id: Option<Identity>,
+    /// Bytes of the current file consumed (delivered or held as `partial`).
+    offset: u64,
+    /// Bytes after the last newline, waiting for it.
+    partial: Vec<u8>,
+    head: Vec<u8>,
+    /// Whether the file was ever seen (to tell "appeared" from "reappeared").
+    seen: bool,
+    missing_reported: bool,
+}
+
+impl TailCursor {
+    /// Follows `path` from its beginning (its history is delivered by the first poll).
+    pub fn new(path: impl Into<PathBuf>) -> TailCursor {
+        TailCursor {
+            path: path.into(),
+            file: None,
+            id: None,
+            offset: 0,
+            partial: Vec::new(),
+            head: Vec::new(),
+            seen: false,
+            missing_reported: false,
+        }
+    }
+
+    /// Follows `path` from its current end: only lines written from now on.
+    pub fn from_end(path: impl Into<PathBuf>) -> TailCursor {
+        TailCursor::from_offset(path, u64::MAX)
+    }
+
+    /// Follows `path` from `offset` (clamped to its size): lines written after that point.
+    /// A line cut at `offset` is delivered whole once its newline arrives.
+    pub fn from_offset(path: impl Into<PathBuf>, offset: u64) -> TailCursor {
+        let mut c = TailCursor::new(path);
+        if let Ok(mut f) = File::open(&c.path)
+            && let Ok(meta) = f.metadata()
+        {
+            c.id = identity(&meta);
+            c.offset = meta.len().min(offset);
+            c.head = read_head(&mut f).unwrap_or_default();
+            c.file = Some(f);
+            c.seen = true;
+            // A partial line at the end is completed by the writer: keep it for later.
+            if let Some(last_nl) = last_newline_before(&mut c) {
+                c.partial = read_range(c.file.as_mut(), last_nl, c.offset).unwrap_or_default();
+            }
+        }
+        c
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Offset in the current file of the next byte that will be delivered.
+    pub fn delivered_offset(&self) -> u64 {
+        self.offset - self.partial.len() as u64
+    }
+
+    /// Looks at the file and returns what changed. Never fails: I/O problems read as
+    /// "nothing new" and are retried on the next poll.
+    pub fn poll(&mut self) -> Vec<TailEvent> {
+        let mut out = Vec::new();
+        let meta = std::fs::metadata(&self.path);
+        let Ok(meta) = meta else {
+            // Gone (deleted or renamed away): finish what the old handle still holds.
+            if self.file.is_some() {
+                self.drain_old(&mut out);
+                self.file = None;
+                self.id = None;
+            }
+            if self.seen && !self.missing_reported {
+                out.push(TailEvent::Removed);
+                self.missing_reported = true;
+            }
+            return out;
+        };
+        let new_id = identity(&meta);
+        if self.file.is_some() && new_id.is_some() && new_id != self.id {
+            self.drain_old(&mut out);
+            self.file = None;
+            out.push(TailEvent::Rotated);
+        }
+        if self.file.is_none() {
+            let Ok(f) = File::open(&self.path) else { return out };
+            if self.seen && !out.contains(&TailEvent::Rotated) {
+                out.push(TailEvent::Appeared);
+            }
+            self.file = Some(f);
+            self.id = new_id;
+            self.offset = 0;
+            self.partial.clear();
+            self.head.clear();
+            self.seen = true;
+            self.missing_reported = false;
+        }
+        let len = meta.len();
+        let rewritten = self.offset > 0 && self.head_changed();
+        if len < self.offset || rewritten {
+            out.push(TailEvent::Truncated { was: self.offset, now: len });
+            self.offset = 0;
+            self.partial.clear();
+            self.head.clear();
+        }
+        self.read_new(len, &mut out);
+        out
+    }
+
+    fn head_changed(&mut self) -> bool {
+        if self.head.is_empty() {
+            return false;
+        }
+        match self.file.as_mut().map(read_head) {
+            Some(Ok(now)) => now.len() < self.head.len() || now[..self.head.len()] != self.head[..],
+            _ => false,
+        }
+    }
+
+    /// Reads from our offset to `len` (bounded), emitting complete lines.
+    fn read_new(&mut self, len: u64, out: &mut Vec<TailEvent>) {
+        if len <= self.offset {
+            return;
+        }
+        let want = ((len - self.offset) as usize).min(READ_LIMIT);
+        let Ok(chunk) = read_range(self.file.as_mut(), self.offset, self.offset + want as u64) else { return };
+        if chunk.is_empty() {
+            return;
+        }
+        if self.head.len() < HEAD_BYTES && self.offset < HEAD_BYTES as u64 {
+            let take = (HEAD_BYTES - self.offset as usize).min(chunk.len());
+            self.head.extend_from_slice(&chunk[..take]);
+        }
+        self.offset += chunk.len() as u64;
+        self.emit(chunk, out);
+    }
+
+    fn emit(&mut self, chunk: Vec<u8>, out: &mut Vec<TailEvent>) {
+        let start = self.offset - chunk.len() as u64 - self.partial.len() as u64;
+        match memchr::memrchr(b'\n', &chunk) {
+            None => self.partial.extend_from_slice(&chunk),
+            Some(last) => {
+                let mut bytes = std::mem::take(&mut self.partial);
+                bytes.extend_from_slice(&chunk[..=last]);
+                self.partial = chunk[last + 1..].to_vec();
+                out.push(TailEvent::Lines { bytes, file_offset: start });
+            }
+        }
+    }
+
+    /// Reads what the old handle still has (late writes before a rotation or deletion),
+    /// then delivers a last line without newline once.
+    fn drain_old(&mut self, out: &mut Vec<TailEvent>) {
+        loop {
+            let len = self.file.as_ref().and_then(|f| f.metadata().ok()).map_or(0, |m| m.len());
+            if len <= self.offset {
+                break;
+            }
+            let before = self.offset;
+            self.read_new(len, out);
+            if self.offset == before {
+                break;
+            }
+        }
+        if !self.partial.is_empty() {
+            let bytes = std::mem::take(&mut self.partial);
+            out.push(TailEvent::Incomplete { file_offset: self.offset - bytes.len() as u64, bytes });
+        }
+    }
+}
+
+fn read_head(f: &mut File) -> io::Result<Vec<u8>> {
+    let mut head = vec![0u8; HEAD_BYTES];
+    f.seek(SeekFrom::Start(0))?;
+    let mut n = 0;
+    while n < head.len() {
+        match f.read(&mut head[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    head.truncate(n);
+    Ok(head)
+}
+
+fn read_range(file: Option<&mut File>, from: u64, to: u64) -> io::Result<Vec<u8>> {
+    let f = file.ok_or_else(|| io::Error::other("no file"))?;
+    f.seek(SeekFrom::Start(from))?;
+    let mut buf = Vec::with_capacity((to - from) as usize);
+    f.take(to - from).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// Offset just after the last newline before the cursor's offset (looking back at most
+/// 1 MiB), for starting at the end without splitting a line.
+fn last_newline_before(c: &mut TailCursor) -> Option<u64> {
+    let end = c.offset;
+    let from = end.saturating_sub(1 << 20);
+    let tail = read_range(c.file.as_mut(), from, end).ok()?;
+    match memchr::memrchr(b'\n', &tail) {
+        Some(k) if from + k as u64 + 1 == end => None,
+        Some(k) => Some(from + k as u64 + 1),
+        None if from == 0 => Some(0),
+        None => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn lines(events: &[TailEvent]) -> String {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                TailEvent::Lines { bytes, .. } | TailEvent::Incomplete { bytes, .. } => {
+                    Some(String::from_utf8_lossy(bytes).into_owned())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn append(path: &Path, text: &str) {
+        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+    }
+
+    #[test]
+    fn partial_lines_wait_for_their_newline() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.jsonl");
+        append(&p, "one\ntw");
+        let mut c = TailCursor::new(&p);
+        assert_eq!(lines(&c.poll()), "one\n");
+        append(&p, "o\nthree");
+        assert_eq!(lines(&c.poll()), "two\n");
+        assert_eq!(c.poll(), vec![]);
+        append(&p, "\n");
+        let ev = c.poll();
+        assert_eq!(ev, vec![TailEvent::Lines { bytes: b"three\n".to_vec(), file_offset: 8 }]);
+    }
+
+    #[test]
+    fn from_end_skips_history_but_keeps_a_half_written_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.jsonl");
+        append(&p, "old\nhal");
+        let mut c = TailCursor::from_end(&p);
+        assert_eq!(c.poll(), vec![]);
+        append(&p, "f\nnew\n");
+        assert_eq!(lines(&c.poll()), "half\nnew\n");
+    }
+}

@@ -1,0 +1,354 @@
+//! Follow mode's file selection: which files of a log folder to tail, and when. Today's
+//! file (by its date in the local calendar) is tailed with its history; at midnight the new
+//! day's file is picked up when it appears while yesterday's keeps draining late lines;
+//! any other log file that is created or starts growing is tailed from where it was.
+//! Change notifications (notify) only wake us up; a stat poll is the safety net, because
+//! notifications go missing on network drives, macOS and Windows.
+
+use super::csv::CsvHeader;
+use super::parse::{Chunk, RangeSpec, parse_range};
+use super::sources::{self, Format, Origin};
+use super::tail::{TailCursor, TailEvent};
+use super::time::Zone;
+use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
+
+/// Milliseconds since the epoch "now"; injected so tests can cross midnight.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+pub fn system_clock() -> Clock {
+    Arc::new(|| chrono::Utc::now().timestamp_millis())
+}
+
+/// How often the folder is listed again (new files, a removed folder).
+const RESCAN_MS: i64 = 1000;
+/// Stat-poll interval: with notify it is only the safety net.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(50);
+pub const NOTIFY_SAFETY_INTERVAL: Duration = Duration::from_millis(250);
+
+/// Complete lines of one file, already parsed (offsets relative to `bytes`).
+pub struct Piece {
+    pub name: String,
+    pub path: PathBuf,
+    pub format: Format,
+    pub csv: Option<Arc<CsvHeader>>,
+    pub bytes: Vec<u8>,
+    pub file_offset: u64,
+    /// The file restarted (truncated or replaced): line numbers start again at 1.
+    pub restart: bool,
+    pub chunk: Chunk,
+}
+
+/// What one poll found.
+#[derive(Default)]
+pub struct Batch {
+    pub pieces: Vec<Piece>,
+    /// Human-readable notices: truncation, rotation, waiting for a file, midnight.
+    pub notices: Vec<String>,
+    /// What is being followed now, for the status bar.
+    pub following: String,
+}
+
+impl Batch {
+    pub fn is_empty(&self) -> bool {
+        self.pieces.is_empty() && self.notices.is_empty()
+    }
+}
+
+struct Followed {
+    name: String,
+    format: Format,
+    cursor: TailCursor,
+    csv: Option<Arc<CsvHeader>>,
+    restart_pending: bool,
+}
+
+pub struct Follower {
+    root: PathBuf,
+    root_is_file: bool,
+    zone: Zone,
+    clock: Clock,
+    files: Vec<Followed>,
+    /// Sizes of log files seen but not followed (to notice one that starts growing).
+    idle: FxHashMap<PathBuf, u64>,
+    today: Option<NaiveDate>,
+    last_scan: i64,
+    scanned_once: bool,
+    root_missing: bool,
+    /// The folder came back after being removed: the watch must be set up again.
+    root_returned: bool,
+}
+
+/// `2026-05-17` and `20260517` forms of a date, as they appear in log file names.
+fn date_tokens(d: NaiveDate) -> [String; 2] {
+    [d.format("%Y-%m-%d").to_string(), d.format("%Y%m%d").to_string()]
+}
+
+impl Follower {
+    pub fn new(root: impl Into<PathBuf>, zone: Zone, clock: Clock) -> Follower {
+        let root = root.into();
+        let root_is_file = root.is_file();
+        Follower {
+            root,
+            root_is_file,
+            zone,
+            clock,
+            files: Vec::new(),
+            idle: FxHashMap::default(),
+            today: None,
+            last_scan: i64::MIN,
+            scanned_once: false,
+            root_missing: false,
+            root_returned: false,
+        }
+    }
+
+    /// Whether the folder reappeared since the last call (the watch needs re-arming).
+    pub fn take_root_returned(&mut self) -> bool {
+        std::mem::take(&mut self.root_returned)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Names of the files being tailed.
+    pub fn followed(&self) -> Vec<String> {
+        self.files.iter().map(|f| f.name.clone()).collect()
+    }
+
+    /// What the status bar should say is being followed.
+    pub fn describe(&self) -> String {
+        let today = self.today.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+        match self.files.len() {
+            0 if self.root_is_file => format!("waiting for {}", sources::display_path(&self.root)),
+            0 => format!("waiting for a log file dated {today}"),
+            1 => self.files[0].name.clone(),
+            n => format!("{} (+{} more)", self.files[n - 1].name, n - 1),
+        }
+    }
+
+    /// Lists the folder (at most once a second unless `force`) and reads what is new.
+    pub fn poll(&mut self, force_scan: bool) -> Batch {
+        let mut batch = Batch::default();
+        let now = (self.clock)();
+        if force_scan || now - self.last_scan >= RESCAN_MS || now < self.last_scan {
+            self.scan(now, &mut batch);
+            self.last_scan = now;
+        }
+        batch.following = self.describe();
+        for f in &mut self.files {
+            for event in f.cursor.poll() {
+                match event {
+                    TailEvent::Lines { bytes, file_offset } | TailEvent::Incomplete { bytes, file_offset } => {
+                        if f.format == Format::Csv && file_offset == 0 && f.csv.is_none() {
+                            f.csv = first_line(&bytes).and_then(|(_, l)| CsvHeader::parse(l)).map(Arc::new);
+                        }
+                        let restart = std::mem::take(&mut f.restart_pending);
+                        batch.pieces.push(piece(f, bytes, file_offset, restart, self.zone));
+                    }
+                    TailEvent::Truncated { was, now } => {
+                        f.restart_pending = true;
+                        if f.format == Format::Csv {
+                            f.csv = None;
+                        }
+                        batch.notices.push(format!(
+                            "{} was truncated ({} → {} bytes): reading it again from the start",
+                            f.name, was, now
+                        ));
+                    }
+                    TailEvent::Rotated => {
+                        f.restart_pending = true;
+                        batch.notices.push(format!("{} was replaced (rotated): reading the new file", f.name));
+                    }
+                    TailEvent::Removed => batch.notices.push(format!("{} was removed: waiting for it", f.name)),
+                    TailEvent::Appeared => {
+                        f.restart_pending = true;
+                        batch.notices.push(format!("{} is back: reading it", f.name));
+                    }
+                }
+            }
+        }
+        batch
+    }
+
+    fn scan(&mut self, now: i64, batch: &mut Batch) {
+        let today = self.zone.date_of(now);
+        if self.today.is_some()
+            && today != self.today
+            && let Some(d) = today
+        {
+            batch.notices.push(format!("midnight: now following files dated {}", d.format("%Y-%m-%d")));
+        }
+        self.today = today;
+        if self.root_is_file {
+            if self.files.is_empty() {
+                let name = sources::display_path(self.root.file_name().map(Path::new).unwrap_or(&self.root));
+                self.add(name, self.root.clone(), format_of(&self.root), TailCursor::new(&self.root));
+            }
+            return;
+        }
+        if !self.root.is_dir() {
+            if !self.root_missing {
+                batch.notices.push(format!("{} is missing: waiting for it", sources::display_path(&self.root)));
+                self.root_missing = true;
+            }
+            return;
+        }
+        if self.root_missing {
+            batch.notices.push(format!("{} is back", sources::display_path(&self.root)));
+            self.root_missing = false;
+            self.root_returned = true;
+        }
+        let tokens = today.map(date_tokens);
+        let found = sources::discover(std::slice::from_ref(&self.root));
+        for input in found.inputs {
+            let Origin::File(path) = input.origin else { continue };
+            if self.files.iter().any(|f| f.cursor.path() == path) {
+                continue;
+            }
+            let is_today = tokens.as_ref().is_some_and(|t| t.iter().any(|tok| input.name.contains(tok.as_str())));
+            let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            if is_today {
+                // Today's file: with its history (also when it appears later, e.g. at midnight).
+                self.idle.remove(&path);
+                self.add(input.name, path.clone(), input.format, TailCursor::new(&path));
+            } else if !self.scanned_once {
+                self.idle.insert(path, size);
+            } else {
+                match self.idle.get(&path).copied() {
+                    // A file that appeared after we started: all of it is new.
+                    None => self.add(input.name, path.clone(), input.format, TailCursor::new(&path)),
+                    // An old file that started growing: only what was added.
+                    Some(was) if size > was => {
+                        self.idle.remove(&path);
+                        self.add(input.name, path.clone(), input.format, TailCursor::from_offset(&path, was));
+                    }
+                    Some(was) if size < was => {
+                        self.idle.insert(path, size);
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        if !self.scanned_once && self.files.is_empty() {
+            batch.notices.push(self.describe());
+        }
+        self.scanned_once = true;
+    }
+
+    fn add(&mut self, name: String, _path: PathBuf, format: Format, cursor: TailCursor) {
+        self.files.push(Followed { name, format, cursor, csv: None, restart_pending: false });
+    }
+}
+
+fn format_of(path: &Path) -> Format {
+    match sources::kind_of(&path.to_string_lossy()) {
+        sources::Kind::Log(f) => f,
+        _ => Format::Lines,
+    }
+}
+
+/// The first non-blank line: where it starts in `bytes`, and its text without BOM / CR.
+fn first_line(bytes: &[u8]) -> Option<(usize, &[u8])> {
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k);
+        let mut line = &bytes[pos..end];
+        if pos == 0 {
+            line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+        }
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if !line.trim_ascii().is_empty() {
+            return Some((pos, line));
+        }
+        pos = end + 1;
+    }
+    None
+}
+
+fn piece(f: &Followed, bytes: Vec<u8>, file_offset: u64, restart: bool, zone: Zone) -> Piece {
+    let header_at =
+        (f.csv.is_some() && file_offset == 0).then(|| first_line(&bytes).map(|(at, _)| at as u64)).flatten();
+    let spec = RangeSpec {
+        bytes: &bytes,
+        base: 0,
+        source: 0,
+        at_file_start: file_offset == 0,
+        csv: f.csv.as_deref(),
+        csv_header_at: header_at,
+    };
+    let chunk = parse_range(&spec, zone);
+    Piece {
+        name: f.name.clone(),
+        path: f.cursor.path().to_path_buf(),
+        format: f.format,
+        csv: f.csv.clone(),
+        bytes,
+        file_offset,
+        restart,
+        chunk,
+    }
+}
+
+/// Wakes the follow loop when the folder changes. Without a watcher (`--poll`, or notify
+/// cannot watch) polling alone carries on, at a shorter interval.
+pub struct Waker {
+    watcher: Option<notify::RecommendedWatcher>,
+    rx: Receiver<()>,
+    tx: std::sync::mpsc::Sender<()>,
+    interval: Duration,
+    poll_only: bool,
+}
+
+impl Waker {
+    pub fn new(root: &Path, poll_only: bool) -> Waker {
+        let (tx, rx) = channel();
+        let mut w = Waker { watcher: None, rx, tx, interval: POLL_INTERVAL, poll_only };
+        w.rearm(root);
+        w
+    }
+
+    /// (Re)creates the watch, e.g. after the folder was removed and created again.
+    pub fn rearm(&mut self, root: &Path) {
+        self.watcher = None;
+        let tx = self.tx.clone();
+        let mut watcher = None;
+        if !self.poll_only {
+            let watch_root =
+                if root.is_file() { root.parent().unwrap_or(root).to_path_buf() } else { root.to_path_buf() };
+            let made = notify::recommended_watcher(move |_res: notify::Result<notify::Event>| {
+                let _ = tx.send(());
+            });
+            if let Ok(mut w) = made {
+                use notify::Watcher;
+                if w.watch(&watch_root, notify::RecursiveMode::Recursive).is_ok() {
+                    watcher = Some(w);
+                }
+            }
+        }
+        self.interval = if watcher.is_some() { NOTIFY_SAFETY_INTERVAL } else { POLL_INTERVAL };
+        self.watcher = watcher;
+    }
+
+    pub fn is_notifying(&self) -> bool {
+        self.watcher.is_some()
+    }
+
+    /// Waits for a change notification or the poll interval; returns whether the folder
+    /// changed (so it is listed again now).
+    pub fn wait(&self) -> bool {
+        match self.rx.recv_timeout(self.interval) {
+            Ok(()) => {
+                // Coalesce a burst of notifications into one wake-up.
+                while self.rx.try_recv().is_ok() {}
+                true
+            }
+            Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => false,
+        }
+    }
+}

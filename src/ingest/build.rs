@@ -187,12 +187,17 @@ pub fn index_opened(
         });
     }
 
+    let t_parse = std::time::Instant::now();
+    if std::env::var_os("AUDIT_TUI_PHASES").is_some() { eprintln!("parse done"); }
     let absorbed = index.absorb(chunks);
+    if std::env::var_os("AUDIT_TUI_PHASES").is_some() { eprintln!("absorb {:?}", t_parse.elapsed()); }
     let mut events = absorbed.events;
     if !events.is_sorted_by_key(|e| e.order_key()) {
         events.par_sort_unstable_by_key(|e| e.order_key());
     }
+    if std::env::var_os("AUDIT_TUI_PHASES").is_some() { eprintln!("sort {:?}", t_parse.elapsed()); }
     index.assign(&mut events, 0, &absorbed.fingerprints);
+    if std::env::var_os("AUDIT_TUI_PHASES").is_some() { eprintln!("assign {:?}", t_parse.elapsed()); }
     index.store = EventStore::from_sorted(events);
     index.settle();
     index

@@ -155,7 +155,10 @@ fn as_text(v: Value<'_>) -> Option<Text<'_>> {
 
 impl<'a> Collect<'a> {
     fn member(&mut self, key: &[u8], value: Value<'a>, depth: u8) {
-        if let (Value::Object(inner), true) = (value, depth == 0 && is_container(key)) {
+        if let Value::Object(inner) = value
+            && depth == 0
+            && is_container(key)
+        {
             let _ = scan::scan_object(inner, |k, v| {
                 let mut path = [0u8; 48];
                 let n = key.len() + 1 + k.raw.len();
@@ -218,58 +221,118 @@ impl<'a> Collect<'a> {
         }
     }
 
-    fn finish(self, times: &mut TimeReader) -> Facts<'a> {
-        let time = self.time.value.and_then(|v| match v {
+    fn time(&self, times: &mut TimeReader) -> Option<Millis> {
+        self.time.value.and_then(|v| match v {
             Value::Str(s) if !s.has_escapes => times.parse_str(s.raw),
             Value::Num(n) => super::time::parse_epoch(n),
             _ => None,
-        });
-        let explicit_level = self.level.value.and_then(|v| match v {
+        })
+    }
+
+    fn level(&self) -> Level {
+        let explicit = self.level.value.and_then(|v| match v {
+            Value::Str(s) if !s.has_escapes => Level::from_bytes(s.raw),
             Value::Str(s) => Level::from_name(&s.text()),
             Value::Num(n) => level_from_number(n),
             _ => None,
         });
-        let status = self.status.value;
-        let error_message = self.error_message.value;
         let success = self.success.value;
-        let level = explicit_level
-            .or_else(|| status.and_then(|s| level_from_status(&s.text())))
+        explicit
+            .or_else(|| self.status.value.and_then(|s| level_from_status(&s.text())))
             .or((success == Some(false)).then_some(Level::Error))
-            .or_else(|| error_message.filter(|m| !m.is_empty()).map(|_| Level::Error))
+            .or_else(|| self.error_message.value.filter(|m| !m.is_empty()).map(|_| Level::Error))
             .or_else(|| success.map(|_| Level::Info))
-            .unwrap_or(Level::None);
+            .unwrap_or(Level::None)
+    }
+
+    fn dialect(&self) -> Dialect {
         let tool = self.tool.value;
-        let dialect = if self.category.value.is_some() && self.session.value.is_some() {
+        if self.category.value.is_some() && self.session.value.is_some() {
             Dialect::DataTools
-        } else if tool.is_some() && status.is_some() && (self.saw_result_chars || self.user.value.is_some()) {
+        } else if tool.is_some() && self.status.value.is_some() && (self.saw_result_chars || self.user.value.is_some()) {
             Dialect::ToolAudit
         } else if self.saw_operation_id || (tool.is_some() && self.operation.value.is_some()) {
             Dialect::Rtgs
         } else {
             Dialect::Json
-        };
+        }
+    }
+
+    fn brief(&self, times: &mut TimeReader) -> Brief<'a> {
+        Brief {
+            time: self.time(times),
+            level: self.level(),
+            category: self.category.value.or(self.tool.value),
+            session: self.session.value,
+            user: self.user.value,
+            host: self.host.value,
+            pid: self.pid.value,
+            platform: self.platform.value,
+            dialect: self.dialect(),
+        }
+    }
+
+    fn finish(self, times: &mut TimeReader) -> Facts<'a> {
         Facts {
-            time,
-            level,
+            time: self.time(times),
+            level: self.level(),
+            dialect: Some(self.dialect()),
             message: self.message.value,
-            category: self.category.value.or(tool),
+            category: self.category.value.or(self.tool.value),
             session: self.session.value,
             user: self.user.value,
             host: self.host.value,
             pid: self.pid.value,
             platform: self.platform.value,
             error_type: self.error_type.value,
-            error_message,
+            error_message: self.error_message.value,
             has_stack: self.has_stack,
-            status,
-            success,
-            tool,
+            status: self.status.value,
+            success: self.success.value,
+            tool: self.tool.value,
             operation: self.operation.value,
             args: self.args.value,
             snippet: self.snippet.value,
-            dialect: Some(dialect),
         }
     }
+}
+
+/// What indexing needs from a line: small, so the per-line path moves little memory.
+/// Error lines are read again in full for their fingerprint.
+#[derive(Clone, Copy, Debug)]
+pub struct Brief<'a> {
+    pub time: Option<Millis>,
+    pub level: Level,
+    pub category: Option<Text<'a>>,
+    pub session: Option<Text<'a>>,
+    pub user: Option<Text<'a>>,
+    pub host: Option<Text<'a>>,
+    pub pid: Option<Text<'a>>,
+    pub platform: Option<Text<'a>>,
+    pub dialect: Dialect,
+}
+
+impl<'a> Facts<'a> {
+    pub fn brief(&self) -> Brief<'a> {
+        Brief {
+            time: self.time,
+            level: self.level,
+            category: self.category,
+            session: self.session,
+            user: self.user,
+            host: self.host,
+            pid: self.pid,
+            platform: self.platform,
+            dialect: self.dialect.unwrap_or(Dialect::Json),
+        }
+    }
+}
+
+/// Reads a JSON object line for indexing only.
+pub fn json_brief<'a>(line: &'a [u8], times: &mut TimeReader) -> Result<Brief<'a>, ScanError> {
+    let mut c = Collect::default();
+    scan::scan_object(line, |k, v| c.member(k.raw, v, 0))?;
+    Ok(c.brief(times))
 }
 
 /// pino/bunyan numeric levels (10..60); other numbers are placed in the same bands.

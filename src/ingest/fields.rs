@@ -32,121 +32,195 @@ pub enum Role {
 
 /// Keys whose object value is looked into for more roles (`fields.message`, `log.level`,
 /// `err.type`, `results.success`, ECS `user.name`...).
+const CONTAINERS: &[&str] =
+    &["fields", "log", "err", "error", "exception", "results", "user", "host", "process", "session", "service", "event"];
+
+/// Every alias: (key as lower-case ASCII, role, priority). Lower priority wins.
+const ALIASES: &[(&str, Role, u8)] = {
+    use Role::*;
+    &[
+        ("ts", Time, 0),
+        ("timestamp", Time, 0),
+        ("@timestamp", Time, 0),
+        ("time", Time, 0),
+        ("@t", Time, 1),
+        ("datetime", Time, 1),
+        ("date_time", Time, 1),
+        ("asctime", Time, 1),
+        ("eventtime", Time, 1),
+        ("event_time", Time, 1),
+        ("logtime", Time, 1),
+        ("log_time", Time, 1),
+        ("timegenerated", Time, 1),
+        ("time_local", Time, 1),
+        ("date", Time, 2),
+        ("created", Time, 2),
+        ("created_at", Time, 2),
+        ("timestamp_utc", Time, 2),
+        ("level", Level, 0),
+        ("severity", Level, 0),
+        ("levelname", Level, 0),
+        ("log.level", Level, 0),
+        ("log_level", Level, 0),
+        ("loglevel", Level, 0),
+        ("lvl", Level, 1),
+        ("@l", Level, 1),
+        ("level_name", Level, 1),
+        ("severity_text", Level, 1),
+        ("severitytext", Level, 1),
+        ("@level", Level, 1),
+        ("message", Message, 0),
+        ("msg", Message, 0),
+        ("fields.message", Message, 1),
+        ("@m", Message, 1),
+        ("@message", Message, 1),
+        ("log.message", Message, 1),
+        ("event", Message, 2),
+        ("@mt", Message, 3),
+        ("text", Message, 3),
+        ("category", Category, 0),
+        ("logger", Category, 1),
+        ("logger_name", Category, 1),
+        ("target", Category, 1),
+        ("log.logger", Category, 1),
+        ("channel", Category, 1),
+        ("script", Category, 2),
+        ("component", Category, 3),
+        ("module", Category, 3),
+        ("service.name", Category, 3),
+        ("app", Category, 3),
+        ("application", Category, 3),
+        ("name", Category, 4),
+        // `tool` names the category too (see `Facts`), and fills the tool column.
+        ("tool", Tool, 2),
+        ("tool_name", Tool, 2),
+        ("session", Session, 0),
+        ("session_id", Session, 0),
+        ("sessionid", Session, 0),
+        ("session.id", Session, 0),
+        ("user", User, 0),
+        ("username", User, 0),
+        ("user_name", User, 0),
+        ("user.name", User, 0),
+        ("usr", User, 0),
+        ("userid", User, 0),
+        ("user_id", User, 0),
+        ("user.id", User, 1),
+        ("actor", User, 1),
+        ("login", User, 1),
+        ("hostname", Host, 0),
+        ("host", Host, 0),
+        ("host.name", Host, 0),
+        ("host.hostname", Host, 0),
+        ("computer", Host, 0),
+        ("machine", Host, 0),
+        ("pid", Pid, 0),
+        ("process.pid", Pid, 0),
+        ("process_id", Pid, 0),
+        ("processid", Pid, 0),
+        ("platform", Platform, 0),
+        ("os", Platform, 0),
+        ("exc_type", ErrorType, 0),
+        ("error.type", ErrorType, 0),
+        ("err.type", ErrorType, 0),
+        ("exception.type", ErrorType, 0),
+        ("error_type", ErrorType, 0),
+        ("exception_type", ErrorType, 0),
+        ("err.name", ErrorType, 0),
+        ("error.kind", ErrorType, 0),
+        ("exc_class", ErrorType, 0),
+        ("exc_message", ErrorMessage, 0),
+        ("error.message", ErrorMessage, 0),
+        ("err.message", ErrorMessage, 0),
+        ("exception.message", ErrorMessage, 0),
+        ("error_message", ErrorMessage, 0),
+        ("exception_message", ErrorMessage, 0),
+        ("errormessage", ErrorMessage, 0),
+        ("error", ErrorMessage, 1),
+        ("err", ErrorMessage, 1),
+        ("stack", Stack, 0),
+        ("stack_trace", Stack, 0),
+        ("stacktrace", Stack, 0),
+        ("err.stack", Stack, 0),
+        ("error.stack_trace", Stack, 0),
+        ("error.stack", Stack, 0),
+        ("exception.stacktrace", Stack, 0),
+        ("exc_info", Stack, 0),
+        ("traceback", Stack, 0),
+        ("@x", Stack, 0),
+        ("exception", Stack, 1),
+        ("status", Status, 0),
+        ("outcome", Status, 1),
+        ("event.outcome", Status, 1),
+        ("success", Success, 0),
+        ("results.success", Success, 0),
+        ("operation", Operation, 0),
+        ("op", Operation, 0),
+        ("action", Operation, 0),
+        ("args", Args, 0),
+        ("parameters", Args, 0),
+        ("params", Args, 0),
+        ("arguments", Args, 0),
+        ("result_snippet", Snippet, 0),
+        ("snippet", Snippet, 0),
+        ("result", Snippet, 0),
+    ]
+};
+
+/// What a key is, found by hashing its length and ends (case-insensitively), so the
+/// lookup costs the same for the hundred aliases as for one: it runs for every member of
+/// every line.
+#[derive(Clone, Copy)]
+enum Entry {
+    Alias(Role, u8),
+    Container,
+}
+
+const SLOTS: usize = 1024;
+
+fn slot(key: &[u8]) -> usize {
+    let first = key.first().map_or(0, u8::to_ascii_lowercase) as usize;
+    let last = key.last().map_or(0, u8::to_ascii_lowercase) as usize;
+    let mid = key.get(key.len() / 2).map_or(0, u8::to_ascii_lowercase) as usize;
+    (key.len() * 131 + first * 31 + last * 7 + mid) % SLOTS
+}
+
+type Table = Vec<Vec<(&'static [u8], Entry)>>;
+
+fn table() -> &'static Table {
+    static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t: Table = vec![Vec::new(); SLOTS];
+        for &(k, role, prio) in ALIASES {
+            t[slot(k.as_bytes())].push((k.as_bytes(), Entry::Alias(role, prio)));
+        }
+        for &k in CONTAINERS {
+            t[slot(k.as_bytes())].push((k.as_bytes(), Entry::Container));
+        }
+        t
+    })
+}
+
+fn lookup(key: &[u8], want_container: bool) -> Option<Entry> {
+    if key.is_empty() || key.len() > 40 {
+        return None;
+    }
+    table()[slot(key)].iter().find_map(|(k, e)| {
+        (k.len() == key.len() && matches!(e, Entry::Container) == want_container && k.eq_ignore_ascii_case(key))
+            .then_some(*e)
+    })
+}
+
+/// Whether a key's object value should be looked into for more roles.
 pub fn is_container(key: &[u8]) -> bool {
-    matches!(
-        lower::<16>(key).as_deref(),
-        Some(
-            b"fields"
-                | b"log"
-                | b"err"
-                | b"error"
-                | b"exception"
-                | b"results"
-                | b"user"
-                | b"host"
-                | b"process"
-                | b"session"
-                | b"service"
-                | b"event"
-        )
-    )
+    lookup(key, true).is_some()
 }
 
 /// The role of a key (a dotted path for nested keys, e.g. `log.level`), with its priority.
 pub fn role_of(key: &[u8]) -> Option<(Role, u8)> {
-    let k = lower::<40>(key)?;
-    let k: &[u8] = &k;
-    use Role::*;
-    Some(match k {
-        b"ts" | b"timestamp" | b"@timestamp" | b"time" => (Time, 0),
-        b"@t" | b"datetime" | b"date_time" | b"asctime" | b"eventtime" | b"event_time" | b"logtime" | b"log_time"
-        | b"timegenerated" | b"time_local" => (Time, 1),
-        b"date" | b"created" | b"created_at" | b"timestamp_utc" => (Time, 2),
-
-        b"level" | b"severity" | b"levelname" | b"log.level" | b"log_level" | b"loglevel" => (Level, 0),
-        b"lvl" | b"@l" | b"level_name" | b"severity_text" | b"severitytext" | b"@level" => (Level, 1),
-
-        b"message" | b"msg" => (Message, 0),
-        b"fields.message" | b"@m" | b"@message" | b"log.message" => (Message, 1),
-        b"event" => (Message, 2),
-        b"@mt" | b"text" => (Message, 3),
-
-        b"category" => (Category, 0),
-        b"logger" | b"logger_name" | b"target" | b"log.logger" | b"channel" => (Category, 1),
-        b"tool" | b"tool_name" | b"script" => (Category, 2),
-        b"component" | b"module" | b"service.name" | b"app" | b"application" => (Category, 3),
-        b"name" => (Category, 4),
-
-        b"session" | b"session_id" | b"sessionid" | b"session.id" => (Session, 0),
-
-        b"user" | b"username" | b"user_name" | b"user.name" | b"usr" | b"userid" | b"user_id" => (User, 0),
-        b"user.id" | b"actor" | b"login" => (User, 1),
-
-        b"hostname" | b"host" | b"host.name" | b"host.hostname" | b"computer" | b"machine" => (Host, 0),
-
-        b"pid" | b"process.pid" | b"process_id" | b"processid" => (Pid, 0),
-
-        b"platform" | b"os" => (Platform, 0),
-
-        b"exc_type" | b"error.type" | b"err.type" | b"exception.type" | b"error_type" | b"exception_type"
-        | b"err.name" | b"error.kind" | b"exc_class" => (ErrorType, 0),
-
-        b"exc_message" | b"error.message" | b"err.message" | b"exception.message" | b"error_message"
-        | b"exception_message" | b"errormessage" => (ErrorMessage, 0),
-        b"error" | b"err" => (ErrorMessage, 1),
-
-        b"stack"
-        | b"stack_trace"
-        | b"stacktrace"
-        | b"err.stack"
-        | b"error.stack_trace"
-        | b"error.stack"
-        | b"exception.stacktrace"
-        | b"exc_info"
-        | b"traceback"
-        | b"@x" => (Stack, 0),
-        b"exception" => (Stack, 1),
-
-        b"status" => (Status, 0),
-        b"outcome" | b"event.outcome" => (Status, 1),
-
-        b"success" | b"results.success" => (Success, 0),
-
-        b"operation" | b"op" | b"action" => (Operation, 0),
-
-        b"args" | b"parameters" | b"params" | b"arguments" => (Args, 0),
-        b"result_snippet" | b"snippet" | b"result" => (Snippet, 0),
-
-        _ => return None,
-    })
-    .map(|(role, prio)| match (role, k) {
-        // A second view of the same key: `tool` names the category *and* the tool column.
-        (Category, b"tool" | b"tool_name") => (Tool, prio),
-        _ => (role, prio),
-    })
-}
-
-/// Lower-cases a short ASCII key into a stack buffer; longer keys have no role.
-fn lower<const N: usize>(key: &[u8]) -> Option<LowerKey<N>> {
-    if key.len() > N {
-        return None;
-    }
-    let mut buf = [0u8; N];
-    for (d, s) in buf.iter_mut().zip(key) {
-        *d = s.to_ascii_lowercase();
-    }
-    Some(LowerKey { buf, len: key.len() })
-}
-
-struct LowerKey<const N: usize> {
-    buf: [u8; N],
-    len: usize,
-}
-
-impl<const N: usize> std::ops::Deref for LowerKey<N> {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        &self.buf[..self.len]
+    match lookup(key, false)? {
+        Entry::Alias(role, prio) => Some((role, prio)),
+        Entry::Container => None,
     }
 }
 
@@ -170,6 +244,12 @@ mod tests {
         assert_eq!(role_of(b"exc_type"), Some((Role::ErrorType, 0)));
         assert_eq!(role_of(b"filename"), None);
         assert_eq!(role_of(&[b'x'; 100]), None);
+        assert_eq!(role_of(b""), None);
+        // Every alias is found, in any case.
+        for &(k, role, prio) in ALIASES {
+            assert_eq!(role_of(k.as_bytes()), Some((role, prio)), "{k}");
+            assert_eq!(role_of(k.to_ascii_uppercase().as_bytes()), Some((role, prio)), "{k}");
+        }
     }
 
     #[test]

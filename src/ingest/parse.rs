@@ -6,7 +6,7 @@
 //! counted and shown. Blank lines are the only lines skipped.
 
 use super::csv::CsvHeader;
-use super::facts::{Facts, error_text, json_facts};
+use super::facts::{Brief, Facts, Text, error_text, json_brief, json_facts};
 use super::text::text_facts;
 use super::time::{TimeReader, Zone};
 use crate::json::scan::{ScanError, is_json_value};
@@ -15,6 +15,7 @@ use crate::model::session::{KeyKind, SessionKey};
 use crate::model::store::LINE_CAP;
 use crate::model::{Event, Level, flag};
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 
 /// Why a line is not an event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,12 +107,19 @@ pub struct RangeSpec<'a> {
 
 #[derive(Default)]
 struct LocalIds {
-    categories: FxHashMap<Box<str>, u32>,
-    keys: [FxHashMap<Box<str>, u32>; 4],
+    /// Keyed by identity bytes (raw when undecoded), so lookups need no UTF-8 work.
+    categories: FxHashMap<Box<[u8]>, u32>,
+    category_bytes: Vec<Box<[u8]>>,
+    keys: [FxHashMap<Box<[u8]>, u32>; 4],
+    key_bytes: Vec<Box<[u8]>>,
+    /// Fingerprints by (type, message) hash: masking is costly and errors repeat.
+    fingerprints: FxHashMap<u64, u64>,
     /// Which metas were already recorded per key: bit 0 user, 1 host, 2 platform.
     meta_bits: Vec<u8>,
-    last_category: Option<(Box<[u8]>, u32)>,
-    last_key: Option<(KeyKind, Box<[u8]>, u32)>,
+    /// Last ids handed out: consecutive lines mostly repeat them, and comparing with the
+    /// table entry avoids hashing (and allocating) on every line.
+    last_category: u32,
+    last_key: u32,
 }
 
 pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
@@ -144,9 +152,9 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
         }
         let outcome = read_line(line, spec, &mut times);
         match outcome {
-            Ok((facts, nul_prefix)) => {
+            Ok((brief, nul_prefix)) => {
                 let mut flags = if nul_prefix { flag::NUL_PREFIX } else { 0 };
-                let time = match facts.time {
+                let time = match brief.time {
                     Some(t) => {
                         flags |= flag::OWN_TIME;
                         if out.leading_untimed > 0 && last_time.is_none() {
@@ -164,8 +172,8 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
                         last_time.unwrap_or(0)
                     }
                 };
-                let category = facts.category.map_or(0, |c| ids.category(&mut out.categories, c.raw(), &c.text()));
-                let (kind, key_text) = session_key_of(&facts);
+                let category = brief.category.map_or(0, |c| ids.category(&mut out.categories, c));
+                let (kind, key_text) = session_key_of(&brief);
                 if kind != KeyKind::Explicit {
                     flags |= flag::DERIVED_SESSION;
                 }
@@ -177,17 +185,17 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
                 }
                 last_key = key;
                 if kind == KeyKind::Explicit {
-                    ids.note_meta(&mut out.metas, key, &facts);
+                    ids.note_meta(&mut out.metas, key, &brief);
                 }
-                if facts.level.is_error() {
-                    let etype = facts.error_type.map(|t| t.text()).unwrap_or_default();
-                    let message = error_text(&facts);
-                    out.errors.push(ErrorSig { offset, fingerprint: fingerprint(&etype, &message) });
+                if brief.level.is_error() {
+                    let fp = full_facts(line, spec, &mut times).map_or(0, |f| {
+                        let etype = f.error_type.map(|t| t.text()).unwrap_or_default();
+                        ids.fingerprint(&etype, &error_text(&f))
+                    });
+                    out.errors.push(ErrorSig { offset, fingerprint: fp });
                 }
-                if let Some(d) = facts.dialect {
-                    out.dialects[d as usize] += 1;
-                }
-                out.events.push(Event::new(time, facts.level, category, key, offset, flags));
+                out.dialects[brief.dialect as usize] += 1;
+                out.events.push(Event::new(time, brief.level, category, key, offset, flags));
             }
             Err(reason) => {
                 if last_time.is_none() {
@@ -204,11 +212,16 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
     out
 }
 
-/// Classifies one non-blank line.
-fn read_line<'a>(line: &'a [u8], spec: &RangeSpec<'_>, times: &mut TimeReader) -> Result<(Facts<'a>, bool), Reason> {
+/// Strips what precedes a line's content: a `\r` at the end, a NUL run at the start.
+fn body_of(line: &[u8]) -> (&[u8], usize) {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let nuls = line.iter().take_while(|&&b| b == 0).count();
-    let body = &line[nuls..];
+    (&line[nuls..], nuls)
+}
+
+/// Classifies one non-blank line.
+fn read_line<'a>(line: &'a [u8], spec: &RangeSpec<'_>, times: &mut TimeReader) -> Result<(Brief<'a>, bool), Reason> {
+    let (body, nuls) = body_of(line);
     if body.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
         return Err(Reason::NulRun(line.iter().filter(|&&b| b == 0).count() as u64));
     }
@@ -216,79 +229,108 @@ fn read_line<'a>(line: &'a [u8], spec: &RangeSpec<'_>, times: &mut TimeReader) -
         return Err(Reason::TooLong(body.len() as u64));
     }
     if let Some(header) = spec.csv {
-        return header.facts(body, times).map(|f| (f, nuls > 0)).map_err(|_| Reason::CsvQuote);
+        return header.facts(body, times).map(|f| (f.brief(), nuls > 0)).map_err(|_| Reason::CsvQuote);
     }
     let first = body.iter().position(|b| !b.is_ascii_whitespace()).map_or(0, |k| body[k]);
     if first == b'{' {
-        return json_facts(body, times).map(|f| (f, nuls > 0)).map_err(Reason::Json);
+        return json_brief(body, times).map(|f| (f, nuls > 0)).map_err(Reason::Json);
     }
     if let Some(f) = text_facts(body, times) {
-        return Ok((f, nuls > 0));
+        return Ok((f.brief(), nuls > 0));
     }
     if is_json_value(body) { Err(Reason::NonObject) } else { Err(Reason::NotJson) }
 }
 
+/// All facts of a line already known to be an event (for error fingerprints).
+fn full_facts<'a>(line: &'a [u8], spec: &RangeSpec<'_>, times: &mut TimeReader) -> Option<Facts<'a>> {
+    let (body, _) = body_of(line);
+    match spec.csv {
+        Some(h) => h.facts(body, times).ok(),
+        None if body.trim_ascii_start().first() == Some(&b'{') => json_facts(body, times).ok(),
+        None => text_facts(body, times),
+    }
+}
+
+/// Bytes that identify a text: the raw bytes when nothing needs decoding.
+fn identity_bytes<'a>(t: &Text<'a>) -> Cow<'a, [u8]> {
+    match *t {
+        Text::Json(r) if !r.has_escapes => Cow::Borrowed(r.raw),
+        Text::Plain(b) => Cow::Borrowed(b),
+        Text::CsvQuoted(b) if memchr::memmem::find(b, b"\"\"").is_none() => Cow::Borrowed(b),
+        _ => Cow::Owned(t.text().into_owned().into_bytes()),
+    }
+}
+
 /// The session a line names, or the grouping it falls back to.
-fn session_key_of(f: &Facts<'_>) -> (KeyKind, String) {
+fn session_key_of<'a>(f: &Brief<'a>) -> (KeyKind, Cow<'a, [u8]>) {
     if let Some(s) = f.session.filter(|s| !s.is_empty()) {
-        return (KeyKind::Explicit, s.text().into_owned());
+        return (KeyKind::Explicit, identity_bytes(&s));
     }
     if let Some(u) = f.user.filter(|u| !u.is_empty()) {
-        return (KeyKind::User, u.text().into_owned());
+        return (KeyKind::User, identity_bytes(&u));
     }
     if let (Some(h), Some(p)) = (f.host, f.pid) {
-        return (KeyKind::HostPid, format!("{}:{}", h.text(), p.text()));
+        return (KeyKind::HostPid, Cow::Owned(format!("{}:{}", h.text(), p.text()).into_bytes()));
     }
-    (KeyKind::File, String::new())
+    (KeyKind::File, Cow::Borrowed(b""))
 }
 
 impl LocalIds {
-    fn category(&mut self, table: &mut Vec<Box<str>>, raw: &[u8], text: &str) -> u32 {
-        if let Some((last_raw, id)) = &self.last_category
-            && **last_raw == *raw
-        {
-            return *id;
-        }
-        let text = text.trim();
-        if text.is_empty() {
+    fn category(&mut self, table: &mut Vec<Box<str>>, text: Text<'_>) -> u32 {
+        let bytes = identity_bytes(&text);
+        let bytes = bytes.trim_ascii();
+        if bytes.is_empty() {
             return 0;
         }
-        let id = match self.categories.get(text) {
+        if self.last_category != 0 && *self.category_bytes[self.last_category as usize - 1] == *bytes {
+            return self.last_category;
+        }
+        let id = match self.categories.get(bytes) {
             Some(&id) => id,
             None => {
-                table.push(text.into());
+                table.push(text.text().trim().into());
+                self.category_bytes.push(bytes.into());
                 let id = table.len() as u32;
-                self.categories.insert(text.into(), id);
+                self.categories.insert(bytes.into(), id);
                 id
             }
         };
-        self.last_category = Some((raw.into(), id));
+        self.last_category = id;
         id
     }
 
-    fn key(&mut self, table: &mut Vec<SessionKey>, kind: KeyKind, text: &str) -> u32 {
-        if let Some((k, last, id)) = &self.last_key
-            && *k == kind
-            && **last == *text.as_bytes()
-        {
-            return *id;
+    fn key(&mut self, table: &mut Vec<SessionKey>, kind: KeyKind, bytes: &[u8]) -> u32 {
+        if self.last_key != 0 {
+            let last = self.last_key as usize - 1;
+            if table[last].kind == kind && *self.key_bytes[last] == *bytes {
+                return self.last_key;
+            }
         }
         let map = &mut self.keys[kind as usize];
-        let id = match map.get(text) {
+        let id = match map.get(bytes) {
             Some(&id) => id,
             None => {
-                table.push(SessionKey { kind, text: text.into() });
+                table.push(SessionKey { kind, text: String::from_utf8_lossy(bytes).into() });
+                self.key_bytes.push(bytes.into());
                 let id = table.len() as u32;
-                map.insert(text.into(), id);
+                map.insert(bytes.into(), id);
                 self.meta_bits.push(0);
                 id
             }
         };
-        self.last_key = Some((kind, text.as_bytes().into(), id));
+        self.last_key = id;
         id
     }
 
-    fn note_meta(&mut self, metas: &mut Vec<Meta>, key: u32, f: &Facts<'_>) {
+    fn fingerprint(&mut self, etype: &str, message: &str) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        etype.hash(&mut h);
+        message.hash(&mut h);
+        *self.fingerprints.entry(h.finish()).or_insert_with(|| fingerprint(etype, message))
+    }
+
+    fn note_meta(&mut self, metas: &mut Vec<Meta>, key: u32, f: &Brief<'_>) {
         let Some(bits) = self.meta_bits.get_mut(key as usize - 1) else { return };
         let mut meta = Meta { key, user: None, host: None, platform: None };
         let mut take = |bit: u8, v: Option<super::facts::Text<'_>>| -> Option<Box<str>> {

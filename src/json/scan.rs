@@ -78,6 +78,40 @@ fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
+/// Index of the next `"` or `\\` at or after `from`. Keys and most values are short,
+/// where eight bytes at a time (SWAR) beat SIMD set-up; long values go to memchr.
+#[inline(always)]
+fn find_quote_or_backslash(s: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut j = from;
+    let short_end = s.len().min(from + 48);
+    while j + 8 <= short_end {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&s[j..j + 8]);
+        let w = u64::from_le_bytes(word);
+        let q = w ^ (ONES * u64::from(b'"'));
+        let b = w ^ (ONES * u64::from(b'\\'));
+        // A byte of `q` or `b` is zero where `w` has a quote or backslash; the lowest flagged
+        // byte is exact (borrows only run upwards).
+        let hits = (q.wrapping_sub(ONES) & !q | b.wrapping_sub(ONES) & !b) & HIGHS;
+        if hits != 0 {
+            return Some(j + (hits.trailing_zeros() / 8) as usize);
+        }
+        j += 8;
+    }
+    if j + 8 > short_end && short_end == s.len() {
+        while j < s.len() {
+            if s[j] == b'"' || s[j] == b'\\' {
+                return Some(j);
+            }
+            j += 1;
+        }
+        return None;
+    }
+    memchr2(b'"', b'\\', &s[j..]).map(|k| j + k)
+}
+
 struct Cursor<'a> {
     s: &'a [u8],
     i: usize,
@@ -103,9 +137,7 @@ impl<'a> Cursor<'a> {
         let mut j = start;
         let mut has_escapes = false;
         loop {
-            let rest = self.s.get(j..).ok_or(ScanError::Truncated)?;
-            let k = memchr2(b'"', b'\\', rest).ok_or(ScanError::Truncated)?;
-            j += k;
+            j = find_quote_or_backslash(self.s, j).ok_or(ScanError::Truncated)?;
             if self.s[j] == b'"' {
                 self.i = j + 1;
                 return Ok(RawStr { raw: &self.s[start..j], has_escapes });

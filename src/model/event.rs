@@ -56,19 +56,60 @@ impl Level {
         self >= Level::Error
     }
 
-    /// Reads a level name in any case, with the usual synonyms.
+    /// Reads a level name in any case, with the usual synonyms. Runs for every line, so
+    /// it compares bytes without allocating.
     pub fn from_name(s: &str) -> Option<Level> {
-        let l = s.trim().to_ascii_lowercase();
-        Some(match l.as_str() {
-            "trace" | "trc" | "verbose" | "finest" | "finer" => Level::Trace,
-            "debug" | "dbg" | "fine" | "debug1" | "debug2" => Level::Debug,
-            "info" | "inf" | "information" | "informational" | "notice" | "success" | "ok" => Level::Info,
-            "warn" | "warning" | "wrn" | "warnings" => Level::Warn,
-            "error" | "err" | "eror" | "failure" | "failed" | "fail" | "severe" => Level::Error,
-            "fatal" | "critical" | "crit" | "panic" | "emerg" | "emergency" | "alert" | "dpanic" => Level::Fatal,
-            "none" | "-" => Level::None,
-            _ => return None,
-        })
+        Level::from_bytes(s.trim().as_bytes())
+    }
+}
+
+/// Level names and synonyms, most common first.
+const NAMES: &[(&str, Level)] = &[
+            ("info", Level::Info),
+            ("error", Level::Error),
+            ("warn", Level::Warn),
+            ("warning", Level::Warn),
+            ("debug", Level::Debug),
+            ("trace", Level::Trace),
+            ("fatal", Level::Fatal),
+            ("critical", Level::Fatal),
+            ("err", Level::Error),
+            ("inf", Level::Info),
+            ("information", Level::Info),
+            ("informational", Level::Info),
+            ("notice", Level::Info),
+            ("success", Level::Info),
+            ("ok", Level::Info),
+            ("wrn", Level::Warn),
+            ("warnings", Level::Warn),
+            ("dbg", Level::Debug),
+            ("fine", Level::Debug),
+            ("debug1", Level::Debug),
+            ("debug2", Level::Debug),
+            ("trc", Level::Trace),
+            ("verbose", Level::Trace),
+            ("finest", Level::Trace),
+            ("finer", Level::Trace),
+            ("eror", Level::Error),
+            ("failure", Level::Error),
+            ("failed", Level::Error),
+            ("fail", Level::Error),
+            ("severe", Level::Error),
+            ("crit", Level::Fatal),
+            ("panic", Level::Fatal),
+            ("emerg", Level::Fatal),
+            ("emergency", Level::Fatal),
+            ("alert", Level::Fatal),
+            ("dpanic", Level::Fatal),
+            ("none", Level::None),
+            ("-", Level::None),
+];
+
+impl Level {
+    /// [`Level::from_name`] on raw bytes (no UTF-8 check needed: the names are ASCII).
+    pub fn from_bytes(b: &[u8]) -> Option<Level> {
+        let t = b.trim_ascii();
+        NAMES.iter().find(|(n, _)| n.len() == t.len() && n.as_bytes().eq_ignore_ascii_case(t)).map(|&(_, l)| l)
     }
 }
 

@@ -1,0 +1,204 @@
+//! What the explorer draws: one insta snapshot per pane and notable state, drawn into a
+//! `TestBackend` with a fixed clock, UTC and relative titles, plus the checks a snapshot
+//! cannot make on its own (no raw control characters, no panics at odd sizes).
+
+mod common;
+
+use audit_tui::ui::app::{App, Pane};
+use common::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn terminal_with(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    terminal.draw(|f| audit_tui::ui::view::draw(f, app)).expect("draw");
+    terminal
+}
+
+/// Selects the first event matching `query`, then clears the filter: every row is back
+/// and the cursor stays on that event.
+fn select_first_match(app: &mut App, query: &str) {
+    press(app, "/");
+    type_text(app, query);
+    press(app, "Enter Esc");
+    assert!(!app.has_query());
+}
+
+fn empty_data_error(app: &App) -> Vec<u32> {
+    app.index
+        .groups
+        .iter()
+        .find(|g| g.title.contains("EmptyDataError"))
+        .expect("EmptyDataError group")
+        .occurrences
+        .clone()
+}
+
+#[test]
+fn overview_of_the_sample() {
+    let app = app_for(SAMPLE);
+    let screen = screen(&app, 160, 45);
+    assert!(screen.contains("Timeline 2,713 events"));
+    assert!(screen.contains(" examples/mailed-logs  14 files · 2,712 events · 1 unparsed "));
+    insta::assert_snapshot!(terminal_with(&app, 160, 45).backend());
+}
+
+#[test]
+fn live_filter_level_error_with_its_status_line() {
+    let mut app = app_for(SAMPLE);
+    press(&mut app, "/");
+    type_text(&mut app, "level:error");
+    let errors = app.index.levels[audit_tui::model::Level::Error as usize];
+    let screen = screen(&app, 160, 45);
+    assert!(screen.contains(&format!("Timeline {errors} of 2,713")), "{screen}");
+    assert!(screen.contains(&format!("/level:error   {errors} matches")), "{screen}");
+    insta::assert_snapshot!(terminal_with(&app, 160, 45).backend());
+}
+
+#[test]
+fn error_drill_down_of_empty_data_error_in_session_7d41e9b2() {
+    let mut app = app_for(SAMPLE);
+    let occ = empty_data_error(&app);
+    select_first_match(&mut app, "'EmptyDataError");
+    assert_eq!(app.selected_id(), Some(occ[0]));
+    let session = app.index.session(app.selected().unwrap().session()).unwrap();
+    assert_eq!(session.id, FAILED_SESSION);
+    press(&mut app, "Enter");
+    assert_eq!(app.focus, Pane::Detail);
+    let screen = screen(&app, 160, 45);
+    assert!(screen.contains("Error drill-down"));
+    assert!(screen.contains("error EmptyDataError: No columns to parse"), "{screen}");
+    assert!(screen.contains("group ×3 in 1 session"), "{screen}");
+    assert!(screen.contains("occurrence 1/3 (o/O)"), "{screen}");
+    assert!(screen.contains("Before this (8 events"), "{screen}");
+    insta::assert_snapshot!(terminal_with(&app, 160, 45).backend());
+}
+
+#[test]
+fn zoomed_drill_down_of_the_memory_error() {
+    let mut app = app_for(SAMPLE);
+    select_first_match(&mut app, "'MemoryError");
+    press(&mut app, "Enter Enter");
+    assert!(app.detail_zoomed);
+    let screen = screen(&app, 160, 45);
+    assert!(screen.contains("MemoryError"), "{screen}");
+    assert!(!screen.contains("Timeline"), "zoomed: the detail has the whole screen");
+    insta::assert_snapshot!(terminal_with(&app, 160, 45).backend());
+}
+
+#[test]
+fn sessions_pane_scoped_to_the_failed_session() {
+    let mut app = app_for(SAMPLE);
+    press(&mut app, "1");
+    let sid = app.sessions.ids.iter().position(|&s| app.index.sessions[s as usize].id == FAILED_SESSION).unwrap();
+    for _ in 0..=sid {
+        press(&mut app, "j");
+    }
+    assert_eq!(app.scope, Some(app.sessions.ids[sid]));
+    let screen = screen(&app, 160, 45);
+    assert!(screen.contains("Timeline 193 of 2,713 session 7d41e9b2 Dana Whitfield"), "{screen}");
+    insta::assert_snapshot!(terminal_with(&app, 160, 45).backend());
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = app_for(SAMPLE);
+    press(&mut app, "?");
+    let screen = screen(&app, 160, 45);
+    assert!(screen.contains("audit-tui keys"));
+    assert!(screen.contains("any key closes this help"));
+    insta::assert_snapshot!(terminal_with(&app, 160, 45).backend());
+}
+
+#[test]
+fn a_bad_query_shows_why_under_the_last_good_rows() {
+    let mut app = app_for(SAMPLE);
+    press(&mut app, "/");
+    type_text(&mut app, "level:nope");
+    let screen = screen(&app, 160, 45);
+    // The column is where the bad term starts.
+    assert!(screen.contains("/level:nope   ✗ col 1: unknown level \"nope\""), "{screen}");
+    // The last text that parsed was the fuzzy word `level`: its rows stay on screen.
+    assert_eq!(app.filter.applied_text, "level");
+    let shown = audit_tui::report::fmt::count(app.row_count() as u64);
+    assert!(screen.contains(&format!("Timeline {shown} of 2,713")), "{screen}");
+    insta::assert_snapshot!(terminal_with(&app, 160, 45).backend());
+}
+
+#[test]
+fn terminal_too_small() {
+    let app = app_for(SAMPLE);
+    let screen = screen(&app, 30, 8);
+    assert!(screen.contains("terminal too small"), "{screen}");
+    insta::assert_snapshot!(terminal_with(&app, 30, 8).backend());
+}
+
+#[test]
+fn the_truncated_last_line_says_why_it_is_not_an_event() {
+    let mut app = app_for(SAMPLE);
+    select_first_match(&mut app, "is:unparsed");
+    let e = app.selected().unwrap();
+    assert!(e.is_unparsed());
+    assert!(app.index.location(e).starts_with("datatools/datatools-2026-05-17.jsonl:"));
+    let screen = screen(&app, 160, 45);
+    assert!(screen.contains("UNPARSED"), "{screen}");
+    assert!(screen.contains("not an event: "), "{screen}");
+    insta::assert_snapshot!(terminal_with(&app, 160, 45).backend());
+}
+
+#[test]
+fn datatools_error_at_120_by_40() {
+    let mut app = app_for(DATATOOLS);
+    send(&mut app, audit_tui::ui::msg::Msg::Resize(120, 40));
+    press(&mut app, "e");
+    assert!(app.selected().unwrap().level().is_error());
+    let screen = screen(&app, 120, 40);
+    assert!(screen.contains("Timeline 27 events"), "{screen}");
+    assert!(screen.contains("Sessions 3 "), "{screen}");
+    insta::assert_snapshot!(terminal_with(&app, 120, 40).backend());
+}
+
+#[test]
+fn escapes_are_drawn_visibly_and_no_control_character_reaches_the_terminal() {
+    let mut app = app_for(ESCAPES);
+    // The row whose message holds a newline followed by a fake log line.
+    press(&mut app, "j j j j j j j");
+    assert!(app.index.raw_line(app.selected().unwrap()).windows(10).any(|w| w == b"forged row"));
+    let screen = screen(&app, 160, 45);
+    for (i, row) in screen.lines().enumerate() {
+        let bad: Vec<String> = row.chars().filter(|&c| is_hostile(c)).map(|c| format!("U+{:04X}", c as u32)).collect();
+        assert!(bad.is_empty(), "row {i} holds raw {bad:?}: {row:?}");
+    }
+    assert!(screen.contains(r"before\x1b[2J\x1b[Hafter"), "CSI shown escaped:\n{screen}");
+    assert!(screen.contains("<U+202E>"), "bidi override shown escaped:\n{screen}");
+    assert!(screen.contains(r"upload ok\n2026-05-17T10:00:09"), "a newline in a row is shown as \\n:\n{screen}");
+    let timeline_rows = screen.lines().filter(|r| r.contains(" 05-17 10:00:")).count();
+    assert_eq!(timeline_rows, 12, "one row per event, none forged:\n{screen}");
+    insta::assert_snapshot!(terminal_with(&app, 160, 45).backend());
+}
+
+#[test]
+fn every_state_draws_at_odd_sizes_without_panicking() {
+    let sizes = [(1, 1), (2, 3), (40, 10), (41, 11), (79, 24), (80, 24), (200, 60), (39, 10), (40, 9)];
+    let states: &[(&str, &str)] = &[
+        (SAMPLE, ""),
+        (SAMPLE, "/ l e v e l : e r r o r"),
+        (SAMPLE, "/ l e v e l : n o p e"),
+        (SAMPLE, "e Enter Enter"),
+        (SAMPLE, "1 j j"),
+        (SAMPLE, "?"),
+        (SAMPLE, "G"),
+        (ESCAPES, "j j j j j j j Enter"),
+        (DATATOOLS, "e Enter"),
+    ];
+    for &(fixture, keys) in states {
+        let mut app = app_for(fixture);
+        press(&mut app, keys);
+        for (w, h) in sizes {
+            send(&mut app, audit_tui::ui::msg::Msg::Resize(w, h));
+            let rows = rows(&draw(&app, w, h));
+            assert_eq!(rows.len(), usize::from(h));
+            assert!(rows.iter().all(|r| !r.chars().any(is_hostile)), "{fixture} after {keys:?} at {w}×{h}");
+        }
+    }
+}

@@ -79,9 +79,7 @@ pub fn default_dir() -> Option<PathBuf> {
 /// Builds the index for a headless command and tells stderr what could not be read.
 pub fn load(paths: &[PathBuf], opts: Options) -> Result<Index, Failure> {
     let paths = resolve_paths(paths)?;
-    let t0 = std::time::Instant::now();
     let index = build::build(&paths, opts, &Progress::default());
-    if std::env::var_os("AUDIT_TUI_PHASES").is_some() { eprintln!("build {:?}", t0.elapsed()); }
     let mut err = io::stderr().lock();
     for p in &index.problems {
         let _ = writeln!(

@@ -72,6 +72,7 @@ pub fn build(paths: &[PathBuf], opts: Options, progress: &Progress) -> Index {
 }
 
 pub fn build_from(discovery: Discovery, opts: Options, progress: &Progress) -> Index {
+    let t_open = std::time::Instant::now();
     progress.files_total.store(discovery.inputs.len() as u64, Ordering::Relaxed);
     let mut problems = discovery.problems;
     let opened: Vec<Opened> = discovery
@@ -89,6 +90,7 @@ pub fn build_from(discovery: Discovery, opts: Options, progress: &Progress) -> I
         .into_iter()
         .filter_map(|r| r.map_err(|p| problems.push(p)).ok())
         .collect();
+    phase("open", t_open);
     index_opened(opened, discovery.skipped, problems, opts, progress)
 }
 
@@ -142,6 +144,7 @@ pub fn index_opened(
     let total: u64 = plans.iter().map(|p| p.data.len() as u64).sum();
     progress.bytes_total.store(total, Ordering::Relaxed);
 
+    let t_jobs = std::time::Instant::now();
     let jobs: Vec<(&Planned, usize, usize)> =
         plans.iter().flat_map(|p| p.ranges.iter().map(move |&(a, b)| (p, a, b))).collect();
     let chunks: Vec<Chunk> = jobs
@@ -164,6 +167,7 @@ pub fn index_opened(
         })
         .collect();
 
+    phase("parse", t_jobs);
     // Checkpoints for line numbers: where each range starts and on which line.
     let mut k = 0;
     for plan in &plans {
@@ -188,19 +192,33 @@ pub fn index_opened(
     }
 
     let t_parse = std::time::Instant::now();
-    if std::env::var_os("AUDIT_TUI_PHASES").is_some() { eprintln!("parse done"); }
     let absorbed = index.absorb(chunks);
-    if std::env::var_os("AUDIT_TUI_PHASES").is_some() { eprintln!("absorb {:?}", t_parse.elapsed()); }
+    phase("absorb", t_parse);
     let mut events = absorbed.events;
     if !events.is_sorted_by_key(|e| e.order_key()) {
         events.par_sort_unstable_by_key(|e| e.order_key());
     }
-    if std::env::var_os("AUDIT_TUI_PHASES").is_some() { eprintln!("sort {:?}", t_parse.elapsed()); }
+    phase("sort", t_parse);
     index.assign(&mut events, 0, &absorbed.fingerprints);
-    if std::env::var_os("AUDIT_TUI_PHASES").is_some() { eprintln!("assign {:?}", t_parse.elapsed()); }
+    phase("assign", t_parse);
     index.store = EventStore::from_sorted(events);
     index.settle();
     index
+}
+
+/// With `AUDIT_TUI_PHASES` set, prints how long a phase took (since `start`) and the
+/// anonymous memory in use, for profiling the indexer.
+fn phase(name: &str, start: std::time::Instant) {
+    if std::env::var_os("AUDIT_TUI_PHASES").is_none() {
+        return;
+    }
+    let anon = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("RssAnon")).map(|l| l.split_whitespace().nth(1).unwrap_or("?").to_string())
+        })
+        .unwrap_or_else(|| "?".into());
+    eprintln!("phase {name:<7} {:>8.1} ms  anon {anon} KiB", start.elapsed().as_secs_f64() * 1e3);
 }
 
 /// The header of a CSV input (its first non-blank line) and where it starts.

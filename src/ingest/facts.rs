@@ -2,7 +2,7 @@
 //! message...), whatever the dialect. The same function serves indexing (every line, so it
 //! borrows and never allocates on the common path) and display (the visible rows only).
 
-use super::fields::{Role, is_container, role_of};
+use super::fields::{KeyMemo, Role};
 use super::time::{Millis, TimeReader};
 use crate::json::scan::{self, RawStr, ScanError, Value};
 use crate::model::Level;
@@ -155,9 +155,15 @@ fn as_text(v: Value<'_>) -> Option<Text<'_>> {
 
 impl<'a> Collect<'a> {
     fn member(&mut self, key: &[u8], value: Value<'a>, depth: u8) {
+        let (role, container) = super::fields::classify(key);
+        self.classified(key, value, depth, role, container);
+    }
+
+    #[inline]
+    fn classified(&mut self, key: &[u8], value: Value<'a>, depth: u8, role: Option<(Role, u8)>, container: bool) {
         if let Value::Object(inner) = value
             && depth == 0
-            && is_container(key)
+            && container
         {
             let _ = scan::scan_object(inner, |k, v| {
                 let mut path = [0u8; 48];
@@ -171,7 +177,7 @@ impl<'a> Collect<'a> {
             });
             return;
         }
-        let Some((role, prio)) = role_of(key) else {
+        let Some((role, prio)) = role else {
             match key {
                 b"operation_id" => self.saw_operation_id = true,
                 b"result_chars" => self.saw_result_chars = true,
@@ -249,7 +255,8 @@ impl<'a> Collect<'a> {
         let tool = self.tool.value;
         if self.category.value.is_some() && self.session.value.is_some() {
             Dialect::DataTools
-        } else if tool.is_some() && self.status.value.is_some() && (self.saw_result_chars || self.user.value.is_some()) {
+        } else if tool.is_some() && self.status.value.is_some() && (self.saw_result_chars || self.user.value.is_some())
+        {
             Dialect::ToolAudit
         } else if self.saw_operation_id || (tool.is_some() && self.operation.value.is_some()) {
             Dialect::Rtgs
@@ -329,9 +336,14 @@ impl<'a> Facts<'a> {
 }
 
 /// Reads a JSON object line for indexing only.
-pub fn json_brief<'a>(line: &'a [u8], times: &mut TimeReader) -> Result<Brief<'a>, ScanError> {
+pub fn json_brief<'a>(line: &'a [u8], times: &mut TimeReader, memo: &mut KeyMemo) -> Result<Brief<'a>, ScanError> {
     let mut c = Collect::default();
-    scan::scan_object(line, |k, v| c.member(k.raw, v, 0))?;
+    let mut position = 0;
+    scan::scan_object(line, |k, v| {
+        let (role, container) = memo.classify(position, k.raw);
+        position += 1;
+        c.classified(k.raw, v, 0, role, container);
+    })?;
     Ok(c.brief(times))
 }
 

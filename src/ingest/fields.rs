@@ -32,8 +32,20 @@ pub enum Role {
 
 /// Keys whose object value is looked into for more roles (`fields.message`, `log.level`,
 /// `err.type`, `results.success`, ECS `user.name`...).
-const CONTAINERS: &[&str] =
-    &["fields", "log", "err", "error", "exception", "results", "user", "host", "process", "session", "service", "event"];
+const CONTAINERS: &[&str] = &[
+    "fields",
+    "log",
+    "err",
+    "error",
+    "exception",
+    "results",
+    "user",
+    "host",
+    "process",
+    "session",
+    "service",
+    "event",
+];
 
 /// Every alias: (key as lower-case ASCII, role, priority). Lower priority wins.
 const ALIASES: &[(&str, Role, u8)] = {
@@ -167,61 +179,140 @@ const ALIASES: &[(&str, Role, u8)] = {
     ]
 };
 
-/// What a key is, found by hashing its length and ends (case-insensitively), so the
-/// lookup costs the same for the hundred aliases as for one: it runs for every member of
-/// every line.
-#[derive(Clone, Copy)]
-enum Entry {
-    Alias(Role, u8),
-    Container,
-}
+/// What a key is. This runs for every member of every line, so aliases sit in an
+/// open-addressing table keyed by the first and last eight bytes of the lower-case key,
+/// compared as machine words.
 
 const SLOTS: usize = 1024;
+const MAX_KEY: usize = 40;
 
-fn slot(key: &[u8]) -> usize {
-    let first = key.first().map_or(0, u8::to_ascii_lowercase) as usize;
-    let last = key.last().map_or(0, u8::to_ascii_lowercase) as usize;
-    let mid = key.get(key.len() / 2).map_or(0, u8::to_ascii_lowercase) as usize;
-    (key.len() * 131 + first * 31 + last * 7 + mid) % SLOTS
+#[derive(Clone, Copy)]
+struct Slot {
+    key: &'static [u8],
+    alias: Option<(Role, u8)>,
+    container: bool,
 }
 
-type Table = Vec<Vec<(&'static [u8], Entry)>>;
+/// Length and three bytes: no loop over the key, and distinct enough for ~140 aliases.
+#[inline(always)]
+fn hash(key: &[u8]) -> usize {
+    let n = key.len();
+    let (a, m, z) = (key[0] as usize, key[n / 2] as usize, key[n - 1] as usize);
+    (n.wrapping_mul(0x9E37) ^ a.wrapping_mul(0x2F1) ^ m.wrapping_mul(0x65) ^ z.wrapping_mul(0x1F3)) % SLOTS
+}
 
-fn table() -> &'static Table {
-    static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+fn table() -> &'static [Option<Slot>; SLOTS] {
+    static TABLE: std::sync::OnceLock<[Option<Slot>; SLOTS]> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut t: Table = vec![Vec::new(); SLOTS];
+        let mut t: [Option<Slot>; SLOTS] = [None; SLOTS];
+        let mut put = |key: &'static str, alias: Option<(Role, u8)>, container: bool| {
+            let k = key.as_bytes();
+            let mut i = hash(k);
+            loop {
+                match &mut t[i] {
+                    Some(s) if s.key == k => {
+                        s.alias = s.alias.or(alias);
+                        s.container |= container;
+                        return;
+                    }
+                    Some(_) => i = (i + 1) % SLOTS,
+                    empty @ None => {
+                        *empty = Some(Slot { key: k, alias, container });
+                        return;
+                    }
+                }
+            }
+        };
         for &(k, role, prio) in ALIASES {
-            t[slot(k.as_bytes())].push((k.as_bytes(), Entry::Alias(role, prio)));
+            put(k, Some((role, prio)), false);
         }
         for &k in CONTAINERS {
-            t[slot(k.as_bytes())].push((k.as_bytes(), Entry::Container));
+            put(k, None, true);
         }
         t
     })
 }
 
-fn lookup(key: &[u8], want_container: bool) -> Option<Entry> {
-    if key.is_empty() || key.len() > 40 {
+#[inline(always)]
+fn find(key: &[u8]) -> Option<&'static Slot> {
+    let t = table();
+    let mut i = hash(key);
+    loop {
+        let slot = t[i].as_ref()?;
+        if slot.key == key {
+            return Some(slot);
+        }
+        i = (i + 1) % SLOTS;
+    }
+}
+
+fn lookup_slot(key: &[u8]) -> Option<&'static Slot> {
+    if key.is_empty() || key.len() > MAX_KEY {
         return None;
     }
-    table()[slot(key)].iter().find_map(|(k, e)| {
-        (k.len() == key.len() && matches!(e, Entry::Container) == want_container && k.eq_ignore_ascii_case(key))
-            .then_some(*e)
-    })
+    if let Some(slot) = find(key) {
+        return Some(slot);
+    }
+    // Rare: keys written with capitals (`Timestamp`, `Level`). Retry lower-cased.
+    if !key.iter().any(u8::is_ascii_uppercase) {
+        return None;
+    }
+    let mut buf = [0u8; MAX_KEY];
+    for (d, s) in buf.iter_mut().zip(key) {
+        *d = s.to_ascii_lowercase();
+    }
+    find(&buf[..key.len()])
+}
+
+/// A key's role (with priority) and whether it is a container, in one lookup.
+#[inline]
+pub fn classify(key: &[u8]) -> (Option<(Role, u8)>, bool) {
+    match lookup_slot(key) {
+        Some(s) => (s.alias, s.container),
+        None => (None, false),
+    }
+}
+
+/// Roles of the previous lines' keys by position: lines from one writer repeat their key
+/// order, so a byte comparison usually replaces the table lookup.
+#[derive(Default)]
+pub struct KeyMemo {
+    slots: Vec<([u8; 24], u8, Option<(Role, u8)>, bool)>,
+}
+
+impl KeyMemo {
+    #[inline]
+    pub fn classify(&mut self, position: usize, key: &[u8]) -> (Option<(Role, u8)>, bool) {
+        if let Some((bytes, len, role, container)) = self.slots.get(position)
+            && *len as usize == key.len()
+            && bytes[..key.len()] == *key
+        {
+            return (*role, *container);
+        }
+        let (role, container) = classify(key);
+        if key.len() <= 24 {
+            let mut bytes = [0u8; 24];
+            bytes[..key.len()].copy_from_slice(key);
+            let entry = (bytes, key.len() as u8, role, container);
+            let len = self.slots.len();
+            if position < len {
+                self.slots[position] = entry;
+            } else if position == len {
+                self.slots.push(entry);
+            }
+        }
+        (role, container)
+    }
 }
 
 /// Whether a key's object value should be looked into for more roles.
 pub fn is_container(key: &[u8]) -> bool {
-    lookup(key, true).is_some()
+    lookup_slot(key).is_some_and(|s| s.container)
 }
 
 /// The role of a key (a dotted path for nested keys, e.g. `log.level`), with its priority.
 pub fn role_of(key: &[u8]) -> Option<(Role, u8)> {
-    match lookup(key, false)? {
-        Entry::Alias(role, prio) => Some((role, prio)),
-        Entry::Container => None,
-    }
+    lookup_slot(key)?.alias
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 use super::csv::CsvHeader;
 use super::facts::{Brief, Facts, Text, error_text, json_brief, json_facts};
+use super::fields::KeyMemo;
 use super::text::text_facts;
 use super::time::{TimeReader, Zone};
 use crate::json::scan::{ScanError, is_json_value};
@@ -116,16 +117,25 @@ struct LocalIds {
     fingerprints: FxHashMap<u64, u64>,
     /// Which metas were already recorded per key: bit 0 user, 1 host, 2 platform.
     meta_bits: Vec<u8>,
-    /// Last ids handed out: consecutive lines mostly repeat them, and comparing with the
-    /// table entry avoids hashing (and allocating) on every line.
-    last_category: u32,
-    last_key: u32,
+    /// Ids handed out recently: lines mostly repeat them (a few interleaved sessions, a
+    /// handful of categories), and comparing bytes with a table entry is cheaper than
+    /// hashing on every line.
+    recent_categories: [u32; 8],
+    recent_keys: [u32; 8],
+}
+
+/// Puts `id` first in a most-recently-used list.
+fn touch(recent: &mut [u32; 8], id: u32) {
+    let at = recent.iter().position(|&r| r == id).unwrap_or(recent.len() - 1);
+    recent.copy_within(0..at, 1);
+    recent[0] = id;
 }
 
 pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
     let mut out = Chunk { source: spec.source, ..Chunk::default() };
     let mut ids = LocalIds::default();
     let mut times = TimeReader::new(zone);
+    let mut memo = KeyMemo::default();
     let mut last_time: Option<i64> = None;
     let mut last_key: u32 = 0;
     let bytes = spec.bytes;
@@ -150,7 +160,7 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
         if spec.csv_header_at == Some(offset) {
             continue;
         }
-        let outcome = read_line(line, spec, &mut times);
+        let outcome = read_line(line, spec, &mut times, &mut memo);
         match outcome {
             Ok((brief, nul_prefix)) => {
                 let mut flags = if nul_prefix { flag::NUL_PREFIX } else { 0 };
@@ -220,7 +230,12 @@ fn body_of(line: &[u8]) -> (&[u8], usize) {
 }
 
 /// Classifies one non-blank line.
-fn read_line<'a>(line: &'a [u8], spec: &RangeSpec<'_>, times: &mut TimeReader) -> Result<(Brief<'a>, bool), Reason> {
+fn read_line<'a>(
+    line: &'a [u8],
+    spec: &RangeSpec<'_>,
+    times: &mut TimeReader,
+    memo: &mut KeyMemo,
+) -> Result<(Brief<'a>, bool), Reason> {
     let (body, nuls) = body_of(line);
     if body.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
         return Err(Reason::NulRun(line.iter().filter(|&&b| b == 0).count() as u64));
@@ -233,7 +248,7 @@ fn read_line<'a>(line: &'a [u8], spec: &RangeSpec<'_>, times: &mut TimeReader) -
     }
     let first = body.iter().position(|b| !b.is_ascii_whitespace()).map_or(0, |k| body[k]);
     if first == b'{' {
-        return json_brief(body, times).map(|f| (f, nuls > 0)).map_err(Reason::Json);
+        return json_brief(body, times, memo).map(|f| (f, nuls > 0)).map_err(Reason::Json);
     }
     if let Some(f) = text_facts(body, times) {
         return Ok((f.brief(), nuls > 0));
@@ -282,8 +297,10 @@ impl LocalIds {
         if bytes.is_empty() {
             return 0;
         }
-        if self.last_category != 0 && *self.category_bytes[self.last_category as usize - 1] == *bytes {
-            return self.last_category;
+        if let Some(&id) =
+            self.recent_categories.iter().find(|&&id| id != 0 && *self.category_bytes[id as usize - 1] == *bytes)
+        {
+            return id;
         }
         let id = match self.categories.get(bytes) {
             Some(&id) => id,
@@ -295,16 +312,17 @@ impl LocalIds {
                 id
             }
         };
-        self.last_category = id;
+        touch(&mut self.recent_categories, id);
         id
     }
 
     fn key(&mut self, table: &mut Vec<SessionKey>, kind: KeyKind, bytes: &[u8]) -> u32 {
-        if self.last_key != 0 {
-            let last = self.last_key as usize - 1;
-            if table[last].kind == kind && *self.key_bytes[last] == *bytes {
-                return self.last_key;
-            }
+        if let Some(&id) = self
+            .recent_keys
+            .iter()
+            .find(|&&id| id != 0 && table[id as usize - 1].kind == kind && *self.key_bytes[id as usize - 1] == *bytes)
+        {
+            return id;
         }
         let map = &mut self.keys[kind as usize];
         let id = match map.get(bytes) {
@@ -318,7 +336,7 @@ impl LocalIds {
                 id
             }
         };
-        self.last_key = id;
+        touch(&mut self.recent_keys, id);
         id
     }
 

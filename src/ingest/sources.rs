@@ -282,7 +282,9 @@ fn open_file(path: &Path) -> Result<Opened, String> {
         return Ok(Data::Heap(buf).into());
     }
     // SAFETY: the file has not been modified for a while (see LIVE_WINDOW); we only read it.
-    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| format!("cannot map the file: {e}"))?;
+    // Populating maps every page in one call instead of one page fault per 4 KiB.
+    let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }
+        .map_err(|e| format!("cannot map the file: {e}"))?;
     Ok(Data::Mapped(map).into())
 }
 

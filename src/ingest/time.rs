@@ -92,13 +92,16 @@ pub struct TimeReader {
     zone: Zone,
     cache_key: i64,
     cache_offset_ms: i64,
+    /// The last `YYYY-MM-DD` seen and its day number: consecutive lines share a date.
+    last_date: [u8; 10],
+    last_days: i64,
 }
 
 const QUARTER_HOUR_MS: i64 = 15 * 60 * 1000;
 
 impl TimeReader {
     pub fn new(zone: Zone) -> TimeReader {
-        TimeReader { zone, cache_key: i64::MIN, cache_offset_ms: 0 }
+        TimeReader { zone, cache_key: i64::MIN, cache_offset_ms: 0, last_date: [0; 10], last_days: 0 }
     }
 
     pub fn zone(&self) -> Zone {
@@ -131,13 +134,20 @@ impl TimeReader {
         if s.len() < 10 || s[4] != b'-' || s[7] != b'-' {
             return None;
         }
-        let year = digits(s, 0, 4)? as i32;
-        let month = digits(s, 5, 2)? as u32;
-        let day = digits(s, 8, 2)? as u32;
-        if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-            return None;
-        }
-        let days = days_from_civil(year, month, day);
+        let days = if s[..10] == self.last_date {
+            self.last_days
+        } else {
+            let year = digits(s, 0, 4)? as i32;
+            let month = digits(s, 5, 2)? as u32;
+            let day = digits(s, 8, 2)? as u32;
+            if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+                return None;
+            }
+            let days = days_from_civil(year, month, day);
+            self.last_date.copy_from_slice(&s[..10]);
+            self.last_days = days;
+            days
+        };
         let has_clock = matches!(s.get(10), Some(b'T' | b't' | b' ')) && s.get(13) == Some(&b':');
         if !has_clock {
             if s.get(10).is_some_and(u8::is_ascii_alphanumeric) {
@@ -261,16 +271,17 @@ fn parse_offset(s: &[u8]) -> Option<i32> {
     Some(sign * (h as i32 * 3600 + m as i32 * 60))
 }
 
+#[inline(always)]
 fn digits(s: &[u8], at: usize, n: usize) -> Option<i64> {
     let part = s.get(at..at + n)?;
     let mut v = 0i64;
+    let mut bad = 0u8;
     for &b in part {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        v = v * 10 + i64::from(b - b'0');
+        let d = b.wrapping_sub(b'0');
+        bad |= u8::from(d > 9);
+        v = v * 10 + i64::from(d);
     }
-    Some(v)
+    (bad == 0).then_some(v)
 }
 
 fn trim_ascii(s: &[u8]) -> &[u8] {

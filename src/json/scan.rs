@@ -333,46 +333,100 @@ impl<'a> Cursor<'a> {
 /// calling `visit(raw_key, value)` for each. Keys are passed still escaped; the keys that
 /// matter to us never contain escapes.
 pub fn scan_object<'a>(line: &'a [u8], mut visit: impl FnMut(RawStr<'a>, Value<'a>)) -> Result<(), ScanError> {
-    let mut c = Cursor { s: line, i: 0 };
-    c.skip_ws();
-    match c.s.get(c.i) {
-        Some(b'{') => c.i += 1,
-        _ => return Err(ScanError::NotAnObject),
+    // Hot path of indexing: positions stay in registers (free functions over `(s, i)`),
+    // Python's `", "` / `": "` separators are skipped without a loop.
+    let s = line;
+    let n = s.len();
+    let mut i = ws(s, 0);
+    if i >= n || s[i] != b'{' {
+        return Err(ScanError::NotAnObject);
     }
-    c.skip_ws();
-    if c.peek()? == b'}' {
-        c.i += 1;
+    i = ws(s, i + 1);
+    if i >= n {
+        return Err(ScanError::Truncated);
+    }
+    if s[i] == b'}' {
+        i += 1;
     } else {
         loop {
-            c.skip_ws();
-            if c.peek()? != b'"' {
-                return Err(ScanError::Invalid(c.i));
+            if s[i] != b'"' {
+                return Err(ScanError::Invalid(i));
             }
-            let key = c.string()?;
-            c.skip_ws();
-            if c.peek()? != b':' {
-                return Err(ScanError::Invalid(c.i));
+            let (key, after) = read_string(s, i)?;
+            i = ws(s, after);
+            if i >= n {
+                return Err(ScanError::Truncated);
             }
-            c.i += 1;
-            c.skip_ws();
-            let value = c.value()?;
+            if s[i] != b':' {
+                return Err(ScanError::Invalid(i));
+            }
+            i = ws(s, i + 1);
+            if i >= n {
+                return Err(ScanError::Truncated);
+            }
+            let (value, after) = match s[i] {
+                b'"' => {
+                    let (v, a) = read_string(s, i)?;
+                    (Value::Str(v), a)
+                }
+                _ => {
+                    let mut c = Cursor { s, i };
+                    let v = c.value()?;
+                    (v, c.i)
+                }
+            };
             visit(key, value);
-            c.skip_ws();
-            match c.peek()? {
-                b',' => c.i += 1,
+            i = ws(s, after);
+            if i >= n {
+                return Err(ScanError::Truncated);
+            }
+            match s[i] {
+                b',' => {
+                    i = ws(s, i + 1);
+                    if i >= n {
+                        return Err(ScanError::Truncated);
+                    }
+                }
                 b'}' => {
-                    c.i += 1;
+                    i += 1;
                     break;
                 }
-                _ => return Err(ScanError::Invalid(c.i)),
+                _ => return Err(ScanError::Invalid(i)),
             }
         }
     }
-    c.skip_ws();
-    if c.i < line.len() {
-        return Err(ScanError::TrailingData(c.i));
+    i = ws(s, i);
+    if i < n {
+        return Err(ScanError::TrailingData(i));
     }
     Ok(())
+}
+
+/// Skips whitespace from `i`; the common cases (none, one space) need no loop.
+#[inline(always)]
+fn ws(s: &[u8], mut i: usize) -> usize {
+    match s.get(i) {
+        Some(&b) if b > b' ' => return i,
+        Some(b' ') if s.get(i + 1).is_some_and(|&b| b > b' ') => return i + 1,
+        _ => {}
+    }
+    while i < s.len() && is_ws(s[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// Reads the string whose opening quote is at `i`; returns it and the index after it.
+#[inline(always)]
+fn read_string(s: &[u8], i: usize) -> Result<(RawStr<'_>, usize), ScanError> {
+    let start = i + 1;
+    let j = find_quote_or_backslash(s, start).ok_or(ScanError::Truncated)?;
+    if s[j] == b'"' {
+        return Ok((RawStr { raw: &s[start..j], has_escapes: false }, j + 1));
+    }
+    let mut c = Cursor { s, i };
+    let r = c.string()?;
+    Ok((r, c.i))
 }
 
 /// Checks that `text` is one complete JSON value of any type (used to tell "valid JSON but

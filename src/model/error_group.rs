@@ -17,7 +17,7 @@ pub fn mask(message: &str) -> String {
             out.push_str(" | ");
         }
         if let Some((key, _)) = segment.split_once(':')
-            && CONTEXT_KEYS.contains(&key.trim().to_ascii_lowercase().as_str())
+            && CONTEXT_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key.trim()))
         {
             out.push_str(key);
             out.push_str(": <*>");
@@ -29,28 +29,23 @@ pub fn mask(message: &str) -> String {
 }
 
 fn mask_segment(s: &str, out: &mut String) {
-    let chars: Vec<char> = s.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
         if matches!(c, '\'' | '"' | '`')
-            && let Some(len) = chars[i + 1..].iter().position(|&d| d == c)
+            && let Some(end) = rest[1..].find(c)
         {
             out.push_str("<str>");
-            i += len + 2;
+            rest = &rest[end + 2..];
             continue;
         }
         if is_token_char(c) {
-            let start = i;
-            while i < chars.len() && is_token_char(chars[i]) {
-                i += 1;
-            }
-            let token: String = chars[start..i].iter().collect();
-            out.push_str(&mask_token(&token));
+            let end = rest.find(|d: char| !is_token_char(d)).unwrap_or(rest.len());
+            mask_token(&rest[..end], out);
+            rest = &rest[end..];
             continue;
         }
         out.push(c);
-        i += 1;
+        rest = &rest[c.len_utf8()..];
     }
 }
 
@@ -59,12 +54,12 @@ fn is_token_char(c: char) -> bool {
         && !matches!(c, '(' | ')' | '[' | ']' | '{' | '}' | ',' | ';' | '=' | '\'' | '"' | '`' | '<' | '>')
 }
 
-fn mask_token(t: &str) -> String {
+fn mask_token(t: &str, out: &mut String) {
     let trimmed = t.trim_end_matches([':', '.', '!', '?']);
     let tail = &t[trimmed.len()..];
     let masked = if trimmed.is_empty() {
         None
-    } else if trimmed.contains('/') || trimmed.contains('\\') {
+    } else if trimmed.contains(['/', '\\']) {
         Some("<path>")
     } else if trimmed.contains('@') && trimmed.contains('.') {
         Some("<email>")
@@ -72,14 +67,17 @@ fn mask_token(t: &str) -> String {
         Some("<file>")
     } else if is_hexish_id(trimmed) {
         Some("<id>")
-    } else if trimmed.chars().any(|c| c.is_ascii_digit()) && !trimmed.chars().any(char::is_alphabetic) {
+    } else if trimmed.bytes().any(|b| b.is_ascii_digit()) && !trimmed.chars().any(char::is_alphabetic) {
         Some("<n>")
     } else {
         None
     };
     match masked {
-        Some(m) => format!("{m}{tail}"),
-        None => mask_digit_runs(t),
+        Some(m) => {
+            out.push_str(m);
+            out.push_str(tail);
+        }
+        None => mask_digit_runs(t, out),
     }
 }
 
@@ -88,22 +86,21 @@ fn looks_like_file(t: &str) -> bool {
     let Some((stem, ext)) = t.rsplit_once('.') else { return false };
     !stem.is_empty()
         && (1..=5).contains(&ext.len())
-        && ext.chars().all(|c| c.is_ascii_alphanumeric())
-        && ext.chars().any(|c| c.is_ascii_alphabetic())
+        && ext.bytes().all(|c| c.is_ascii_alphanumeric())
+        && ext.bytes().any(|c| c.is_ascii_alphabetic())
         && !stem.ends_with('.')
         // Dotted identifiers such as `pandas.errors` are module paths, not files.
-        && !(ext.chars().all(|c| c.is_ascii_lowercase()) && ext.len() > 4)
+        && !(ext.bytes().all(|c| c.is_ascii_lowercase()) && ext.len() > 4)
 }
 
 /// Hex ids, hashes and UUIDs: long runs of hex digits with at least one digit.
 fn is_hexish_id(t: &str) -> bool {
-    let hex: String = t.chars().filter(|&c| c != '-').collect();
-    hex.len() >= 8 && hex.chars().all(|c| c.is_ascii_hexdigit()) && hex.chars().any(|c| c.is_ascii_digit())
+    let hex = || t.bytes().filter(|&c| c != b'-');
+    hex().count() >= 8 && hex().all(|c| c.is_ascii_hexdigit()) && hex().any(|c| c.is_ascii_digit())
 }
 
 /// `row42` → `row<n>`: numbers inside words vary too.
-fn mask_digit_runs(t: &str) -> String {
-    let mut out = String::with_capacity(t.len());
+fn mask_digit_runs(t: &str, out: &mut String) {
     let mut in_digits = false;
     for c in t.chars() {
         if c.is_ascii_digit() {
@@ -116,7 +113,6 @@ fn mask_digit_runs(t: &str) -> String {
             out.push(c);
         }
     }
-    out
 }
 
 /// The group key of an error: its type plus its masked message.

@@ -141,13 +141,14 @@ impl<'a> BlobCursor<'a> {
 /// Events in timeline order: the sorted initial load, then what follow mode appended.
 #[derive(Clone, Default)]
 pub struct EventStore {
-    base: Arc<[Event]>,
+    /// A `Vec` behind the `Arc`: converting to `Arc<[Event]>` would copy every event.
+    base: Arc<Vec<Event>>,
     live: Arc<boxcar::Vec<Event>>,
 }
 
 impl EventStore {
     pub fn from_sorted(events: Vec<Event>) -> EventStore {
-        EventStore { base: events.into(), live: Arc::default() }
+        EventStore { base: Arc::new(events), live: Arc::default() }
     }
 
     pub fn len(&self) -> usize {

@@ -179,9 +179,8 @@ const ALIASES: &[(&str, Role, u8)] = {
     ]
 };
 
-/// What a key is. This runs for every member of every line, so aliases sit in an
-/// open-addressing table keyed by the first and last eight bytes of the lower-case key,
-/// compared as machine words.
+// Key lookup runs for every member of every line, so aliases sit in an open-addressing
+// table hashed on the key's length and three of its bytes.
 
 const SLOTS: usize = 1024;
 const MAX_KEY: usize = 40;
@@ -277,8 +276,11 @@ pub fn classify(key: &[u8]) -> (Option<(Role, u8)>, bool) {
 /// order, so a byte comparison usually replaces the table lookup.
 #[derive(Default)]
 pub struct KeyMemo {
-    slots: Vec<([u8; 24], u8, Option<(Role, u8)>, bool)>,
+    slots: Vec<MemoSlot>,
 }
+
+/// A remembered key (up to 24 bytes, with its length) and its classification.
+type MemoSlot = ([u8; 24], u8, Option<(Role, u8)>, bool);
 
 impl KeyMemo {
     #[inline]

@@ -64,6 +64,11 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// `1 event`, `12,345 events`.
+pub fn plural(n: u64, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{} {noun}s", count(n)) }
+}
+
 /// Cuts to `width` display columns, ending with `…` when cut.
 pub fn fit(s: &str, width: usize) -> String {
     use unicode_width::UnicodeWidthChar;

@@ -57,7 +57,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding { keys: &["PgUp", "b"], action: Action::PageUp, help: "page up" },
     Binding { keys: &["Ctrl-d"], action: Action::HalfPageDown, help: "half page down" },
     Binding { keys: &["Ctrl-u"], action: Action::HalfPageUp, help: "half page up" },
-    Binding { keys: &["g", "Home"], action: Action::Top, help: "first row (5g: row 5)" },
+    Binding { keys: &["g", "Home"], action: Action::Top, help: "first row" },
     Binding { keys: &["G", "End"], action: Action::Bottom, help: "last row (resumes follow)" },
     Binding { keys: &["Tab"], action: Action::FocusNext, help: "next pane" },
     Binding { keys: &["Shift-Tab"], action: Action::FocusPrev, help: "previous pane" },

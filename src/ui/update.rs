@@ -9,7 +9,11 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 
 pub fn update(app: &mut App, msg: Msg) {
     match msg {
-        Msg::Key(key) => on_key(app, key),
+        Msg::Key(key) => {
+            on_key(app, key);
+            // The filter line may have appeared or gone: keep the cursor row on screen.
+            app.clamp_cursor();
+        }
         Msg::Mouse(m) => on_mouse(app, m),
         Msg::Paste(text) => {
             if app.filter.editing {
@@ -66,7 +70,7 @@ fn on_indexed(app: &mut App, index: Index) {
 }
 
 fn on_filtered(app: &mut App, chunk: FilterChunk) {
-    if chunk.generation != app.results.generation {
+    if chunk.generation != app.results.generation || app.results.done {
         return;
     }
     if let Some(rows) = &mut app.results.scope_rows {
@@ -122,7 +126,10 @@ pub fn refilter(app: &mut App) {
         place_cursor_after_refilter(app);
         return;
     }
-    app.requests.push(Request::Refilter);
+    // One job per batch of keystrokes: the worker only needs the newest generation.
+    if !app.requests.contains(&Request::Refilter) {
+        app.requests.push(Request::Refilter);
+    }
 }
 
 fn on_key(app: &mut App, key: KeyEvent) {

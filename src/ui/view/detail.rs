@@ -52,7 +52,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     if inner.width >= 110 {
         let left_w = inner.width * 3 / 5;
         let l = Rect::new(inner.x, inner.y, left_w, inner.height);
-        let r = Rect::new(inner.x + left_w + 1, inner.y, inner.width - left_w - 1, inner.height);
+        let r = Rect::new(inner.x + left_w + 3, inner.y, inner.width - left_w - 3, inner.height);
+        let rule = (0..inner.height).map(|_| Line::from(Span::styled("│", theme.border))).collect::<Vec<_>>();
+        frame.render_widget(Paragraph::new(rule), Rect::new(inner.x + left_w + 1, inner.y, 1, inner.height));
         let scroll = scroll.min(left.len().saturating_sub(1) as u16);
         frame.render_widget(Paragraph::new(left).wrap(Wrap { trim: false }).scroll((scroll, 0)), l);
         frame.render_widget(Paragraph::new(context).wrap(Wrap { trim: false }), r);
@@ -118,7 +120,7 @@ fn header(app: &App, e: Event, facts: Option<&Facts<'_>>, theme: &Theme) -> Vec<
         Span::styled(fmt::time_ms(e.time(), app.zone), theme.title),
         Span::styled(format!(" {}", super::zone_name(app.zone, e.time())), theme.dim),
     ];
-    if !e.has(flag::OWN_TIME) {
+    if !e.has(flag::OWN_TIME) && !e.is_unparsed() {
         first.push(Span::styled("  (no time on this line: shown after the line before it)", theme.dim));
     }
     let mut lines = vec![Line::from(first)];
@@ -314,7 +316,7 @@ fn before(app: &App, id: u32, e: Event, theme: &Theme) -> Vec<Line<'static>> {
     ids.reverse();
     let who = idx.session(sid).map_or(String::new(), |s| s.id.clone());
     let mut lines = vec![Line::from(vec![
-        Span::styled(format!("Before this ({} events", ids.len()), theme.heading),
+        Span::styled(format!("Before this ({}", fmt::plural(ids.len() as u64, "event")), theme.heading),
         Span::styled(", +/- for more/fewer", theme.dim),
         Span::styled(") · session ", theme.heading),
         Span::styled(crate::sanitize::sanitize(&who, Mode::Line).into_owned(), theme.session),

@@ -48,7 +48,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let mut top = vec![Span::styled(label, theme.dim)];
     let errors: u32 = h.errors.iter().sum();
     if errors > 0 {
-        top.push(Span::styled(format!("· {} errors shown in red", fmt::count(errors as u64)), theme.error));
+        top.push(Span::styled(format!("· {} shown in red", fmt::plural(errors as u64, "error")), theme.error));
     }
     frame.render_widget(Paragraph::new(vec![Line::from(top), Line::from(bars), Line::from(marks)]), area);
 }

@@ -53,10 +53,14 @@ pub fn layout(app: &App, area: Rect) -> Areas {
     let detail_h = (main_h * 2 / 5).max(7).min(main_h.saturating_sub(7));
     a.detail = Rect::new(x, y + main_h - detail_h, w, detail_h);
     let top_h = main_h - detail_h;
-    let sessions_w = if w >= 110 {
+    // The timeline keeps at least ~70 columns; the sessions pane shows when that leaves
+    // it enough room (or when it has focus).
+    let sessions_w = if w >= 120 {
         (w / 3).min(46)
-    } else if w >= 80 || app.focus == Pane::Sessions {
-        (w * 2 / 5).min(36)
+    } else if w >= 100 {
+        w - 70
+    } else if app.focus == Pane::Sessions {
+        (w / 2).min(40)
     } else {
         0
     };

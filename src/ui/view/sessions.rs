@@ -77,8 +77,9 @@ fn session_row(app: &App, sid: u32, width: usize, theme: &Theme) -> Line<'static
     let duration = fmt::duration(s.duration_ms());
     let events = short(s.events);
     let errors = if s.errors > 0 { format!("✗{}", short(s.errors)) } else { String::new() };
-    // start(11) ␠ who ␠ duration(7) ␠ events(5) ␠ errors(4)
-    let fixed = 11 + 1 + 1 + 7 + 1 + 5 + 1 + 4;
+    // start(11) ␠ who ␠ [duration(7) ␠] events(5) ␠ errors(4); duration goes first when narrow.
+    let show_duration = width >= 11 + 1 + 8 + 1 + 8 + 6 + 4;
+    let fixed = 11 + 1 + 1 + if show_duration { 8 } else { 0 } + 6 + 4;
     let who_w = width.saturating_sub(fixed).max(4);
     let who = if s.user.is_empty() { s.id.clone() } else { s.user.clone() };
     let mut spans = vec![Span::styled(start, theme.dim), Span::raw(" ")];
@@ -86,7 +87,9 @@ fn session_row(app: &App, sid: u32, width: usize, theme: &Theme) -> Line<'static
     let used = super::spans_width(&who_spans);
     spans.extend(who_spans.into_iter().map(|sp| Span::styled(sp.content.into_owned(), sp.style)));
     spans.push(Span::raw(" ".repeat(who_w - used.min(who_w) + 1)));
-    spans.push(Span::styled(format!("{duration:>7} "), theme.dim));
+    if show_duration {
+        spans.push(Span::styled(format!("{duration:>7} "), theme.dim));
+    }
     spans.push(Span::raw(format!("{events:>5} ")));
     spans.push(Span::styled(format!("{errors:>4}"), if s.has_failed() { theme.error } else { theme.dim }));
     Line::from(spans)

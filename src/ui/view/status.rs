@@ -14,9 +14,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     left.push(Span::styled(format!(" {} ", fmt::fit(&title, 40)), theme.status_key));
     left.push(Span::styled(
         format!(
-            " {} files · {} events · {} unparsed ",
-            app.index.sources.len(),
-            fmt::count((app.index.len() as u64).saturating_sub(app.index.unparsed_count())),
+            " {} · {} · {} unparsed ",
+            fmt::plural(app.index.sources.len() as u64, "file"),
+            fmt::plural((app.index.len() as u64).saturating_sub(app.index.unparsed_count()), "event"),
             fmt::count(app.index.unparsed_count())
         ),
         theme.status,

@@ -24,16 +24,54 @@ thread_local! {
 
 /// The table's columns, chosen from the dialects present.
 struct Columns {
+    /// `%m-%d %H:%M:%S%.3f` (18 columns) or, when narrow, `%H:%M:%S` (8).
+    time_format: &'static str,
+    time_width: usize,
+    category: bool,
+    session: bool,
     outcome: bool,
 }
 
-fn columns(app: &App) -> Columns {
-    let outcome = app
+/// The message keeps at least this many columns; other columns give way, least useful
+/// first, on narrow terminals.
+const MIN_MESSAGE: usize = 30;
+
+fn columns(app: &App, width: usize) -> Columns {
+    let has_outcome = app
         .index
         .sources
         .iter()
         .any(|s| matches!(s.dialect(), Some(Dialect::ToolAudit | Dialect::Rtgs | Dialect::Csv)));
-    Columns { outcome }
+    let mut c = Columns {
+        time_format: "%m-%d %H:%M:%S%.3f",
+        time_width: 18,
+        category: true,
+        session: true,
+        outcome: has_outcome,
+    };
+    let fixed = |c: &Columns| {
+        1 + c.time_width
+            + 1
+            + 5
+            + 1
+            + usize::from(c.category) * 13
+            + usize::from(c.session) * 11
+            + usize::from(c.outcome) * 11
+    };
+    if width < fixed(&c) + MIN_MESSAGE {
+        c.outcome = false;
+    }
+    if width < fixed(&c) + MIN_MESSAGE {
+        c.session = false;
+    }
+    if width < fixed(&c) + MIN_MESSAGE {
+        c.time_format = "%H:%M:%S";
+        c.time_width = 8;
+    }
+    if width < fixed(&c) + MIN_MESSAGE {
+        c.category = false;
+    }
+    c
 }
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
@@ -41,9 +79,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let block = pane_block(title(app, theme), focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let cols = columns(app);
     let height = inner.height as usize;
     let width = inner.width as usize;
+    let cols = columns(app, width);
     let mut times = TimeReader::new(app.index.zone);
     let mut lines = Vec::with_capacity(height);
     let n = app.row_count();
@@ -152,23 +190,30 @@ fn row_line<'a>(
     let mut spans: Vec<Span<'a>> = Vec::new();
     let marker = if app.has_query() && !app.matches_only && app.is_match(id) { "▌" } else { " " };
     spans.push(Span::styled(marker, theme.match_marker));
-    let time = fmt::format_local(e.time(), app.zone, "%m-%d %H:%M:%S%.3f");
+    let time = fmt::format_local(e.time(), app.zone, cols.time_format);
     spans.push(Span::styled(time, if e.has(flag::OWN_TIME) { theme.dim } else { theme.punct }));
-    spans.push(Span::raw(" "));
+    let mut used = 1 + cols.time_width + 1;
+    pad_to(&mut spans, used);
     let facts = app.index.facts_of(e, times);
     if e.is_unparsed() {
         spans.push(Span::styled("  ?  ", theme.unparsed));
     } else {
         spans.push(Span::styled(e.level().label(), theme.level(e.level())));
     }
-    spans.push(Span::raw(" "));
-    let cat = if e.is_unparsed() { "unparsed" } else { app.index.categories.name(e.category()) };
-    spans.extend(owned(untrusted(cat, 12, theme.category, theme, &[], theme.category)));
-    pad_to(&mut spans, 1 + 18 + 1 + 5 + 1 + 12 + 1);
-    let session = session_label(app, e);
-    spans.extend(owned(untrusted(&session, 10, theme.session, theme, &[], theme.session)));
-    let mut used = 1 + 18 + 1 + 5 + 1 + 12 + 1 + 10 + 1;
+    used += 6;
     pad_to(&mut spans, used);
+    if cols.category {
+        let cat = if e.is_unparsed() { "unparsed" } else { app.index.categories.name(e.category()) };
+        spans.extend(owned(untrusted(cat, 12, theme.category, theme, &[], theme.category)));
+        used += 13;
+        pad_to(&mut spans, used);
+    }
+    if cols.session {
+        let session = session_label(app, e);
+        spans.extend(owned(untrusted(&session, 10, theme.session, theme, &[], theme.session)));
+        used += 11;
+        pad_to(&mut spans, used);
+    }
     if cols.outcome {
         let status = facts.as_ref().and_then(|(f, _)| {
             f.status

@@ -803,3 +803,115 @@ fn reading_leaves_the_log_folder_untouched() {
         assert_eq!(snapshot(&logs), before, "after {args:?}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Regressions
+
+/// Untimed lines at the start of a file bigger than one 4 MiB parse range take the time of
+/// the first line that has one, even ranges later: no 1970 session of their own.
+#[test]
+fn untimed_lines_before_the_first_range_boundary_join_the_first_timed_session() {
+    const UNTIMED: usize = 161_329;
+    let line = "{\"message\":\"no time yet\"}\n";
+    let mut body = line.repeat(UNTIMED);
+    assert!(body.len() >= 4 << 20, "the untimed lines alone fill more than one range");
+    body.push_str("{\"ts\":\"2026-05-17T10:00:00Z\",\"message\":\"first timed\"}\n");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("big.jsonl"), body).unwrap();
+
+    let v = json_of(&[OsStr::new("sessions"), OsStr::new("--json"), os(dir.path())]);
+    let sessions = v.as_array().unwrap();
+    assert_eq!(sessions.len(), 1, "{v:#}");
+    let s = &sessions[0];
+    assert_eq!(s["events"], UNTIMED + 1);
+    let ms = |k: &str| chrono::DateTime::parse_from_rfc3339(s[k].as_str().unwrap()).unwrap().timestamp_millis();
+    let ten = chrono::DateTime::parse_from_rfc3339("2026-05-17T10:00:00Z").unwrap().timestamp_millis();
+    assert_eq!((ms("start"), ms("end")), (ten, ten), "{s}");
+    assert!(s["start"].as_str().unwrap().starts_with("2026-05-17T10:00:00"), "{s}");
+}
+
+/// `-q -level:info` as two arguments: the query may start with a minus.
+#[test]
+fn a_query_starting_with_a_minus_is_a_query_not_a_flag() {
+    let want = raws(datatools_timeline().iter().filter(|l| l.str("level") != "info"));
+    let got =
+        export_lines(&[OsStr::new("export"), OsStr::new("-q"), OsStr::new("-level:info"), os(&fixture("datatools"))]);
+    assert_lines("-level:info", &got, &want, 5);
+    let v = json_of(&[
+        OsStr::new("summary"),
+        OsStr::new("--json"),
+        OsStr::new("-q"),
+        OsStr::new("-level:info"),
+        os(&fixture("datatools")),
+    ]);
+    assert_eq!(v["matching"], 5, "{v:#}");
+}
+
+/// `--utc` wins over `AUDIT_TUI_TZ`, and the variable alone still sets the zone.
+#[test]
+fn utc_flag_wins_over_audit_tui_tz_and_the_variable_alone_sets_the_zone() {
+    let dir = fixture("datatools");
+    let sessions_with = |tz: &str, utc: bool| -> Output {
+        let mut cmd = audit_tui();
+        cmd.env("AUDIT_TUI_TZ", tz).arg("sessions");
+        if utc {
+            cmd.arg("--utc");
+        }
+        cmd.arg(&dir).stdin(Stdio::null()).output().expect("the binary runs")
+    };
+    let starts = |out: &Output| -> String {
+        assert!(out.status.success(), "exit {:?}: {}", out.status.code(), String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8(out.stdout.clone()).unwrap();
+        text.lines()
+            .find(|l| l.starts_with("a1b2c3d4"))
+            .unwrap_or_else(|| panic!("no a1b2c3d4 row:\n{text}"))
+            .to_string()
+    };
+    // The session starts at 2026-05-17T05:30:00.123Z.
+    let out = audit_tui()
+        .env("AUDIT_TUI_TZ", "UTC")
+        .args([OsStr::new("summary"), OsStr::new("--utc"), os(&dir)])
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2026-05-16 07:15:00 → 2026-05-17 05:40:12"));
+    let row = starts(&sessions_with("+02:00", true));
+    assert!(row.contains("2026-05-17 05:30:00"), "--utc wins: {row}");
+    let row = starts(&sessions_with("+02:00", false));
+    assert!(row.contains("2026-05-17 07:30:00"), "AUDIT_TUI_TZ=+02:00 shifts the times: {row}");
+}
+
+/// A file of nothing but unparsed lines opens no session.
+#[test]
+fn a_file_of_only_unparsed_lines_has_no_session() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("junk.jsonl"), "hello\nworld\n").unwrap();
+    let v = json_of(&[OsStr::new("summary"), OsStr::new("--json"), os(dir.path())]);
+    assert_eq!(v["sessions"], 0, "{v:#}");
+    assert_eq!(v["unparsed"], 2, "{v:#}");
+    let v = json_of(&[OsStr::new("sessions"), OsStr::new("--json"), os(dir.path())]);
+    assert_eq!(v, serde_json::json!([]));
+}
+
+/// A global flag before the subcommand still runs the subcommand.
+#[test]
+fn a_global_flag_before_the_subcommand_runs_the_subcommand() {
+    let dir = fixture("datatools");
+    let out = audit_tui()
+        .args([OsStr::new("--utc"), OsStr::new("summary"), OsStr::new("--json"), os(&dir)])
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs");
+    assert!(out.status.success(), "exit {:?}: {}", out.status.code(), String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("summary --json prints JSON");
+    assert_eq!(v, json_of(&[OsStr::new("summary"), OsStr::new("--json"), os(&dir)]));
+    assert_eq!(v["events"], 27);
+}
+
+#[test]
+fn the_empty_folder_message_names_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = fails_with(&[OsStr::new("summary"), OsStr::new("--utc"), os(dir.path())], 1);
+    assert!(err.contains(&format!("no log files could be read in {}", dir.path().display())), "{err}");
+}

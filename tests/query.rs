@@ -363,3 +363,46 @@ proptest! {
         prop_assert_eq!(negated, complement, "-{}", a);
     }
 }
+
+// ---------------------------------------------------------------------------
+// Regressions
+
+/// tests/fixtures/datatools, indexed as the CLI reads it.
+fn datatools() -> &'static Index {
+    static DATATOOLS: OnceLock<Index> = OnceLock::new();
+    DATATOOLS.get_or_init(|| {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/datatools");
+        build(&[path], Options { zone: Zone::Utc, gap_minutes: 30 }, &Progress::default())
+    })
+}
+
+/// The `message` field exactly as the line has it.
+fn logged_message(index: &Index, id: u32) -> String {
+    let raw = index.raw_line(index.event(id as usize).unwrap());
+    let v: serde_json::Value = serde_json::from_slice(raw.strip_suffix(b"\r").unwrap_or(raw)).unwrap();
+    v["message"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn literal_words_with_capitals_match_the_datatools_lines() {
+    let index = datatools();
+    let all = ids(index, "");
+    assert_eq!(all.len(), 27);
+    /// A query, which logged messages it must match, and how many the fixture has.
+    type Case = (&'static str, fn(&str) -> bool, usize);
+    let cases: [Case; 5] = [
+        ("^Upload", |m| m.starts_with("Upload"), 5),
+        ("^upload", |m| m.to_lowercase().starts_with("upload"), 5),
+        ("Home$", |m| m.ends_with("Home"), 3),
+        ("'Q2.csv", |m| m.contains("Q2.csv"), 3),
+        ("'q2.CSV", |_| false, 0),
+    ];
+    for (query, pred, count) in cases {
+        let want: Vec<String> = all.iter().map(|&i| logged_message(index, i)).filter(|m| pred(m)).collect();
+        assert_eq!(want.len(), count, "the fixture has {count} lines for {query}");
+        let got: Vec<String> = ids(index, query).iter().map(|&i| logged_message(index, i)).collect();
+        assert_eq!(got, want, "{query}");
+    }
+    let q2: Vec<String> = ids(index, "'Q2.csv").iter().map(|&i| logged_message(index, i)).collect();
+    assert_eq!(q2[0], "Uploaded \u{dc}bersicht Q2.csv", "a match at the very end of non-ASCII text");
+}

@@ -5,7 +5,8 @@ mod common;
 
 use audit_tui::model::Level;
 use audit_tui::ui::app::{App, Pane, Request};
-use audit_tui::ui::msg::Msg;
+use audit_tui::ui::msg::{FilterChunk, Msg};
+use audit_tui::ui::update::update;
 use common::*;
 use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
@@ -610,4 +611,65 @@ fn pasting_a_query_applies_it() {
     send(&mut app, Msg::Paste("level:error\n".into()));
     assert_eq!(app.filter.text, "level:error", "control characters in a paste are dropped");
     assert_eq!(row_ids(&app), error_ids(&app));
+}
+
+// ---------------------------------------------------------------------------
+// Regressions
+
+#[test]
+fn typing_a_query_without_draining_queues_one_filter_job_and_lists_each_row_once() {
+    let mut app = app_for(SAMPLE);
+    let errors = error_ids(&app);
+    assert!(errors.len() > 1);
+    // Keys arrive faster than the worker: no requests are handled between them.
+    for c in "/level:error".chars() {
+        update(&mut app, Msg::Key(key(&c.to_string())));
+    }
+    assert_eq!(app.filter.text, "level:error");
+    assert_eq!(app.requests, vec![Request::Refilter], "one job for the whole batch of keys");
+    run_requests(&mut app);
+    assert!(app.results.done);
+    assert_eq!(app.row_count(), errors.len(), "no row listed twice");
+    let rows = row_ids(&app);
+    let unique: std::collections::BTreeSet<u32> = rows.iter().copied().collect();
+    assert_eq!(unique.len(), rows.len(), "ids are unique");
+    assert_eq!(rows, errors);
+}
+
+#[test]
+fn a_chunk_of_the_current_generation_after_done_is_ignored() {
+    let mut app = app_for(DATATOOLS);
+    let errors = error_ids(&app);
+    press(&mut app, "/");
+    type_text(&mut app, "level:error");
+    assert!(app.results.done);
+    assert_eq!(row_ids(&app), errors);
+    // A late chunk of the same generation, e.g. from a second job for it.
+    let not_errors = ids_where(&app, |e| e.level() != Level::Error);
+    let late = FilterChunk {
+        generation: app.results.generation,
+        scope_rows: Vec::new(),
+        matches: not_errors[..3].to_vec(),
+        done: true,
+    };
+    send(&mut app, Msg::Filtered(late));
+    assert_eq!(row_ids(&app), errors, "the finished results stay as they are");
+    assert_eq!(app.row_count(), errors.len());
+}
+
+#[test]
+fn opening_the_filter_line_keeps_a_cursor_on_the_last_visible_row_in_view() {
+    let mut app = app_for(SAMPLE);
+    assert_eq!(app.size, (160, 45));
+    let h = app.timeline_height();
+    for _ in 1..h {
+        press(&mut app, "j");
+    }
+    assert_eq!(app.timeline.cursor, app.timeline.top + h - 1, "the cursor is on the last visible row");
+    let selected = app.selected_id();
+    press(&mut app, "/");
+    assert!(app.filter.editing);
+    assert!(app.timeline_height() < h, "the filter line takes a row from the timeline");
+    assert_cursor_visible(&app, "/");
+    assert_eq!(app.selected_id(), selected, "the cursor stays on its event");
 }

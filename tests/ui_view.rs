@@ -202,3 +202,79 @@ fn every_state_draws_at_odd_sizes_without_panicking() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Regressions
+
+/// The text inside `area`'s border, one string per row.
+fn inner_rows(buf: &ratatui::buffer::Buffer, area: ratatui::layout::Rect) -> Vec<String> {
+    let inner = ratatui::widgets::Block::bordered().inner(area);
+    (inner.y..inner.y + inner.height)
+        .map(|y| {
+            let mut row = String::new();
+            let mut skip = 0;
+            for x in inner.x..inner.x + inner.width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = buf[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+                row.push_str(sym);
+            }
+            row
+        })
+        .collect()
+}
+
+#[test]
+fn narrow_terminals_keep_messages_in_the_timeline_and_error_counts_in_the_sessions_pane() {
+    use audit_tui::ui::msg::Msg;
+    for (w, h) in [(80, 24), (100, 30)] {
+        for keys in ["", "1"] {
+            let at = format!("{w}×{h} after {keys:?}");
+            let mut app = app_for(DATATOOLS);
+            send(&mut app, Msg::Resize(w, h));
+            // The second error in time order is weird.csv's EmptyDataError.
+            press(&mut app, "e e");
+            let error = app.selected().unwrap();
+            assert!(String::from_utf8_lossy(app.index.raw_line(error)).contains("EmptyDataError"));
+            press(&mut app, keys);
+            let buf = draw(&app, w, h);
+            let screen = rows(&buf).join("\n");
+            let areas = audit_tui::ui::view::layout(&app, ratatui::layout::Rect::new(0, 0, w, h));
+
+            // Every timeline row shows the start of its message.
+            let timeline = inner_rows(&buf, areas.timeline);
+            let mut times = audit_tui::ingest::time::TimeReader::new(audit_tui::ingest::time::Zone::Utc);
+            let mut shown = 0;
+            for (row, text) in (app.timeline.top..app.row_count()).zip(&timeline) {
+                let e = app.row_event(row).unwrap();
+                let message: String = app.index.message_of(e, &mut times).chars().take(12).collect();
+                assert!(text.contains(&message), "{at}: row {text:?} lacks {message:?}\n{screen}");
+                shown += 1;
+            }
+            assert!(shown >= 5, "{at}: {shown} rows\n{screen}");
+            if keys.is_empty() {
+                let row = &timeline[app.timeline.cursor - app.timeline.top];
+                assert!(row.contains("EmptyDataError"), "{at}: the error's row {row:?}\n{screen}");
+            }
+
+            // Wherever the sessions pane is shown, each row keeps its ✗ count.
+            if keys == "1" || w >= 100 {
+                assert!(areas.sessions.width > 0, "{at}: the sessions pane is shown\n{screen}");
+            }
+            if areas.sessions.width > 0 {
+                let sessions = inner_rows(&buf, areas.sessions);
+                assert!(sessions[0].starts_with("All sessions") && sessions[0].ends_with("✗4"), "{at}: {sessions:?}");
+                assert_eq!(app.sessions.ids.len(), 3);
+                for (k, &sid) in app.sessions.ids.iter().enumerate() {
+                    let s = &app.index.sessions[sid as usize];
+                    let row = sessions[k + 1].trim_end();
+                    assert!(s.errors > 0);
+                    assert!(row.ends_with(&format!("✗{}", s.errors)), "{at}: session {} row {row:?}\n{screen}", s.id);
+                }
+            }
+        }
+    }
+}

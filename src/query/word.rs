@@ -15,7 +15,16 @@ pub struct Word {
     case_sensitive: bool,
     /// Only for fuzzy words.
     atom: Option<Atom>,
+    /// Fuzzy matches scoring below this are dropped (see [`MIN_SCORE_PER_CHAR`]).
+    min_score: u16,
 }
+
+/// nucleo scores a letter matched in place at 16 and charges for gaps: a word whose
+/// letters are strewn over a long message (`weird` found as w…e…i…r…d across 70
+/// characters) scores about 5 a letter. Asking for 10 a letter keeps typo-tolerant,
+/// abbreviated matches (`wrdcsv`, `upld`) and drops the noise that makes a fuzzy filter
+/// useless on long log messages.
+pub const MIN_SCORE_PER_CHAR: u16 = 10;
 
 impl Word {
     /// `quoted` words (`"two words"`) are literal substrings.
@@ -25,7 +34,8 @@ impl Word {
         let case_sensitive = needle.chars().any(char::is_uppercase);
         let atom = (kind == AtomKind::Fuzzy)
             .then(|| Atom::new(&needle, CaseMatching::Smart, Normalization::Smart, AtomKind::Fuzzy, false));
-        Word { kind, negative, needle, case_sensitive, atom }
+        let min_score = (needle.chars().count() as u16).saturating_mul(MIN_SCORE_PER_CHAR);
+        Word { kind, negative, needle, case_sensitive, atom, min_score }
     }
 
     pub fn is_negative(&self) -> bool {
@@ -34,7 +44,7 @@ impl Word {
 
     pub fn matches(&self, hay: &str, matcher: &mut Matcher, chars: &mut Vec<char>) -> bool {
         let hit = match &self.atom {
-            Some(atom) => atom.score(Utf32Str::new(hay, chars), matcher).is_some(),
+            Some(atom) => atom.score(Utf32Str::new(hay, chars), matcher).is_some_and(|s| s >= self.min_score),
             None => self.literal_span(hay).is_some(),
         };
         hit != self.negative
@@ -47,7 +57,10 @@ impl Word {
         }
         match &self.atom {
             Some(atom) => {
-                let _ = atom.indices(Utf32Str::new(hay, chars), matcher, out);
+                let mut found = Vec::new();
+                if atom.indices(Utf32Str::new(hay, chars), matcher, &mut found).is_some_and(|s| s >= self.min_score) {
+                    out.extend(found);
+                }
             }
             None => {
                 if let Some((start, end)) = self.literal_span(hay) {
@@ -178,7 +191,16 @@ mod tests {
     #[test]
     fn fuzzy_words_use_nucleo() {
         assert!(m("wrdcsv", "analyze(weird.csv): EmptyDataError"));
+        assert!(m("upld", "Uploaded customers.csv"));
         assert!(!m("zzz", "analyze(weird.csv)"));
+    }
+
+    #[test]
+    fn letters_strewn_over_a_long_message_are_not_a_match() {
+        let long = "USER ERROR - FILE_NOT_FOUND | User: DamionMorrison on L01403-DATA | Python: 3.12.10 \
+                    | OS: Windows 11 | Action: Import File | File: missing_data.xlsx";
+        assert!(!m("weird", long));
+        assert!(m("weird", "analyze(weird.csv): EmptyDataError"));
     }
 
     #[test]

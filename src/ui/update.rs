@@ -98,7 +98,9 @@ fn place_cursor_after_refilter(app: &mut App) {
         app.timeline.cursor = row.min(app.row_count().saturating_sub(1));
         if app.results.done || app.row_event_id(row).is_some() {
             app.timeline.top = app.timeline.cursor.saturating_sub(app.timeline_height() / 3);
-            if app.results.done {
+            // While a query is being typed, every keystroke returns to the event selected
+            // before typing began, not to wherever an intermediate result put the cursor.
+            if app.results.done && !app.filter.editing {
                 app.timeline.anchor = None;
             }
         }

@@ -57,10 +57,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         frame.render_widget(Paragraph::new(rule), Rect::new(inner.x + left_w + 1, inner.y, 1, inner.height));
         let scroll = scroll.min(left.len().saturating_sub(1) as u16);
         frame.render_widget(Paragraph::new(left).wrap(Wrap { trim: false }).scroll((scroll, 0)), l);
-        frame.render_widget(Paragraph::new(context).wrap(Wrap { trim: false }), r);
+        frame.render_widget(Paragraph::new(fit_context(context, r)), r);
     } else {
         left.push(Line::from(""));
-        left.extend(context);
+        left.extend(context.into_iter().map(|l| cut_line(l, inner.width as usize)));
         let scroll = scroll.min(left.len().saturating_sub(1) as u16);
         frame.render_widget(Paragraph::new(left).wrap(Wrap { trim: false }).scroll((scroll, 0)), inner);
     }
@@ -348,7 +348,7 @@ fn before(app: &App, id: u32, e: Event, theme: &Theme) -> Vec<Line<'static>> {
 
 fn context_line(app: &App, p: Event, now: i64, times: &mut TimeReader, theme: &Theme, is_self: bool) -> Line<'static> {
     let delta = now - p.time();
-    let rel = if is_self { "   this".to_string() } else { format!("{:>7}", format!("-{}", fmt::duration(delta))) };
+    let rel = if is_self { String::new() } else { format!("{:>8}", format!("-{}", fmt::duration(delta))) };
     let msg = app.index.message_of(p, times);
     let style = if p.is_unparsed() {
         theme.unparsed
@@ -370,8 +370,46 @@ fn context_line(app: &App, p: Event, now: i64, times: &mut TimeReader, theme: &T
         spans.extend(line_text(&format!("{cat} "), theme.category, theme));
     }
     spans.extend(line_text(&msg, style, theme));
-    let line = Line::from(spans);
-    if is_self { line.style(theme.selected) } else { line }
+    if is_self {
+        spans[0] = Span::styled("  ▶ this", theme.heading);
+    }
+    Line::from(spans)
+}
+
+/// One row per context line (cut, not wrapped), keeping the heading and the newest lines
+/// when the pane is short: what happened just before matters most.
+fn fit_context(lines: Vec<Line<'static>>, area: Rect) -> Vec<Line<'static>> {
+    let width = area.width as usize;
+    let height = area.height as usize;
+    let mut lines: Vec<Line<'static>> = lines.into_iter().map(|l| cut_line(l, width)).collect();
+    if lines.len() > height && height > 1 {
+        let heading = lines.remove(0);
+        let keep = lines.split_off(lines.len() - (height - 1));
+        lines = std::iter::once(heading).chain(keep).collect();
+    }
+    lines
+}
+
+/// Cuts a line of spans to `width` display columns, ending with `…` when cut.
+fn cut_line(line: Line<'static>, width: usize) -> Line<'static> {
+    use unicode_width::UnicodeWidthStr;
+    if line.width() <= width {
+        return line;
+    }
+    let mut out = Vec::new();
+    let mut used = 0;
+    for span in line.spans {
+        let w = span.content.width();
+        if used + w < width {
+            used += w;
+            out.push(span);
+            continue;
+        }
+        let keep = crate::report::fmt::fit(&span.content, width - used);
+        out.push(Span::styled(keep, span.style));
+        break;
+    }
+    Line::from(out).style(line.style)
 }
 
 /// Up to `n` event ids before `id` in session `sid`, newest first. The scan is bounded so

@@ -13,6 +13,7 @@ use crate::model::store::{Blob, BlobCursor, Blobs, EventStore, readable};
 use crate::model::{Event, Index};
 use nucleo::Matcher;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// A set of small ids.
@@ -183,8 +184,7 @@ impl<'a> Evaluator<'a> {
 
     pub fn matches(&mut self, q: &Compiled, e: Event) -> bool {
         let mut line: Option<(&'a Blob, &'a [u8])> = None;
-        let mut facts: Option<Option<Facts<'a>>> = None;
-        let mut message: Option<String> = None;
+        let mut message: Option<Cow<'a, str>> = None;
         for check in &q.checks {
             let hit = match &check.test {
                 Test::Levels(mask) => mask >> e.level() as u8 & 1 == 1,
@@ -209,14 +209,17 @@ impl<'a> Evaluator<'a> {
                     {
                         false
                     } else {
-                        let f = facts.get_or_insert_with(|| line_facts(blob, raw, e, &mut self.times));
                         match test {
                             Test::Message(needle) => {
-                                let m = message.get_or_insert_with(|| message_text(f.as_ref(), raw));
-                                m.to_lowercase().contains(needle.as_str())
+                                let m = message.get_or_insert_with(|| message_of_line(blob, raw, e, &mut self.times));
+                                if needle.is_ascii() {
+                                    contains_ignore_ascii_case(m.as_bytes(), needle.as_bytes())
+                                } else {
+                                    m.to_lowercase().contains(needle.as_str())
+                                }
                             }
                             Test::Words(word) => {
-                                let m = message.get_or_insert_with(|| message_text(f.as_ref(), raw));
+                                let m = message.get_or_insert_with(|| message_of_line(blob, raw, e, &mut self.times));
                                 word.matches(m, &mut self.matcher, &mut self.chars)
                             }
                             Test::Field { path, test } => field_matches(blob, raw, path, test),
@@ -248,10 +251,31 @@ fn line_facts<'a>(blob: &'a Blob, raw: &'a [u8], e: Event, times: &mut TimeReade
     }
 }
 
-fn message_text(f: Option<&Facts<'_>>, raw: &[u8]) -> String {
-    match f {
-        Some(f) => display_message(f),
-        None => String::from_utf8_lossy(raw).into_owned(),
+/// The message a row shows, as cheaply as possible: most JSON lines carry a plain
+/// `message`/`msg` string, borrowed straight from the line; anything else (escapes, CSV,
+/// text, composed messages, unparsed lines) goes the full way.
+fn message_of_line<'a>(blob: &'a Blob, raw: &'a [u8], e: Event, times: &mut TimeReader) -> Cow<'a, str> {
+    if blob.csv.is_none() && !e.is_unparsed() && raw.first() == Some(&b'{') {
+        let mut found = None;
+        let _ = scan::scan_object(raw, |k, v| {
+            if found.is_none()
+                && (k.raw == b"message" || k.raw == b"msg")
+                && let Value::Str(s) = v
+            {
+                found = Some(s);
+            }
+        });
+        if let Some(s) = found
+            && !s.has_escapes
+            && !s.raw.trim_ascii().is_empty()
+            && let Ok(text) = std::str::from_utf8(s.raw)
+        {
+            return Cow::Borrowed(text);
+        }
+    }
+    match line_facts(blob, raw, e, times) {
+        Some(f) => Cow::Owned(display_message(&f)),
+        None => String::from_utf8_lossy(raw),
     }
 }
 

@@ -21,6 +21,10 @@ const IDLE_TICK: Duration = Duration::from_millis(500);
 /// Puts the terminal in raw mode and the alternate screen; the panic hook restores it
 /// (mouse capture included) before the panic message prints.
 pub fn enter(mouse: bool) -> io::Result<ratatui::DefaultTerminal> {
+    // crossterm 0.29 honours NO_COLOR by writing bare `ESC[m` resets that also clear bold
+    // and reverse, so the selected row would vanish; the mono theme handles NO_COLOR
+    // itself (it uses no colours), so crossterm's own switch stays off.
+    crossterm::style::Colored::set_ansi_color_disabled(false);
     let terminal = ratatui::try_init()?;
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {

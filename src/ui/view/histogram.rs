@@ -48,7 +48,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let mut top = vec![Span::styled(label, theme.dim)];
     let errors: u32 = h.errors.iter().sum();
     if errors > 0 {
-        top.push(Span::styled(format!("· {} shown in red", fmt::plural(errors as u64, "error")), theme.error));
+        let how = if theme.mono { "in bold" } else { "in red" };
+        top.push(Span::styled(format!("· {} shown {how}", fmt::plural(errors as u64, "error")), theme.error));
     }
     frame.render_widget(Paragraph::new(vec![Line::from(top), Line::from(bars), Line::from(marks)]), area);
 }

@@ -26,8 +26,7 @@ fn fixture(rel: &str) -> PathBuf {
 }
 
 /// Runs the subcommand `args[0]` with the rest of `args` and `--utc`, and returns the
-/// output of a successful run. (`--utc` goes after the subcommand: before it, clap reads
-/// the subcommand's name as a path to open.)
+/// output of a successful run.
 fn run<S: AsRef<OsStr>>(args: &[S]) -> Output {
     let out = audit_tui().arg(&args[0]).arg("--utc").args(&args[1..]).output().expect("the binary runs");
     assert!(

@@ -223,20 +223,8 @@ fn phase(name: &str, start: std::time::Instant) {
 
 /// The header of a CSV input (its first non-blank line) and where it starts.
 fn csv_header(data: &[u8]) -> Option<(CsvHeader, usize)> {
-    let mut pos = 0;
-    while pos < data.len() {
-        let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |k| pos + k);
-        let mut line = &data[pos..end];
-        if pos == 0 {
-            line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
-        }
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if !line.trim_ascii().is_empty() {
-            return CsvHeader::parse(line).map(|h| (h, pos));
-        }
-        pos = end + 1;
-    }
-    None
+    let (at, line) = super::csv::first_line(data)?;
+    CsvHeader::parse(line).map(|h| (h, at))
 }
 
 /// Cuts `data` into ranges of about `target` bytes, each ending just after a `\n`.

@@ -83,6 +83,25 @@ fn sniff_delimiter(header: &[u8]) -> u8 {
     [b',', b';', b'\t', b'|'].into_iter().max_by_key(|&d| (count(d), d == b',')).unwrap_or(b',')
 }
 
+/// The first non-blank line of a file's bytes (a CSV header): where it starts, and its
+/// text without BOM and CR.
+pub fn first_line(bytes: &[u8]) -> Option<(usize, &[u8])> {
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k);
+        let mut line = &bytes[pos..end];
+        if pos == 0 {
+            line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+        }
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if !line.trim_ascii().is_empty() {
+            return Some((pos, line));
+        }
+        pos = end + 1;
+    }
+    None
+}
+
 /// Calls `cell(column, text)` for each cell of a row.
 pub fn for_each_cell<'a>(
     line: &'a [u8],

@@ -5,7 +5,7 @@
 //! Change notifications (notify) only wake us up; a stat poll is the safety net, because
 //! notifications go missing on network drives, macOS and Windows.
 
-use super::csv::CsvHeader;
+use super::csv::{CsvHeader, first_line};
 use super::parse::{Chunk, RangeSpec, parse_range};
 use super::sources::{self, Format, Origin};
 use super::tail::{TailCursor, TailEvent};
@@ -251,24 +251,6 @@ fn format_of(path: &Path) -> Format {
         sources::Kind::Log(f) => f,
         _ => Format::Lines,
     }
-}
-
-/// The first non-blank line: where it starts in `bytes`, and its text without BOM / CR.
-fn first_line(bytes: &[u8]) -> Option<(usize, &[u8])> {
-    let mut pos = 0;
-    while pos < bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k);
-        let mut line = &bytes[pos..end];
-        if pos == 0 {
-            line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
-        }
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if !line.trim_ascii().is_empty() {
-            return Some((pos, line));
-        }
-        pos = end + 1;
-    }
-    None
 }
 
 fn piece(f: &Followed, bytes: Vec<u8>, file_offset: u64, restart: bool, zone: Zone) -> Piece {

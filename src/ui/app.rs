@@ -108,6 +108,17 @@ impl Histogram {
     }
 }
 
+/// The first visible row that keeps `cursor` on screen, moving `top` as little as possible.
+pub fn scrolled_to(cursor: usize, top: usize, height: usize) -> usize {
+    if cursor < top {
+        cursor
+    } else if cursor >= top + height {
+        cursor + 1 - height
+    } else {
+        top
+    }
+}
+
 /// A short message in the status bar, gone after `until_tick`.
 #[derive(Clone, Debug)]
 pub struct Note {
@@ -327,11 +338,6 @@ impl App {
         t.cursor = t.cursor.min(n - 1);
         let h = self.timeline_height().max(1);
         let t = &mut self.timeline;
-        if t.cursor < t.top {
-            t.top = t.cursor;
-        } else if t.cursor >= t.top + h {
-            t.top = t.cursor + 1 - h;
-        }
-        t.top = t.top.min(n.saturating_sub(h));
+        t.top = scrolled_to(t.cursor, t.top, h).min(n.saturating_sub(h));
     }
 }

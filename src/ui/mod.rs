@@ -19,7 +19,7 @@ use app::App;
 use msg::Msg;
 use std::io::IsTerminal;
 use std::sync::Arc;
-use std::sync::mpsc::channel;
+use std::sync::mpsc::{Receiver, Sender, channel};
 
 /// Bytes of the first inputs indexed at once for the first screen.
 const PREVIEW_BYTES: usize = 256 << 10;
@@ -59,6 +59,11 @@ pub fn run(args: OpenArgs, opts: Options) -> Result<(), Failure> {
     let now = chrono::Utc::now().timestamp_millis();
     let mut app = App::new(preview, title, opts.zone, now);
     app.loading = Some(progress);
+    explore(app, &args, tx, rx)
+}
+
+/// Applies the start-up options, sets up the terminal, runs the loop, restores it.
+fn explore(mut app: App, args: &OpenArgs, tx: Sender<Msg>, rx: Receiver<Msg>) -> Result<(), Failure> {
     app.mouse_enabled = !args.no_mouse;
     if let Some(q) = &args.query {
         app.filter.text = q.clone();
@@ -87,21 +92,9 @@ fn run_follow(args: OpenArgs, opts: Options) -> Result<(), Failure> {
     app.follow.enabled = true;
     app.follow.bell_on_error = args.bell;
     app.timeline.pinned_to_end = true;
-    app.mouse_enabled = !args.no_mouse;
-    if let Some(q) = &args.query {
-        app.filter.text = q.clone();
-        app.filter.cursor = q.chars().count();
-        update::apply_filter_text(&mut app);
-    }
     {
         let tx = tx.clone();
         crate::follow::spawn(root, opts, args.poll, move |batch| tx.send(Msg::Tailed(batch)).is_ok());
     }
-    let worker = filter::FilterWorker::spawn(tx.clone());
-    let mut terminal =
-        term::enter(app.mouse_enabled).map_err(|e| Failure::Runtime(format!("cannot set up the terminal: {e}")))?;
-    term::spawn_input(tx);
-    let result = term::event_loop(&mut terminal, &mut app, &rx, &worker);
-    term::leave();
-    result.map_err(|e| Failure::Runtime(e.to_string()))
+    explore(app, &args, tx, rx)
 }

@@ -293,12 +293,7 @@ fn move_sessions(app: &mut App, delta: isize) {
     let c = app.sessions.cursor as isize + delta;
     app.sessions.cursor = c.clamp(0, n as isize - 1) as usize;
     let h = app.sessions_height().max(1);
-    let s = &mut app.sessions;
-    if s.cursor < s.top {
-        s.top = s.cursor;
-    } else if s.cursor >= s.top + h {
-        s.top = s.cursor + 1 - h;
-    }
+    app.sessions.top = super::app::scrolled_to(app.sessions.cursor, app.sessions.top, h);
     scope_to_cursor(app);
 }
 

@@ -545,7 +545,7 @@ bench_input() { # KIND(file|dir) SIZE
     FILES=("$dir"/*.jsonl)
     TARGET=$dir
     [[ $kind == file ]] && TARGET=${FILES[0]}
-    BYTES=$(stat -c %s "${FILES[@]}" | awk '{s += $1} END {print s}')
+    BYTES=$(stat -c %s "${FILES[@]}" | awk '{s += $1} END {printf "%.0f", s}')
     INPUT=$kind-${size}M
     warm
     # ground truth from the corpus itself: the number of error events and the last event's time

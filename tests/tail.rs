@@ -409,3 +409,51 @@ proptest! {
         prop_assert_eq!(got, expected);
     }
 }
+
+/// Appends, a partial line, truncation and rotation delivered through the follower the
+/// way the app runs it: wake on the waker (change notification, or the poll interval),
+/// then poll. Run once with notify and once with `--poll`.
+fn faults_through_the_follower(poll_only: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let today = dir.path().join("datatools-2026-05-17.jsonl");
+    append(&today, "{\"n\":1}\n");
+    let now = Arc::new(AtomicI64::new(utc_ms("2026-05-17T10:00:00Z")));
+    let mut f = Follower::new(dir.path(), Zone::Utc, clock_at(&now));
+    let waker = Waker::new(dir.path(), poll_only);
+    assert_eq!(waker.is_notifying(), !poll_only);
+    let mut got = String::new();
+    let mut notices = Vec::new();
+    let mut step = |f: &mut Follower, got: &mut String, notices: &mut Vec<String>| {
+        let force = waker.wait();
+        let b = f.poll(force);
+        for p in &b.pieces {
+            got.push_str(&String::from_utf8_lossy(&p.bytes));
+        }
+        notices.extend(b.notices);
+    };
+    step(&mut f, &mut got, &mut notices);
+    append(&today, "{\"n\":2}\n{\"n\":");
+    step(&mut f, &mut got, &mut notices);
+    append(&today, "3}\n");
+    step(&mut f, &mut got, &mut notices);
+    OpenOptions::new().write(true).open(&today).unwrap().set_len(0).unwrap();
+    append(&today, "{\"n\":4}\n");
+    step(&mut f, &mut got, &mut notices);
+    fs::rename(&today, dir.path().join("old.jsonl.1")).unwrap();
+    append(&today, "{\"n\":5}\n");
+    step(&mut f, &mut got, &mut notices);
+    step(&mut f, &mut got, &mut notices);
+    assert_eq!(got, "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n{\"n\":4}\n{\"n\":5}\n");
+    assert!(notices.iter().any(|n| n.contains("truncated")), "{notices:?}");
+    assert!(notices.iter().any(|n| n.contains("replaced")), "{notices:?}");
+}
+
+#[test]
+fn faults_are_handled_the_same_with_notify() {
+    faults_through_the_follower(false);
+}
+
+#[test]
+fn faults_are_handled_the_same_when_polling() {
+    faults_through_the_follower(true);
+}

@@ -285,8 +285,7 @@ fn open_file(path: &Path) -> Result<Opened, String> {
     // Not populated up front: MAP_POPULATE holds the address-space lock while it maps a
     // whole gigabyte, which delayed the explorer's first frame by ~90 ms; page faults
     // spread over the parsing threads cost the same in total.
-    let map = unsafe { memmap2::Mmap::map(&file) }
-        .map_err(|e| format!("cannot map the file: {e}"))?;
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| format!("cannot map the file: {e}"))?;
     Ok(Data::Mapped(map).into())
 }
 

@@ -37,6 +37,11 @@ struct Identity {
     ino: u64,
 }
 
+/// (device, inode) of a path, when the platform tells.
+pub fn identity_of(path: &Path) -> Option<(u64, u64)> {
+    std::fs::metadata(path).ok().as_ref().and_then(identity).map(|i| (i.dev, i.ino))
+}
+
 fn identity(meta: &std::fs::Metadata) -> Option<Identity> {
     #[cfg(unix)]
     {
@@ -106,6 +111,11 @@ impl TailCursor {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// (device, inode) of the file being read, when the platform tells.
+    pub fn identity(&self) -> Option<(u64, u64)> {
+        self.id.map(|i| (i.dev, i.ino))
     }
 
     /// Offset in the current file of the next byte that will be delivered.

@@ -75,6 +75,9 @@ pub struct Follower {
     files: Vec<Followed>,
     /// Sizes of log files seen but not followed (to notice one that starts growing).
     idle: FxHashMap<PathBuf, u64>,
+    /// Files (device, inode) already read: a followed file renamed away by rotation shows
+    /// up under a new name and must not be read again from the start.
+    read_ids: rustc_hash::FxHashSet<(u64, u64)>,
     today: Option<NaiveDate>,
     last_scan: i64,
     scanned_once: bool,
@@ -99,6 +102,7 @@ impl Follower {
             clock,
             files: Vec::new(),
             idle: FxHashMap::default(),
+            read_ids: rustc_hash::FxHashSet::default(),
             today: None,
             last_scan: i64::MIN,
             scanned_once: false,
@@ -136,13 +140,17 @@ impl Follower {
     pub fn poll(&mut self, force_scan: bool) -> Batch {
         let mut batch = Batch::default();
         let now = (self.clock)();
-        if force_scan || now - self.last_scan >= RESCAN_MS || now < self.last_scan {
+        if force_scan || now.saturating_sub(self.last_scan) >= RESCAN_MS || now < self.last_scan {
             self.scan(now, &mut batch);
             self.last_scan = now;
         }
         batch.following = self.describe();
         for f in &mut self.files {
-            for event in f.cursor.poll() {
+            let events = f.cursor.poll();
+            if let Some(id) = f.cursor.identity() {
+                self.read_ids.insert(id);
+            }
+            for event in events {
                 match event {
                     TailEvent::Lines { bytes, file_offset } | TailEvent::Incomplete { bytes, file_offset } => {
                         if f.format == Format::Csv && file_offset == 0 && f.csv.is_none() {
@@ -213,7 +221,12 @@ impl Follower {
             }
             let is_today = tokens.as_ref().is_some_and(|t| t.iter().any(|tok| input.name.contains(tok.as_str())));
             let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-            if is_today {
+            let already_read = super::tail::identity_of(&path).is_some_and(|id| self.read_ids.contains(&id));
+            if already_read {
+                // A followed file renamed by rotation: its lines were delivered; watch it
+                // only for late writes.
+                self.idle.entry(path).or_insert(size);
+            } else if is_today {
                 // Today's file: with its history (also when it appears later, e.g. at midnight).
                 self.idle.remove(&path);
                 self.add(input.name, path.clone(), input.format, TailCursor::new(&path));

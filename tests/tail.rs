@@ -423,7 +423,7 @@ fn faults_through_the_follower(poll_only: bool) {
     assert_eq!(waker.is_notifying(), !poll_only);
     let mut got = String::new();
     let mut notices = Vec::new();
-    let mut step = |f: &mut Follower, got: &mut String, notices: &mut Vec<String>| {
+    let step = |f: &mut Follower, got: &mut String, notices: &mut Vec<String>| {
         let force = waker.wait();
         let b = f.poll(force);
         for p in &b.pieces {

@@ -188,8 +188,4 @@ impl EventStore {
         }
     }
 
-    /// The contiguous sorted part, for binary searches by time.
-    pub fn base(&self) -> &[Event] {
-        &self.base
-    }
 }

@@ -64,9 +64,6 @@ struct Check {
 #[derive(Clone, Debug)]
 pub struct Compiled {
     checks: Vec<Check>,
-    /// Sessions known when compiled; follow mode recompiles when more appear.
-    pub sessions_seen: usize,
-    pub sources_seen: usize,
 }
 
 impl Compiled {
@@ -110,7 +107,7 @@ impl Compiled {
             .collect();
         // Record-only checks first: they cost nanoseconds and usually decide.
         checks.sort_by_key(|c| c.test.needs_line());
-        Compiled { checks, sessions_seen: index.sessions.len(), sources_seen: index.sources.len() }
+        Compiled { checks }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -164,7 +161,6 @@ fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
 
 /// Per-thread scratch state for evaluation.
 pub struct Evaluator<'a> {
-    blobs: &'a Blobs,
     cursor: BlobCursor<'a>,
     times: TimeReader,
     matcher: Matcher,
@@ -174,7 +170,6 @@ pub struct Evaluator<'a> {
 impl<'a> Evaluator<'a> {
     pub fn new(blobs: &'a Blobs, zone: Zone) -> Evaluator<'a> {
         Evaluator {
-            blobs,
             cursor: BlobCursor::new(blobs),
             times: TimeReader::new(zone),
             matcher: Matcher::new(nucleo::Config::DEFAULT),
@@ -235,9 +230,6 @@ impl<'a> Evaluator<'a> {
         true
     }
 
-    pub fn blobs(&self) -> &'a Blobs {
-        self.blobs
-    }
 }
 
 fn line_facts<'a>(blob: &'a Blob, raw: &'a [u8], e: Event, times: &mut TimeReader) -> Option<Facts<'a>> {

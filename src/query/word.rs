@@ -38,10 +38,6 @@ impl Word {
         Word { kind, negative, needle, case_sensitive, atom, min_score }
     }
 
-    pub fn is_negative(&self) -> bool {
-        self.negative
-    }
-
     pub fn matches(&self, hay: &str, matcher: &mut Matcher, chars: &mut Vec<char>) -> bool {
         let hit = match &self.atom {
             Some(atom) => atom.score(Utf32Str::new(hay, chars), matcher).is_some_and(|s| s >= self.min_score),

@@ -116,3 +116,20 @@ fn fuzzy_word_match(b: Bencher) {
         ["analyze(weird.csv): EmptyDataError: No columns to parse", "Uploaded customers.csv", "Opened 2_Text_Cleaner"];
     b.bench_local(|| messages.iter().filter(|m| word.matches(black_box(m), &mut matcher, &mut chars)).count());
 }
+
+/// One keystroke's work in the explorer: `update` for `j`, then drawing a 200×50 frame of
+/// the timeline, detail and histogram (the loop's cost per key, without terminal I/O).
+#[divan::bench(sample_count = 50)]
+fn key_to_frame(b: Bencher) {
+    use audit_tui::ui::{app::App, msg::Msg, update::update, view};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let opts = Options { zone: Zone::Utc, gap_minutes: 30 };
+    let index = build(std::slice::from_ref(corpus_file()), opts, &Progress::default());
+    let mut app = App::new(index, "bench".into(), Zone::Utc, 0);
+    app.size = (200, 50);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 50)).expect("test terminal");
+    b.bench_local(|| {
+        update(&mut app, Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE)));
+        terminal.draw(|f| view::draw(f, &app)).map(|_| ()).expect("draw");
+    });
+}

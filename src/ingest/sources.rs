@@ -251,7 +251,7 @@ impl From<Data> for Opened {
 
 /// Opens an input and returns its (decompressed) bytes.
 pub fn open(input: &Input) -> Result<Opened, String> {
-    match &input.origin {
+    let opened = match &input.origin {
         Origin::File(path) => open_file(path),
         Origin::ZipEntry { zip, entry } => open_zip_entry(zip, entry),
         Origin::Stdin => {
@@ -259,7 +259,29 @@ pub fn open(input: &Input) -> Result<Opened, String> {
             let spooled = spool(stdin.lock())?;
             inflate_if_gzip(spooled)
         }
-    }
+    }?;
+    Ok(decode_utf16(opened))
+}
+
+/// Windows tools sometimes write UTF-16 with a byte-order mark; every line would read as
+/// NUL-riddled garbage, so such input is decoded to UTF-8 (in memory) and says so.
+fn decode_utf16(opened: Opened) -> Opened {
+    let bytes: &[u8] = &opened.data;
+    let little = match bytes {
+        [0xff, 0xfe, ..] => true,
+        [0xfe, 0xff, ..] => false,
+        _ => return opened,
+    };
+    let units = bytes[2..]
+        .chunks_exact(2)
+        .map(|p| if little { u16::from_le_bytes([p[0], p[1]]) } else { u16::from_be_bytes([p[0], p[1]]) });
+    let text: String = char::decode_utf16(units).map(|r| r.unwrap_or('\u{FFFD}')).collect();
+    let note = format!("decoded from UTF-16 {}", if little { "LE" } else { "BE" });
+    let warning = Some(match opened.warning {
+        Some(w) => format!("{w}; {note}"),
+        None => note,
+    });
+    Opened { data: Data::Heap(text.into_bytes()), warning }
 }
 
 fn open_file(path: &Path) -> Result<Opened, String> {
@@ -430,6 +452,19 @@ pub fn io_message(e: &io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_input_is_decoded() {
+        let mut le = vec![0xff, 0xfe];
+        for u in "{\"msg\":\"é\"}\n".encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        let out = decode_utf16(Opened { data: Data::Heap(le), warning: None });
+        assert_eq!(&*out.data, "{\"msg\":\"é\"}\n".as_bytes());
+        assert_eq!(out.warning.as_deref(), Some("decoded from UTF-16 LE"));
+        let plain = decode_utf16(Opened { data: Data::Heap(b"{}".to_vec()), warning: None });
+        assert_eq!(&*plain.data, b"{}");
+    }
 
     #[test]
     fn names_classify() {

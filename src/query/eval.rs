@@ -229,7 +229,6 @@ impl<'a> Evaluator<'a> {
         }
         true
     }
-
 }
 
 fn line_facts<'a>(blob: &'a Blob, raw: &'a [u8], e: Event, times: &mut TimeReader) -> Option<Facts<'a>> {

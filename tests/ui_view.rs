@@ -208,23 +208,7 @@ fn every_state_draws_at_odd_sizes_without_panicking() {
 
 /// The text inside `area`'s border, one string per row.
 fn inner_rows(buf: &ratatui::buffer::Buffer, area: ratatui::layout::Rect) -> Vec<String> {
-    let inner = ratatui::widgets::Block::bordered().inner(area);
-    (inner.y..inner.y + inner.height)
-        .map(|y| {
-            let mut row = String::new();
-            let mut skip = 0;
-            for x in inner.x..inner.x + inner.width {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-                row.push_str(sym);
-            }
-            row
-        })
-        .collect()
+    rows_in(buf, ratatui::widgets::Block::bordered().inner(area))
 }
 
 #[test]

@@ -133,12 +133,16 @@ pub fn draw(app: &App, w: u16, h: u16) -> Buffer {
 
 /// The buffer's rows as text (wide characters' continuation cells skipped).
 pub fn rows(buf: &Buffer) -> Vec<String> {
-    let area = buf.area;
-    (0..area.height)
+    rows_in(buf, buf.area)
+}
+
+/// The text of `area`'s rows, one string per row.
+pub fn rows_in(buf: &Buffer, area: ratatui::layout::Rect) -> Vec<String> {
+    (area.y..area.y + area.height)
         .map(|y| {
             let mut row = String::new();
             let mut skip = 0;
-            for x in 0..area.width {
+            for x in area.x..area.x + area.width {
                 if skip > 0 {
                     skip -= 1;
                     continue;

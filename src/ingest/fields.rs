@@ -273,38 +273,85 @@ pub fn classify(key: &[u8]) -> (Option<(Role, u8)>, bool) {
 }
 
 /// Roles of the previous lines' keys by position: lines from one writer repeat their key
-/// order, so a byte comparison usually replaces the table lookup.
+/// order, so a byte comparison usually replaces the table lookup. Each position remembers
+/// the last few keys seen there, since a writer's line kinds differ after the first keys
+/// (`page` after `message` in one kind, `exc_type` in another).
 #[derive(Default)]
 pub struct KeyMemo {
-    slots: Vec<MemoSlot>,
+    slots: Vec<[MemoSlot; MEMO_WAYS]>,
 }
 
-/// A remembered key (up to 24 bytes, with its length) and its classification.
+const MEMO_WAYS: usize = 4;
+
+/// A remembered key (up to 24 bytes, with its length; length 0 = unused) and its
+/// classification.
 type MemoSlot = ([u8; 24], u8, Option<(Role, u8)>, bool);
 
 impl KeyMemo {
     #[inline]
     pub fn classify(&mut self, position: usize, key: &[u8]) -> (Option<(Role, u8)>, bool) {
-        if let Some((bytes, len, role, container)) = self.slots.get(position)
-            && *len as usize == key.len()
-            && bytes[..key.len()] == *key
-        {
-            return (*role, *container);
+        if let Some(ways) = self.slots.get_mut(position) {
+            for w in 0..MEMO_WAYS {
+                let (bytes, len, role, container) = &ways[w];
+                if *len as usize == key.len() && bytes_eq(&bytes[..key.len()], key) {
+                    let found = (*role, *container);
+                    // The last hit goes first: it is the likeliest next time.
+                    ways.swap(0, w);
+                    return found;
+                }
+            }
         }
         let (role, container) = classify(key);
-        if key.len() <= 24 {
+        if !key.is_empty() && key.len() <= 24 {
             let mut bytes = [0u8; 24];
             bytes[..key.len()].copy_from_slice(key);
             let entry = (bytes, key.len() as u8, role, container);
             let len = self.slots.len();
             if position < len {
-                self.slots[position] = entry;
+                let ways = &mut self.slots[position];
+                for w in (1..MEMO_WAYS).rev() {
+                    ways[w] = ways[w - 1];
+                }
+                ways[0] = entry;
             } else if position == len {
-                self.slots.push(entry);
+                let mut ways = [([0u8; 24], 0u8, None, false); MEMO_WAYS];
+                ways[0] = entry;
+                self.slots.push(ways);
             }
         }
         (role, container)
     }
+}
+
+/// Byte equality without a `memcmp` call for the short keys and values that lines
+/// repeat: one or two overlapping word loads per side.
+#[inline(always)]
+pub fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
+    }
+}
+
+#[inline(always)]
+fn word(s: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&s[at..at + 8]);
+    u64::from_le_bytes(w)
+}
+
+#[inline(always)]
+fn half(s: &[u8], at: usize) -> u32 {
+    let mut w = [0u8; 4];
+    w.copy_from_slice(&s[at..at + 4]);
+    u32::from_le_bytes(w)
 }
 
 /// Whether a key's object value should be looked into for more roles.
@@ -342,6 +389,22 @@ mod tests {
         for &(k, role, prio) in ALIASES {
             assert_eq!(role_of(k.as_bytes()), Some((role, prio)), "{k}");
             assert_eq!(role_of(k.to_ascii_uppercase().as_bytes()), Some((role, prio)), "{k}");
+        }
+    }
+
+    #[test]
+    fn bytes_eq_is_equality() {
+        let words: [&[u8]; 9] =
+            [b"", b"a", b"ab", b"abc", b"abcd", b"abcdefg", b"abcdefgh", b"abcdefghijklmnop", b"abcdefghijklmnopq"];
+        for a in words {
+            for b in words {
+                assert_eq!(bytes_eq(a, b), a == b);
+            }
+            for k in 0..a.len() {
+                let mut c = a.to_vec();
+                c[k] ^= 1;
+                assert!(!bytes_eq(a, &c), "{a:?} differs at {k}");
+            }
         }
     }
 

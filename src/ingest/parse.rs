@@ -7,7 +7,7 @@
 
 use super::csv::CsvHeader;
 use super::facts::{Brief, Facts, Text, error_text, json_brief, json_facts};
-use super::fields::KeyMemo;
+use super::fields::{KeyMemo, bytes_eq};
 use super::text::text_facts;
 use super::time::{TimeReader, Zone};
 use crate::json::scan::{ScanError, is_json_value};
@@ -298,7 +298,7 @@ impl LocalIds {
             return 0;
         }
         if let Some(&id) =
-            self.recent_categories.iter().find(|&&id| id != 0 && *self.category_bytes[id as usize - 1] == *bytes)
+            self.recent_categories.iter().find(|&&id| id != 0 && bytes_eq(&self.category_bytes[id as usize - 1], bytes))
         {
             return id;
         }
@@ -317,11 +317,9 @@ impl LocalIds {
     }
 
     fn key(&mut self, table: &mut Vec<SessionKey>, kind: KeyKind, bytes: &[u8]) -> u32 {
-        if let Some(&id) = self
-            .recent_keys
-            .iter()
-            .find(|&&id| id != 0 && table[id as usize - 1].kind == kind && *self.key_bytes[id as usize - 1] == *bytes)
-        {
+        if let Some(&id) = self.recent_keys.iter().find(|&&id| {
+            id != 0 && table[id as usize - 1].kind == kind && bytes_eq(&self.key_bytes[id as usize - 1], bytes)
+        }) {
             return id;
         }
         let map = &mut self.keys[kind as usize];

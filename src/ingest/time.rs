@@ -92,16 +92,28 @@ pub struct TimeReader {
     zone: Zone,
     cache_key: i64,
     cache_offset_ms: i64,
-    /// The last `YYYY-MM-DD` seen and its day number: consecutive lines share a date.
-    last_date: [u8; 10],
-    last_days: i64,
+    /// The last `YYYY-MM-DDTHH:MM` seen and its wall-clock milliseconds: consecutive
+    /// lines mostly share a minute, so only seconds and fraction are read again.
+    last_minute: [u8; 16],
+    last_minute_ms: i64,
+    /// The last `+HH:MM` suffix and its seconds east of UTC.
+    last_offset: [u8; 6],
+    last_offset_secs: i32,
 }
 
 const QUARTER_HOUR_MS: i64 = 15 * 60 * 1000;
 
 impl TimeReader {
     pub fn new(zone: Zone) -> TimeReader {
-        TimeReader { zone, cache_key: i64::MIN, cache_offset_ms: 0, last_date: [0; 10], last_days: 0 }
+        TimeReader {
+            zone,
+            cache_key: i64::MIN,
+            cache_offset_ms: 0,
+            last_minute: [0xFF; 16],
+            last_minute_ms: 0,
+            last_offset: [0; 6],
+            last_offset_secs: 0,
+        }
     }
 
     pub fn zone(&self) -> Zone {
@@ -131,39 +143,24 @@ impl TimeReader {
     /// Reads a date-time at the start of `s` (a plain-text log line) and says how many
     /// bytes it used.
     pub fn parse_prefix(&mut self, s: &[u8]) -> Option<(Millis, usize)> {
-        if s.len() < 10 || s[4] != b'-' || s[7] != b'-' {
-            return None;
-        }
-        let days = if s[..10] == self.last_date {
-            self.last_days
-        } else {
-            let year = digits(s, 0, 4)? as i32;
-            let month = digits(s, 5, 2)? as u32;
-            let day = digits(s, 8, 2)? as u32;
-            if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-                return None;
-            }
-            let days = days_from_civil(year, month, day);
-            self.last_date.copy_from_slice(&s[..10]);
-            self.last_days = days;
-            days
+        let minute_ms = match s.get(..16) {
+            Some(head) if *head == self.last_minute => self.last_minute_ms,
+            _ => match read_date_minute(s)? {
+                DateClock::Date(days) => return Some((self.local_to_utc(days * 86_400_000), 10)),
+                DateClock::Minute(ms) => {
+                    self.last_minute.copy_from_slice(&s[..16]);
+                    self.last_minute_ms = ms;
+                    ms
+                }
+            },
         };
-        let has_clock = matches!(s.get(10), Some(b'T' | b't' | b' ')) && s.get(13) == Some(&b':');
-        if !has_clock {
-            if s.get(10).is_some_and(u8::is_ascii_alphanumeric) {
-                return None;
-            }
-            return Some((self.local_to_utc(days * 86_400_000), 10));
-        }
-        let hour = digits(s, 11, 2)?;
-        let minute = digits(s, 14, 2)?;
         let mut i = 16;
         let mut second = 0;
         if s.get(i) == Some(&b':') {
             second = digits(s, 17, 2)?;
             i = 19;
         }
-        if hour > 24 || minute > 59 || second > 60 {
+        if second > 60 {
             return None;
         }
         let mut millis = 0i64;
@@ -180,12 +177,19 @@ impl TimeReader {
                 millis *= 10;
             }
         }
-        let wall = days * 86_400_000 + (hour * 3600 + minute * 60 + second) * 1000 + millis;
+        let wall = minute_ms + second * 1000 + millis;
         match s.get(i) {
             Some(b'Z' | b'z') => return Some((wall, i + 1)),
+            Some(b'+' | b'-') if s.get(i..i + 6).is_some_and(|o| *o == self.last_offset) => {
+                return Some((wall - i64::from(self.last_offset_secs) * 1000, i + 6));
+            }
             Some(b'+' | b'-') => {
                 for len in [6, 5, 3] {
                     if let Some(off) = s.get(i..i + len).and_then(parse_offset) {
+                        if len == 6 {
+                            self.last_offset.copy_from_slice(&s[i..i + 6]);
+                            self.last_offset_secs = off;
+                        }
                         return Some((wall - i64::from(off) * 1000, i + len));
                     }
                 }
@@ -212,6 +216,39 @@ impl TimeReader {
         }
         wall_ms - self.cache_offset_ms
     }
+}
+
+/// What the head of a date-time says: a bare date (days), or a wall-clock minute (ms).
+enum DateClock {
+    Date(i64),
+    Minute(i64),
+}
+
+/// Reads `YYYY-MM-DD` and, when present, `[T ]HH:MM` after it.
+fn read_date_minute(s: &[u8]) -> Option<DateClock> {
+    if s.len() < 10 || s[4] != b'-' || s[7] != b'-' {
+        return None;
+    }
+    let year = digits(s, 0, 4)? as i32;
+    let month = digits(s, 5, 2)? as u32;
+    let day = digits(s, 8, 2)? as u32;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    let has_clock = matches!(s.get(10), Some(b'T' | b't' | b' ')) && s.get(13) == Some(&b':');
+    if !has_clock {
+        if s.get(10).is_some_and(u8::is_ascii_alphanumeric) {
+            return None;
+        }
+        return Some(DateClock::Date(days));
+    }
+    let hour = digits(s, 11, 2)?;
+    let minute = digits(s, 14, 2)?;
+    if hour > 24 || minute > 59 {
+        return None;
+    }
+    Some(DateClock::Minute(days * 86_400_000 + (hour * 3600 + minute * 60) * 1000))
 }
 
 /// An epoch number in seconds, milliseconds, microseconds or nanoseconds, told apart by

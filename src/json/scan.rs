@@ -11,6 +11,7 @@
 //! control characters inside strings, and Python's `NaN` / `Infinity` numbers, are read,
 //! because losing an otherwise readable line would hide evidence.
 
+use super::quotes::QuoteMap;
 use memchr::memchr2;
 
 /// Deeper nesting than this is reported as an error (serde_json stops at 128 too).
@@ -332,6 +333,7 @@ impl<'a> Cursor<'a> {
 /// Walks the members of the object that makes up `line` (surrounding whitespace allowed),
 /// calling `visit(raw_key, value)` for each. Keys are passed still escaped; the keys that
 /// matter to us never contain escapes.
+#[inline(never)]
 pub fn scan_object<'a>(line: &'a [u8], mut visit: impl FnMut(RawStr<'a>, Value<'a>)) -> Result<(), ScanError> {
     // Hot path of indexing: positions stay in registers (free functions over `(s, i)`),
     // Python's `", "` / `": "` separators are skipped without a loop.
@@ -341,6 +343,8 @@ pub fn scan_object<'a>(line: &'a [u8], mut visit: impl FnMut(RawStr<'a>, Value<'
     if i >= n || s[i] != b'{' {
         return Err(ScanError::NotAnObject);
     }
+    let mut map = QuoteMap::empty();
+    let quotes = map.fill(s).then_some(&map);
     i = ws(s, i + 1);
     if i >= n {
         return Err(ScanError::Truncated);
@@ -352,7 +356,7 @@ pub fn scan_object<'a>(line: &'a [u8], mut visit: impl FnMut(RawStr<'a>, Value<'
             if s[i] != b'"' {
                 return Err(ScanError::Invalid(i));
             }
-            let (key, after) = read_string(s, i)?;
+            let (key, after) = read_string_with(s, i, quotes)?;
             i = ws(s, after);
             if i >= n {
                 return Err(ScanError::Truncated);
@@ -366,7 +370,7 @@ pub fn scan_object<'a>(line: &'a [u8], mut visit: impl FnMut(RawStr<'a>, Value<'
             }
             let (value, after) = match s[i] {
                 b'"' => {
-                    let (v, a) = read_string(s, i)?;
+                    let (v, a) = read_string_with(s, i, quotes)?;
                     (Value::Str(v), a)
                 }
                 _ => {
@@ -427,6 +431,18 @@ fn read_string(s: &[u8], i: usize) -> Result<(RawStr<'_>, usize), ScanError> {
     let mut c = Cursor { s, i };
     let r = c.string()?;
     Ok((r, c.i))
+}
+
+/// Like [`read_string`], with the line's quote map when it has one.
+#[inline(always)]
+fn read_string_with<'a>(s: &'a [u8], i: usize, quotes: Option<&QuoteMap>) -> Result<(RawStr<'a>, usize), ScanError> {
+    match quotes {
+        Some(q) => {
+            let j = q.string_end(i + 1).ok_or(ScanError::Truncated)?;
+            Ok((RawStr { raw: &s[i + 1..j], has_escapes: false }, j + 1))
+        }
+        None => read_string(s, i),
+    }
 }
 
 /// Checks that `text` is one complete JSON value of any type (used to tell "valid JSON but

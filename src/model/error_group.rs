@@ -28,27 +28,55 @@ pub fn mask(message: &str) -> String {
     out
 }
 
+/// Masks one segment. Runs for every error line while indexing, so it walks bytes and
+/// decodes a character only where the byte is not ASCII.
 fn mask_segment(s: &str, out: &mut String) {
-    let mut rest = s;
-    while let Some(c) = rest.chars().next() {
-        if matches!(c, '\'' | '"' | '`')
-            && let Some(end) = rest[1..].find(c)
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if matches!(c, b'\'' | b'"' | b'`')
+            && let Some(end) = memchr::memchr(c, &b[i + 1..])
         {
             out.push_str("<str>");
-            rest = &rest[end + 2..];
+            i += end + 2;
             continue;
         }
-        if is_token_char(c) {
-            let end = rest.find(|d: char| !is_token_char(d)).unwrap_or(rest.len());
-            mask_token(&rest[..end], out);
-            rest = &rest[end..];
+        let end = token_end(s, i);
+        if end > i {
+            mask_token(&s[i..end], out);
+            i = end;
             continue;
         }
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
+        let width = s[i..].chars().next().map_or(1, char::len_utf8);
+        out.push_str(&s[i..i + width]);
+        i += width;
     }
 }
 
+/// Where the token starting at `from` ends (`from` itself when there is none).
+fn token_end(s: &str, from: usize) -> usize {
+    let b = s.as_bytes();
+    let mut i = from;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii() {
+            if !is_token_char(char::from(c)) {
+                return i;
+            }
+            i += 1;
+        } else {
+            let Some(ch) = s[i..].chars().next() else { return i };
+            if !is_token_char(ch) {
+                return i;
+            }
+            i += ch.len_utf8();
+        }
+    }
+    i
+}
+
+#[inline]
 fn is_token_char(c: char) -> bool {
     !c.is_whitespace()
         && !matches!(c, '(' | ')' | '[' | ']' | '{' | '}' | ',' | ';' | '=' | '\'' | '"' | '`' | '<' | '>')
@@ -187,6 +215,38 @@ mod tests {
             mask("USER ERROR - FILE_NOT_FOUND | User: Damion on L01 | Python: 3.12.10 | Action: Import File"),
             "USER ERROR - FILE_NOT_FOUND | User: <*> | Python: <*> | Action: Import File"
         );
+    }
+
+    /// The char-by-char masker the byte walker replaced: the walker must agree with it.
+    fn reference_segment(s: &str, out: &mut String) {
+        let mut rest = s;
+        while let Some(c) = rest.chars().next() {
+            if matches!(c, '\'' | '"' | '`')
+                && let Some(end) = rest[1..].find(c)
+            {
+                out.push_str("<str>");
+                rest = &rest[end + 2..];
+                continue;
+            }
+            if is_token_char(c) {
+                let end = rest.find(|d: char| !is_token_char(d)).unwrap_or(rest.len());
+                mask_token(&rest[..end], out);
+                rest = &rest[end..];
+                continue;
+            }
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_walker_masks_like_the_reference(s in "[ -~\u{a0}\u{3000}\u{e9}\u{4e2d}'\"`()0-9a-f]{0,60}") {
+            let (mut fast, mut slow) = (String::new(), String::new());
+            mask_segment(&s, &mut fast);
+            reference_segment(&s, &mut slow);
+            proptest::prop_assert_eq!(fast, slow);
+        }
     }
 
     #[test]

@@ -1,0 +1,169 @@
+//! Where the quotes of a short line are, found sixteen bytes at a time.
+//!
+//! Most of the work of reading a JSON line is finding where each string ends. In a line
+//! without a backslash every quote delimits a string, so a bitmap of quote positions turns
+//! that into a bit scan per string. Lines with a backslash (escapes; measured slower to
+//! handle here than in the byte scanner) and lines longer than [`MAX_LINE`] get no map.
+
+/// Longest line given a map; longer lines are rare and scanned byte by byte.
+pub const MAX_LINE: usize = 512;
+
+pub struct QuoteMap {
+    /// Bit `k % 64` of word `k / 64` is set when byte `k` is a `"`.
+    quotes: [u64; MAX_LINE / 64],
+}
+
+impl QuoteMap {
+    pub fn empty() -> QuoteMap {
+        QuoteMap { quotes: [0; MAX_LINE / 64] }
+    }
+
+    /// `None` when the line is longer than [`MAX_LINE`] or has a backslash.
+    pub fn new(s: &[u8]) -> Option<QuoteMap> {
+        let mut map = QuoteMap::empty();
+        map.fill(s).then_some(map)
+    }
+
+    /// Maps `s` into an empty map (built in place: the map is too big to move around on
+    /// every line); `false` when the line is longer than [`MAX_LINE`] or has a backslash.
+    #[inline]
+    pub fn fill(&mut self, s: &[u8]) -> bool {
+        if s.len() > MAX_LINE {
+            return false;
+        }
+        let full = s.len() / 16;
+        let (mut any, mut word) = (0u32, 0u64);
+        for k in 0..full {
+            let mut block = [0u8; 16];
+            block.copy_from_slice(&s[k * 16..k * 16 + 16]);
+            let (quotes, slashes) = masks(&block);
+            word |= u64::from(quotes) << (k % 4 * 16);
+            any |= slashes;
+            if k % 4 == 3 {
+                self.quotes[k / 4] = word;
+                word = 0;
+            }
+        }
+        if !s.len().is_multiple_of(16) {
+            let (quotes, slashes) = tail_masks(s, full * 16);
+            word |= u64::from(quotes) << (full % 4 * 16);
+            any |= slashes;
+        }
+        if let Some(w) = self.quotes.get_mut(full / 4) {
+            *w |= word;
+        }
+        any == 0
+    }
+
+    /// The first quote at or after `from`: where a string whose content starts at `from`
+    /// ends.
+    #[inline(always)]
+    pub fn string_end(&self, from: usize) -> Option<usize> {
+        let words = &self.quotes;
+        let mut w = from / 64;
+        let mut bits = *words.get(w)? & (!0u64 << (from % 64));
+        loop {
+            if bits != 0 {
+                return Some(w * 64 + bits.trailing_zeros() as usize);
+            }
+            w += 1;
+            bits = *words.get(w)?;
+        }
+    }
+}
+
+/// Masks of the last, partial block of `s`, which starts at `at`. It is read as the
+/// line's last 16 bytes, shifted, to avoid a copy.
+#[inline(always)]
+fn tail_masks(s: &[u8], at: usize) -> (u32, u32) {
+    let have = s.len() - at;
+    if s.len() >= 16 {
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&s[s.len() - 16..]);
+        let (q, b) = masks(&bytes);
+        let shift = 16 - have;
+        return (q >> shift, b >> shift);
+    }
+    let mut bytes = [0u8; 16];
+    for (d, &b) in bytes.iter_mut().zip(&s[at..]) {
+        *d = b;
+    }
+    masks(&bytes)
+}
+
+/// Bit masks of the `"` and `\` bytes of a 16-byte block.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn masks(block: &[u8; 16]) -> (u32, u32) {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8};
+    // SAFETY: the load reads exactly the 16 bytes of `block` (unaligned loads are allowed);
+    // SSE2 is part of the x86_64 baseline, so the instructions always exist.
+    unsafe {
+        let v = _mm_loadu_si128(block.as_ptr().cast());
+        let quotes = _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8)));
+        let slashes = _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8)));
+        (quotes as u32, slashes as u32)
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn masks(block: &[u8; 16]) -> (u32, u32) {
+    masks_portable(block)
+}
+
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn masks_portable(block: &[u8; 16]) -> (u32, u32) {
+    let (mut quotes, mut slashes) = (0u32, 0u32);
+    for (k, &b) in block.iter().enumerate() {
+        quotes |= u32::from(b == b'"') << k;
+        slashes |= u32::from(b == b'\\') << k;
+    }
+    (quotes, slashes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn finds_quotes_across_blocks_and_words() {
+        let mut line = vec![b'x'; 200];
+        for at in [0, 15, 16, 63, 64, 130, 199] {
+            line[at] = b'"';
+        }
+        let map = QuoteMap::new(&line).expect("short line");
+        let mut found = Vec::new();
+        let mut from = 0;
+        while let Some(at) = map.string_end(from) {
+            found.push(at);
+            from = at + 1;
+        }
+        assert_eq!(found, [0, 15, 16, 63, 64, 130, 199]);
+        assert_eq!(map.string_end(200), None);
+        assert_eq!(map.string_end(10_000), None);
+    }
+
+    #[test]
+    fn backslashes_and_long_lines_get_no_map() {
+        assert!(QuoteMap::new(br#"{"a":"b\"c"}"#).is_none());
+        assert!(QuoteMap::new(&[b' '; MAX_LINE + 1]).is_none());
+        assert!(QuoteMap::new(&[b' '; MAX_LINE]).is_some());
+        assert_eq!(QuoteMap::new(b"").map(|m| m.string_end(0)), Some(None));
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_with_a_byte_loop(line in proptest::collection::vec(prop_oneof![Just(b'"'), Just(b'a'), Just(b'\\'), any::<u8>()], 0..600), from in 0usize..600) {
+            let expected = (line.len() <= MAX_LINE && !line.contains(&b'\\'))
+                .then(|| line.get(from..).unwrap_or_default().iter().position(|&b| b == b'"').map(|k| from + k));
+            prop_assert_eq!(QuoteMap::new(&line).map(|m| m.string_end(from)), expected);
+        }
+
+        #[test]
+        fn portable_masks_agree(block in proptest::array::uniform16(prop_oneof![Just(b'"'), Just(b'\\'), any::<u8>()])) {
+            prop_assert_eq!(masks(&block), masks_portable(&block));
+        }
+    }
+}

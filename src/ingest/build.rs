@@ -218,7 +218,12 @@ fn phase(name: &str, start: std::time::Instant) {
             s.lines().find(|l| l.starts_with("RssAnon")).map(|l| l.split_whitespace().nth(1).unwrap_or("?").to_string())
         })
         .unwrap_or_else(|| "?".into());
-    eprintln!("phase {name:<7} {:>8.1} ms  anon {anon} KiB", start.elapsed().as_secs_f64() * 1e3);
+    // Minor page faults so far: field 10 of /proc/self/stat (after the parenthesised name).
+    let faults = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| s.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(7).map(str::to_string)))
+        .unwrap_or_else(|| "?".into());
+    eprintln!("phase {name:<7} {:>8.1} ms  anon {anon} KiB  faults {faults}", start.elapsed().as_secs_f64() * 1e3);
 }
 
 /// The header of a CSV input (its first non-blank line) and where it starts.

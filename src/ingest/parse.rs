@@ -347,6 +347,10 @@ impl LocalIds {
     }
 
     fn note_meta(&mut self, metas: &mut Vec<Meta>, key: u32, f: &Brief<'_>) {
+        // Most lines say nothing about who or where.
+        if f.user.is_none() && f.host.is_none() && f.platform.is_none() {
+            return;
+        }
         let Some(bits) = self.meta_bits.get_mut(key as usize - 1) else { return };
         let mut meta = Meta { key, user: None, host: None, platform: None };
         let mut take = |bit: u8, v: Option<super::facts::Text<'_>>| -> Option<Box<str>> {

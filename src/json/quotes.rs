@@ -31,26 +31,32 @@ impl QuoteMap {
         if s.len() > MAX_LINE {
             return false;
         }
-        let full = s.len() / 16;
-        let (mut any, mut word) = (0u32, 0u64);
-        for k in 0..full {
-            let mut block = [0u8; 16];
-            block.copy_from_slice(&s[k * 16..k * 16 + 16]);
-            let (quotes, slashes) = masks(&block);
-            word |= u64::from(quotes) << (k % 4 * 16);
-            any |= slashes;
-            if k % 4 == 3 {
-                self.quotes[k / 4] = word;
-                word = 0;
-            }
+        let groups = s.len() / 64;
+        let mut any = 0u32;
+        for (w, word) in self.quotes.iter_mut().enumerate().take(groups) {
+            let at = w * 64;
+            let (q0, b0) = masks(s, at);
+            let (q1, b1) = masks(s, at + 16);
+            let (q2, b2) = masks(s, at + 32);
+            let (q3, b3) = masks(s, at + 48);
+            *word = u64::from(q0) | u64::from(q1) << 16 | u64::from(q2) << 32 | u64::from(q3) << 48;
+            any |= b0 | b1 | b2 | b3;
         }
-        if !s.len().is_multiple_of(16) {
-            let (quotes, slashes) = tail_masks(s, full * 16);
-            word |= u64::from(quotes) << (full % 4 * 16);
+        let mut word = 0u64;
+        let mut at = groups * 64;
+        while at + 16 <= s.len() {
+            let (quotes, slashes) = masks(s, at);
+            word |= u64::from(quotes) << (at % 64);
+            any |= slashes;
+            at += 16;
+        }
+        if at < s.len() {
+            let (quotes, slashes) = tail_masks(s, at);
+            word |= u64::from(quotes) << (at % 64);
             any |= slashes;
         }
-        if let Some(w) = self.quotes.get_mut(full / 4) {
-            *w |= word;
+        if let Some(w) = self.quotes.get_mut(groups) {
+            *w = word;
         }
         any == 0
     }
@@ -78,9 +84,7 @@ impl QuoteMap {
 fn tail_masks(s: &[u8], at: usize) -> (u32, u32) {
     let have = s.len() - at;
     if s.len() >= 16 {
-        let mut bytes = [0u8; 16];
-        bytes.copy_from_slice(&s[s.len() - 16..]);
-        let (q, b) = masks(&bytes);
+        let (q, b) = masks(s, s.len() - 16);
         let shift = 16 - have;
         return (q >> shift, b >> shift);
     }
@@ -88,14 +92,15 @@ fn tail_masks(s: &[u8], at: usize) -> (u32, u32) {
     for (d, &b) in bytes.iter_mut().zip(&s[at..]) {
         *d = b;
     }
-    masks(&bytes)
+    masks(&bytes, 0)
 }
 
-/// Bit masks of the `"` and `\` bytes of a 16-byte block.
+/// Bit masks of the `"` and `\\` bytes of the 16 bytes of `s` from `at`.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn masks(block: &[u8; 16]) -> (u32, u32) {
+fn masks(s: &[u8], at: usize) -> (u32, u32) {
     use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8};
+    let block = &s[at..at + 16];
     // SAFETY: the load reads exactly the 16 bytes of `block` (unaligned loads are allowed);
     // SSE2 is part of the x86_64 baseline, so the instructions always exist.
     unsafe {
@@ -108,12 +113,12 @@ fn masks(block: &[u8; 16]) -> (u32, u32) {
 
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
-fn masks(block: &[u8; 16]) -> (u32, u32) {
-    masks_portable(block)
+fn masks(s: &[u8], at: usize) -> (u32, u32) {
+    masks_portable(&s[at..at + 16])
 }
 
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
-fn masks_portable(block: &[u8; 16]) -> (u32, u32) {
+fn masks_portable(block: &[u8]) -> (u32, u32) {
     let (mut quotes, mut slashes) = (0u32, 0u32);
     for (k, &b) in block.iter().enumerate() {
         quotes |= u32::from(b == b'"') << k;
@@ -163,7 +168,7 @@ mod tests {
 
         #[test]
         fn portable_masks_agree(block in proptest::array::uniform16(prop_oneof![Just(b'"'), Just(b'\\'), any::<u8>()])) {
-            prop_assert_eq!(masks(&block), masks_portable(&block));
+            prop_assert_eq!(masks(&block, 0), masks_portable(&block));
         }
     }
 }

@@ -188,7 +188,7 @@ impl Index {
     /// of one source must come in file order.
     pub fn absorb(&mut self, chunks: Vec<Chunk>) -> Absorbed {
         let total = chunks.iter().map(|c| c.events.len()).sum();
-        let mut events = Vec::with_capacity(total);
+        let mut events = super::store::vec_with_huge_pages(total);
         let mut fingerprints = FxHashMap::default();
         // Event ranges still waiting for the first time / session of their source.
         let mut pending_time: FxHashMap<usize, Vec<std::ops::Range<usize>>> = FxHashMap::default();
@@ -301,6 +301,14 @@ impl Index {
     pub fn assign(&mut self, events: &mut [Event], first_id: usize, fingerprints: &FxHashMap<u64, u64>) {
         let blobs = Arc::clone(&self.blobs);
         let mut cursor = BlobCursor::new(&blobs);
+        // Metas are absorbed before events are assigned, so a key's user, host and platform
+        // are known now: open sessions take them here, new sessions when they are opened.
+        for key in 0..self.keys.len() {
+            let sid = self.keys[key].current;
+            if sid != 0 {
+                self.fill_session_meta(key, sid);
+            }
+        }
         for (k, e) in events.iter_mut().enumerate() {
             let id = (first_id + k) as u32;
             let key = e.session() as usize;
@@ -375,9 +383,7 @@ impl Index {
             state.current == 0 || (state.key.kind != KeyKind::Explicit && time.saturating_sub(state.last_time) > gap);
         state.last_time = state.last_time.max(time);
         if !fresh {
-            let sid = state.current;
-            self.fill_session_meta(key, sid);
-            return sid;
+            return state.current;
         }
         let derived = state.key.kind != KeyKind::Explicit;
         let label = match state.key.kind {

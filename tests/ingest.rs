@@ -381,3 +381,32 @@ fn locations_have_real_line_numbers_in_a_file_bigger_than_one_range() {
     let unparsed_lines: Vec<u64> = index.unparsed.iter().map(|u| u.line).collect();
     assert_eq!(unparsed_lines, garbage_lines);
 }
+
+#[test]
+fn a_session_learns_its_user_from_a_later_follow_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = br#"{"ts":"2026-05-17T05:30:00Z","level":"info","session":"s1","category":"nav","message":"a"}
+"#;
+    let mut index = build_file(dir.path(), "datatools-2026-05-17.jsonl", first);
+    let later = br#"{"ts":"2026-05-17T05:31:00Z","level":"info","session":"s1","category":"session","message":"b","user":"Ann","platform":"Windows 11"}
+"#
+    .to_vec();
+    let chunk = parse_range(&spec(&later, 0, false), Zone::Utc);
+    let path = dir.path().join("datatools-2026-05-17.jsonl");
+    let piece = audit_tui::ingest::watch::Piece {
+        name: "datatools-2026-05-17.jsonl".into(),
+        path,
+        format: Format::Lines,
+        csv: None,
+        bytes: later,
+        file_offset: first.len() as u64,
+        restart: false,
+        chunk,
+    };
+    let added = index.append_live(piece);
+    assert_eq!(added.len(), 1);
+    let sessions: Vec<_> = index.listed_sessions().map(|(_, s)| s).collect();
+    assert_eq!(sessions.len(), 1, "both lines belong to s1");
+    assert_eq!((sessions[0].id.as_str(), sessions[0].events), ("s1", 2));
+    assert_eq!((sessions[0].user.as_str(), sessions[0].platform.as_str()), ("Ann", "Windows 11"));
+}

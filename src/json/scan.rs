@@ -333,6 +333,9 @@ impl<'a> Cursor<'a> {
 /// Walks the members of the object that makes up `line` (surrounding whitespace allowed),
 /// calling `visit(raw_key, value)` for each. Keys are passed still escaped; the keys that
 /// matter to us never contain escapes.
+// Kept out of line: when inlined into the indexer's caller, the compiler's register choices
+// made the whole parse ~8 % slower (callgrind), and which way it went changed with
+// unrelated edits.
 #[inline(never)]
 pub fn scan_object<'a>(line: &'a [u8], mut visit: impl FnMut(RawStr<'a>, Value<'a>)) -> Result<(), ScanError> {
     // Hot path of indexing: positions stay in registers (free functions over `(s, i)`),

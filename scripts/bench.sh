@@ -234,7 +234,7 @@ for e in entries:
         return metric(lambda r: (r.get("steps", {}).get(name) or {}).get("dt"))
 
     base_note = "tl -m: files merged by timestamp" if tool == "tl" and is_dir else ""
-    general = [x for x in errs if x.split(":")[0] not in ("latency", "last", "filter")]
+    general = [x for x in errs if x.split(":")[0] not in ("latency", "last", "filter", "fuzzy")]
     # first screen
     fs = metric(lambda r: r.get("first_screen"))
     row(task="TUI first screen", median_s=med(fs), times=fs, runs=len(fs), throughput=False,
@@ -271,6 +271,17 @@ for e in entries:
         row(task="TUI level:error filter", median_s=med(fl), times=fl, runs=len(fl),
             peak_rss_kib=peak_at("filter", 0), anon_kib=peak_at("filter", 1),
             note=(note if fl else "n/a") + errors_for(["filter"]), **common)
+    # fuzzy word filter (from the unfiltered timeline, before the level filter)
+    if tool != "audit-tui":
+        row(task="TUI fuzzy word filter", note="n/a: no fuzzy filter", **common)
+    else:
+        fz = step("fuzzy")
+        counts = {tuple(r["steps"]["fuzzy"]["groups"]) for r in runs
+                  if (r.get("steps", {}).get("fuzzy") or {}).get("groups")}
+        note = "/emptydata Enter (typed at once, filtered as typed), until complete; title " + ", ".join(f"{a} of {b}" for a, b in sorted(counts))
+        row(task="TUI fuzzy word filter", median_s=med(fz), times=fz, runs=len(fz),
+            peak_rss_kib=peak_at("fuzzy", 0), anon_kib=peak_at("fuzzy", 1),
+            note=(note if fz else "n/a") + errors_for(["fuzzy"]), **common)
     # jump to the last event
     if tool == "lnav" and is_dir:
         row(task="TUI jump to last event", note=lnav_dir, **common)
@@ -599,6 +610,8 @@ bench_input() { # KIND(file|dir) SIZE
             --ready-mode regex --ready-regex '[\d,]+ events? · [\d,]+ unparsed' --ready-absent-regex 'indexing \d+%' \
             --latency-keys j --latency-done-regex '\.jsonl:2 ' \
             --step '{"name":"last","keys":"G","done":"'"${LAST_RE//\\/\\\\}"'"}' \
+            --step '{"name":"fuzzy","keys":"/ emptydata Enter","done":"Timeline ([\\d,]+) of ([\\d,]+)","absent":"filtering…"}' \
+            --step '{"name":"unfilter","keys":"/ C-u Enter","done":"Timeline [\\d,]+ events","absent":"filtering…"}' \
             --step '{"name":"filter","keys":"/ level:error Enter","done":"Timeline ([\\d,]+) of ([\\d,]+)","absent":"filtering…"}'
     fi
     local time_re='\d\d:\d\d:\d\d\.\d{3}'

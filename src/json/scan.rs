@@ -13,6 +13,7 @@
 
 use super::quotes::QuoteMap;
 use memchr::memchr2;
+use std::ops::ControlFlow;
 
 /// Deeper nesting than this is reported as an error (serde_json stops at 128 too).
 pub const MAX_DEPTH: usize = 512;
@@ -338,6 +339,35 @@ impl<'a> Cursor<'a> {
 // unrelated edits.
 #[inline(never)]
 pub fn scan_object<'a>(line: &'a [u8], mut visit: impl FnMut(RawStr<'a>, Value<'a>)) -> Result<(), ScanError> {
+    walk(line, |k, v| {
+        visit(k, v);
+        ControlFlow::Continue(())
+    })
+    .map(|_| ())
+}
+
+/// The first top-level member for which `pick` returns a value, without reading the rest
+/// of the line. For lines the index already validated: what follows the member is not
+/// checked.
+pub fn find_member<'a, T>(line: &'a [u8], mut pick: impl FnMut(RawStr<'a>, Value<'a>) -> Option<T>) -> Option<T> {
+    let mut found = None;
+    let _ = walk(line, |k, v| match pick(k, v) {
+        Some(t) => {
+            found = Some(t);
+            ControlFlow::Break(())
+        }
+        None => ControlFlow::Continue(()),
+    });
+    found
+}
+
+/// The member walk behind [`scan_object`] and [`find_member`]; `Ok(false)` when `visit`
+/// stopped it early.
+#[inline(always)]
+fn walk<'a>(
+    line: &'a [u8],
+    mut visit: impl FnMut(RawStr<'a>, Value<'a>) -> ControlFlow<()>,
+) -> Result<bool, ScanError> {
     // Hot path of indexing: positions stay in registers (free functions over `(s, i)`),
     // Python's `", "` / `": "` separators are skipped without a loop.
     let s = line;
@@ -382,7 +412,9 @@ pub fn scan_object<'a>(line: &'a [u8], mut visit: impl FnMut(RawStr<'a>, Value<'
                     (v, c.i)
                 }
             };
-            visit(key, value);
+            if visit(key, value).is_break() {
+                return Ok(false);
+            }
             i = ws(s, after);
             if i >= n {
                 return Err(ScanError::Truncated);
@@ -406,7 +438,7 @@ pub fn scan_object<'a>(line: &'a [u8], mut visit: impl FnMut(RawStr<'a>, Value<'
     if i < n {
         return Err(ScanError::TrailingData(i));
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Skips whitespace from `i`; the common cases (none, one space) need no loop.
@@ -464,22 +496,21 @@ pub fn is_json_value(text: &[u8]) -> bool {
 /// literally (`"log.level"`) is found too, so ECS-style flattened keys work.
 pub fn get_path<'a>(object: &'a [u8], path: &[&str]) -> Option<Value<'a>> {
     let (first, rest) = path.split_first()?;
-    let mut found = None;
-    let _ = scan_object(object, |k, v| {
-        if found.is_some() {
-            return;
-        }
+    find_member(object, |k, v| {
         if key_eq(k, first) {
             if rest.is_empty() {
-                found = Some(v);
+                Some(v)
             } else if let Value::Object(inner) = v {
-                found = get_path(inner, rest);
+                get_path(inner, rest)
+            } else {
+                None
             }
         } else if !rest.is_empty() && key_is_dotted_prefix(k, path) {
-            found = Some(v);
+            Some(v)
+        } else {
+            None
         }
-    });
-    found
+    })
 }
 
 fn key_eq(k: RawStr<'_>, want: &str) -> bool {
@@ -581,6 +612,17 @@ mod tests {
             out.push((k.text().into_owned(), v));
         })?;
         Ok(out)
+    }
+
+    #[test]
+    fn find_member_stops_at_the_first_pick() {
+        fn pick<'a>(k: RawStr<'a>, v: Value<'a>) -> Option<Value<'a>> {
+            (k.raw == b"msg").then_some(v)
+        }
+        let line = br#"{"ts": 1, "msg": "first", "msg": "second", "rest": [1, 2"#;
+        assert_eq!(find_member(line, pick), Some(Value::Str(RawStr { raw: b"first", has_escapes: false })));
+        assert_eq!(find_member(br#"{"a": 1}"#, pick), None);
+        assert_eq!(find_member(br#"{"a": [1, "msg": 2}"#, pick), None);
     }
 
     #[test]

@@ -247,14 +247,9 @@ fn line_facts<'a>(blob: &'a Blob, raw: &'a [u8], e: Event, times: &mut TimeReade
 /// text, composed messages, unparsed lines) goes the full way.
 fn message_of_line<'a>(blob: &'a Blob, raw: &'a [u8], e: Event, times: &mut TimeReader) -> Cow<'a, str> {
     if blob.csv.is_none() && !e.is_unparsed() && raw.first() == Some(&b'{') {
-        let mut found = None;
-        let _ = scan::scan_object(raw, |k, v| {
-            if found.is_none()
-                && (k.raw == b"message" || k.raw == b"msg")
-                && let Value::Str(s) = v
-            {
-                found = Some(s);
-            }
+        let found = scan::find_member(raw, |k, v| match v {
+            Value::Str(s) if k.raw == b"message" || k.raw == b"msg" => Some(s),
+            _ => None,
         });
         if let Some(s) = found
             && !s.has_escapes

@@ -12,6 +12,7 @@ use crate::ingest::parse::{Chunk, Unparsed};
 use crate::ingest::sources::{Format, Origin, Problem, Skipped};
 use crate::ingest::text::text_facts;
 use crate::ingest::time::{TimeReader, Zone};
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
@@ -77,6 +78,46 @@ struct Carry {
 }
 
 /// What `absorb` hands to `assign`: events with global key ids, and error fingerprints.
+/// A chunk's local category and session-key ids (index = local id, 0 = none) mapped to
+/// the index's global ids.
+struct IdMaps {
+    categories: Vec<u32>,
+    keys: Vec<u32>,
+}
+
+/// What a chunk adds to its file's accounting.
+struct Tally {
+    events: u64,
+    unparsed: u64,
+    /// Earliest and latest time written on its lines.
+    times: Option<(i64, i64)>,
+}
+
+impl IdMaps {
+    /// Rewrites local ids to global ones in place and tallies the chunk.
+    fn rewrite(&self, events: &mut [Event]) -> Tally {
+        let mut tally = Tally { events: 0, unparsed: 0, times: None };
+        let (mut first, mut last) = (i64::MAX, i64::MIN);
+        for e in events {
+            e.set_category(self.categories.get(e.category() as usize).copied().unwrap_or(0));
+            e.set_session(self.keys.get(e.session() as usize).copied().unwrap_or(0));
+            if e.is_unparsed() {
+                tally.unparsed += 1;
+            } else {
+                tally.events += 1;
+                if e.has(flag::OWN_TIME) {
+                    first = first.min(e.time());
+                    last = last.max(e.time());
+                }
+            }
+        }
+        if first <= last {
+            tally.times = Some((first, last));
+        }
+        tally
+    }
+}
+
 pub struct Absorbed {
     pub events: Vec<Event>,
     pub fingerprints: FxHashMap<u64, u64>,
@@ -186,69 +227,36 @@ impl Index {
     /// Makes the ids of parsed ranges global and stitches ranges of one source together
     /// (line numbers, and the time and session inherited by lines that have none). Ranges
     /// of one source must come in file order.
-    pub fn absorb(&mut self, chunks: Vec<Chunk>) -> Absorbed {
+    pub fn absorb(&mut self, mut chunks: Vec<Chunk>) -> Absorbed {
+        // Interning is sequential but per chunk, not per event: each chunk's local ids get
+        // their global ids here, and metas reach their keys in file order.
+        let maps: Vec<IdMaps> = chunks.iter().map(|chunk| self.id_maps(chunk)).collect();
+        // The per-event rewrite runs on all cores.
+        let tallies: Vec<Tally> =
+            chunks.par_iter_mut().zip(&maps).map(|(chunk, maps)| maps.rewrite(&mut chunk.events)).collect();
         let total = chunks.iter().map(|c| c.events.len()).sum();
         let mut events = super::store::vec_with_huge_pages(total);
         let mut fingerprints = FxHashMap::default();
         // Event ranges still waiting for the first time / session of their source.
         let mut pending_time: FxHashMap<usize, Vec<std::ops::Range<usize>>> = FxHashMap::default();
         let mut pending_key: FxHashMap<usize, Vec<std::ops::Range<usize>>> = FxHashMap::default();
-        for chunk in chunks {
+        for (chunk, tally) in chunks.into_iter().zip(tallies) {
             let src = chunk.source as usize;
-            let cat_map: Vec<u32> =
-                std::iter::once(0).chain(chunk.categories.iter().map(|name| self.categories.intern(name))).collect();
-            if self.category_counts.len() < self.categories.len() {
-                self.category_counts.resize(self.categories.len(), 0);
-            }
-            let key_map: Vec<u32> = std::iter::once(0)
-                .chain(chunk.keys.iter().map(|k| {
-                    if k.kind == KeyKind::File {
-                        let text = format!("{}", chunk.source).into();
-                        self.key_id(&SessionKey { kind: KeyKind::File, text })
-                    } else {
-                        self.key_id(k)
-                    }
-                }))
-                .collect();
-            for meta in &chunk.metas {
-                let Some(state) = key_map.get(meta.key as usize).and_then(|&k| self.keys.get_mut(k as usize)) else {
-                    continue;
-                };
-                for (slot, value) in [
-                    (&mut state.user, &meta.user),
-                    (&mut state.host, &meta.host),
-                    (&mut state.platform, &meta.platform),
-                ] {
-                    if slot.is_empty()
-                        && let Some(v) = value
-                    {
-                        *slot = v.to_string();
-                    }
-                }
-            }
             let carry = self.carry[src];
             let info = &mut self.sources[src];
-            let start = events.len();
-            for mut e in chunk.events {
-                e.set_category(cat_map.get(e.category() as usize).copied().unwrap_or(0));
-                let key = key_map.get(e.session() as usize).copied().unwrap_or(0);
-                e.set_session(if key == 0 { carry.key } else { key });
-                if e.is_unparsed() {
-                    info.unparsed += 1;
-                } else {
-                    info.events += 1;
-                    if e.has(flag::OWN_TIME) {
-                        let t = e.time();
-                        info.first = Some(info.first.map_or(t, |f| f.min(t)));
-                        info.last = Some(info.last.map_or(t, |l| l.max(t)));
-                    }
-                }
-                events.push(e);
+            info.events += tally.events;
+            info.unparsed += tally.unparsed;
+            if let Some((first, last)) = tally.times {
+                info.first = Some(info.first.map_or(first, |f| f.min(first)));
+                info.last = Some(info.last.map_or(last, |l| l.max(last)));
             }
+            let start = events.len();
+            events.extend_from_slice(&chunk.events);
             let n = events.len() - start;
             // Lines at the start of a range take their time and session from the line
             // before them in the file; at the start of a file, from the first line after
-            // them that has one (which may be ranges later).
+            // them that has one (which may be ranges later). Only these can still have no
+            // session (0): a range's later lines inherit from the lines before them.
             let has_time = chunk.leading_untimed < n;
             match carry.time {
                 Some(t) => events[start..start + chunk.leading_untimed].iter_mut().for_each(|e| e.set_time(t)),
@@ -293,6 +301,40 @@ impl Index {
             }
         }
         Absorbed { events, fingerprints }
+    }
+
+    /// Global ids for a chunk's categories and session keys; applies its metas.
+    fn id_maps(&mut self, chunk: &Chunk) -> IdMaps {
+        let categories: Vec<u32> =
+            std::iter::once(0).chain(chunk.categories.iter().map(|name| self.categories.intern(name))).collect();
+        if self.category_counts.len() < self.categories.len() {
+            self.category_counts.resize(self.categories.len(), 0);
+        }
+        let keys: Vec<u32> = std::iter::once(0)
+            .chain(chunk.keys.iter().map(|k| {
+                if k.kind == KeyKind::File {
+                    let text = format!("{}", chunk.source).into();
+                    self.key_id(&SessionKey { kind: KeyKind::File, text })
+                } else {
+                    self.key_id(k)
+                }
+            }))
+            .collect();
+        for meta in &chunk.metas {
+            let Some(state) = keys.get(meta.key as usize).and_then(|&k| self.keys.get_mut(k as usize)) else {
+                continue;
+            };
+            for (slot, value) in
+                [(&mut state.user, &meta.user), (&mut state.host, &meta.host), (&mut state.platform, &meta.platform)]
+            {
+                if slot.is_empty()
+                    && let Some(v) = value
+                {
+                    *slot = v.to_string();
+                }
+            }
+        }
+        IdMaps { categories, keys }
     }
 
     /// Turns session keys into sessions (cutting derived ones at idle gaps), counts levels

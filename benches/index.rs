@@ -3,7 +3,7 @@
 //! bundled sample's DataTools days repeated to ~16 MiB, held in memory. Run with
 //! `cargo bench`; compare ratios between runs, not absolute times (2 noisy cores).
 
-use audit_tui::ingest::build::{Options, Progress, build};
+use audit_tui::ingest::build::{Detail, Options, Progress, build};
 use audit_tui::ingest::parse::{RangeSpec, parse_range};
 use audit_tui::ingest::time::Zone;
 use audit_tui::query::eval::{Compiled, Snapshot, filter_all};
@@ -69,7 +69,15 @@ fn split_lines(b: Bencher) {
 fn parse_one_thread(b: Bencher) {
     let data = corpus();
     b.counter(divan::counter::BytesCount::new(data.len())).bench(|| {
-        let spec = RangeSpec { bytes: data, base: 0, source: 0, at_file_start: true, csv: None, csv_header_at: None };
+        let spec = RangeSpec {
+            bytes: data,
+            base: 0,
+            source: 0,
+            at_file_start: true,
+            csv: None,
+            csv_header_at: None,
+            group_errors: true,
+        };
         parse_range(black_box(&spec), Zone::Utc).events.len()
     });
 }
@@ -78,13 +86,13 @@ fn parse_one_thread(b: Bencher) {
 fn build_index(b: Bencher) {
     let path = corpus_file();
     b.counter(divan::counter::BytesCount::new(corpus().len())).bench(|| {
-        let opts = Options { zone: Zone::Utc, gap_minutes: 30 };
+        let opts = Options { zone: Zone::Utc, gap_minutes: 30, detail: Detail::Full };
         build(std::slice::from_ref(path), opts, &Progress::default()).len()
     });
 }
 
 fn filter_bench(b: Bencher, query: &str) {
-    let opts = Options { zone: Zone::Utc, gap_minutes: 30 };
+    let opts = Options { zone: Zone::Utc, gap_minutes: 30, detail: Detail::Full };
     let index = build(std::slice::from_ref(corpus_file()), opts, &Progress::default());
     let q = Query::parse(query, 0, Zone::Utc).expect("query parses");
     let compiled = Compiled::compile(&q, &index);
@@ -123,7 +131,7 @@ fn fuzzy_word_match(b: Bencher) {
 fn key_to_frame(b: Bencher) {
     use audit_tui::ui::{app::App, msg::Msg, update::update, view};
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    let opts = Options { zone: Zone::Utc, gap_minutes: 30 };
+    let opts = Options { zone: Zone::Utc, gap_minutes: 30, detail: Detail::Full };
     let index = build(std::slice::from_ref(corpus_file()), opts, &Progress::default());
     let mut app = App::new(index, "bench".into(), Zone::Utc, 0);
     app.size = (200, 50);

@@ -2,7 +2,7 @@
 //! report or the explorer. Kept out of `main.rs` so tests and benches can call it.
 
 use crate::cli::{Cli, Command, Common, ExportArgs, ReportArgs};
-use crate::ingest::build::{self, Options, Progress};
+use crate::ingest::build::{self, Detail, Options, Progress};
 use crate::ingest::time::Zone;
 use crate::model::Index;
 use crate::query::{Compiled, Query, Snapshot, filter_all};
@@ -45,7 +45,7 @@ pub fn options(common: &Common) -> Result<Options, Failure> {
     if common.gap < 1 {
         return Err(Failure::Usage("--gap must be at least 1 minute".into()));
     }
-    Ok(Options { zone: zone_of(common)?, gap_minutes: common.gap })
+    Ok(Options { zone: zone_of(common)?, gap_minutes: common.gap, detail: Detail::Full })
 }
 
 /// The paths to read: as given; else stdin when it is piped; else the DataTools folder.
@@ -100,14 +100,18 @@ pub fn load(paths: &[PathBuf], opts: Options) -> Result<Index, Failure> {
     Ok(index)
 }
 
-/// Matching event ids for an optional query (all events when none).
-pub fn select(index: &Index, query: Option<&str>) -> Result<Option<Vec<u32>>, Failure> {
-    let Some(text) = query.filter(|q| !q.trim().is_empty()) else { return Ok(None) };
+/// Reads an optional `-q` query before anything is indexed, so a typo fails at once.
+pub fn parse_query(text: Option<&str>, opts: Options) -> Result<Option<Query>, Failure> {
+    let Some(text) = text.filter(|q| !q.trim().is_empty()) else { return Ok(None) };
     let now = chrono::Utc::now().timestamp_millis();
-    let q = Query::parse(text, now, index.zone)
-        .map_err(|e| Failure::Usage(format!("bad query at column {}: {}", e.at + 1, e.message)))?;
-    let compiled = Compiled::compile(&q, index);
-    Ok(Some(filter_all(&compiled, &Snapshot::of(index))))
+    Query::parse(text, now, opts.zone)
+        .map(Some)
+        .map_err(|e| Failure::Usage(format!("bad query at column {}: {}", e.at + 1, e.message)))
+}
+
+/// Matching event ids for an optional query (all events when none).
+pub fn select(index: &Index, query: Option<&Query>) -> Option<Vec<u32>> {
+    query.map(|q| filter_all(&Compiled::compile(q, index), &Snapshot::of(index)))
 }
 
 pub fn run(cli: Cli) -> Result<(), Failure> {
@@ -130,8 +134,9 @@ fn stdout_json(value: &impl serde::Serialize) -> Result<(), Failure> {
 }
 
 fn run_summary(a: ReportArgs, opts: Options) -> Result<(), Failure> {
+    let query = parse_query(a.query.as_deref(), opts)?;
     let index = load(&a.paths, opts)?;
-    let selected = select(&index, a.query.as_deref())?;
+    let selected = select(&index, query.as_ref());
     let s = summary::Summary::of(&index, opts.zone);
     if a.json {
         let mut v = serde_json::to_value(&s).map_err(|e| Failure::Runtime(e.to_string()))?;
@@ -157,8 +162,9 @@ fn sessions_of(index: &Index, ids: &[u32]) -> Vec<u32> {
 }
 
 fn run_sessions(a: ReportArgs, opts: Options) -> Result<(), Failure> {
+    let query = parse_query(a.query.as_deref(), opts)?;
     let index = load(&a.paths, opts)?;
-    let selected = select(&index, a.query.as_deref())?;
+    let selected = select(&index, query.as_ref());
     let only = selected.as_ref().map(|ids| sessions_of(&index, ids));
     let rows = sessions::rows(&index, opts.zone, only.as_deref());
     if a.json {
@@ -169,8 +175,9 @@ fn run_sessions(a: ReportArgs, opts: Options) -> Result<(), Failure> {
 }
 
 fn run_errors(a: ReportArgs, opts: Options) -> Result<(), Failure> {
+    let query = parse_query(a.query.as_deref(), opts)?;
     let index = load(&a.paths, opts)?;
-    let selected = select(&index, a.query.as_deref())?;
+    let selected = select(&index, query.as_ref());
     let rows = errors::rows(&index, opts.zone, selected.as_deref());
     if a.json {
         return stdout_json(&rows);
@@ -179,9 +186,14 @@ fn run_errors(a: ReportArgs, opts: Options) -> Result<(), Failure> {
     Ok(())
 }
 
-fn run_export(a: ExportArgs, opts: Options) -> Result<(), Failure> {
+fn run_export(a: ExportArgs, mut opts: Options) -> Result<(), Failure> {
+    let query = parse_query(a.query.as_deref(), opts)?;
+    // Original lines need no sessions or error groups unless the query asks about sessions.
+    if a.format == export::Format::Jsonl && !query.as_ref().is_some_and(Query::needs_sessions) {
+        opts.detail = Detail::Timeline;
+    }
     let index = load(&a.paths, opts)?;
-    let ids = select(&index, a.query.as_deref())?.unwrap_or_else(|| (0..index.len() as u32).collect());
+    let ids = select(&index, query.as_ref()).unwrap_or_else(|| (0..index.len() as u32).collect());
     match &a.output {
         Some(path) => {
             let file = std::fs::File::create(path)

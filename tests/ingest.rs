@@ -2,7 +2,7 @@
 //! the bytes, cutting a file into ranges changes nothing, the merged timeline is sorted
 //! and stable, and line numbers stay right past the first 4 MiB range.
 
-use audit_tui::ingest::build::{Options, Progress, build, split_ranges};
+use audit_tui::ingest::build::{Detail, Options, Progress, build, split_ranges};
 use audit_tui::ingest::parse::{RangeSpec, parse_range};
 use audit_tui::ingest::sources::{Data, Format, Origin};
 use audit_tui::ingest::time::Zone;
@@ -14,7 +14,7 @@ use proptest::test_runner::RngSeed;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-const OPTS: Options = Options { zone: Zone::Utc, gap_minutes: 30 };
+const OPTS: Options = Options { zone: Zone::Utc, gap_minutes: 30, detail: Detail::Full };
 
 fn config(cases: u32) -> ProptestConfig {
     ProptestConfig {
@@ -107,7 +107,7 @@ fn non_blank_line_starts_in(bytes: &[u8], at_file_start: bool) -> Vec<usize> {
 }
 
 fn spec(bytes: &[u8], base: u64, at_file_start: bool) -> RangeSpec<'_> {
-    RangeSpec { bytes, base, source: 0, at_file_start, csv: None, csv_header_at: None }
+    RangeSpec { bytes, base, source: 0, at_file_start, csv: None, csv_header_at: None, group_errors: true }
 }
 
 proptest! {

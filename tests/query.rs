@@ -2,7 +2,7 @@
 //! where, what each word syntax matches, that results stay in timeline order, and that
 //! the parallel filter agrees with a sequential scan.
 
-use audit_tui::ingest::build::{Options, Progress, build};
+use audit_tui::ingest::build::{Detail, Options, Progress, build};
 use audit_tui::ingest::time::Zone;
 use audit_tui::model::Index;
 use audit_tui::query::eval::filter_range;
@@ -57,7 +57,8 @@ fn small() -> &'static Fixture {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("small.jsonl");
         std::fs::write(&path, body).unwrap();
-        let index = build(&[path], Options { zone: Zone::Utc, gap_minutes: 30 }, &Progress::default());
+        let index =
+            build(&[path], Options { zone: Zone::Utc, gap_minutes: 30, detail: Detail::Full }, &Progress::default());
         assert_eq!(index.len(), CORPUS.len() + 1);
         Fixture { _dir: dir, index }
     })
@@ -281,7 +282,7 @@ fn big() -> &'static Fixture {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("big.jsonl");
         std::fs::write(&path, body).unwrap();
-        let index = build(&[path], Options { zone: Zone::Utc, gap_minutes: 30 }, &Progress::default());
+        let index = build(&[path], Options { zone: Zone::Utc, gap_minutes: 30, detail: Detail::Full }, &Progress::default());
         assert!(index.len() > 1 << 16);
         Fixture { _dir: dir, index }
     })
@@ -372,7 +373,7 @@ fn datatools() -> &'static Index {
     static DATATOOLS: OnceLock<Index> = OnceLock::new();
     DATATOOLS.get_or_init(|| {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/datatools");
-        build(&[path], Options { zone: Zone::Utc, gap_minutes: 30 }, &Progress::default())
+        build(&[path], Options { zone: Zone::Utc, gap_minutes: 30, detail: Detail::Full }, &Progress::default())
     })
 }
 

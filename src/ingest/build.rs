@@ -21,12 +21,24 @@ const RANGE_BYTES: usize = 4 << 20;
 pub struct Options {
     pub zone: Zone,
     pub gap_minutes: i64,
+    pub detail: Detail,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { zone: Zone::Local, gap_minutes: crate::model::session::DEFAULT_GAP_MINUTES }
+        Options { zone: Zone::Local, gap_minutes: crate::model::session::DEFAULT_GAP_MINUTES, detail: Detail::Full }
     }
+}
+
+/// How much of the index to build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything: sessions, error groups, level and category counts.
+    Full,
+    /// Only the events in timeline order, with their levels, categories and files: enough
+    /// to export original lines for a query without session or user terms. Error lines
+    /// are not fingerprinted and events are not assigned to sessions (a tenth of the work).
+    Timeline,
 }
 
 /// Shared counters the UI reads while indexing runs.
@@ -160,6 +172,7 @@ pub fn index_opened(
                 at_file_start: start == 0,
                 csv: plan.csv.as_ref().map(|(h, _)| &**h),
                 csv_header_at: plan.csv.as_ref().map(|(_, at)| *at),
+                group_errors: opts.detail == Detail::Full,
             };
             let chunk = parse_range(&spec, opts.zone);
             progress.bytes_done.fetch_add((end - start) as u64, Ordering::Relaxed);
@@ -199,8 +212,10 @@ pub fn index_opened(
         events.par_sort_unstable_by_key(|e| e.order_key());
     }
     phase("sort", t_parse);
-    index.assign(&mut events, 0, &absorbed.fingerprints);
-    phase("assign", t_parse);
+    if opts.detail == Detail::Full {
+        index.assign(&mut events, 0, &absorbed.fingerprints);
+        phase("assign", t_parse);
+    }
     index.store = EventStore::from_sorted(events);
     index.settle();
     index

@@ -11,7 +11,7 @@ use super::fields::{KeyMemo, bytes_eq};
 use super::text::text_facts;
 use super::time::{TimeReader, Zone};
 use crate::json::scan::{ScanError, is_json_value};
-use crate::model::error_group::fingerprint;
+use crate::model::error_group::{digit_blind_key, fingerprint};
 use crate::model::session::{KeyKind, SessionKey};
 use crate::model::store::LINE_CAP;
 use crate::model::{Event, Level, flag};
@@ -104,6 +104,8 @@ pub struct RangeSpec<'a> {
     pub csv: Option<&'a CsvHeader>,
     /// Virtual offset of the CSV header line, which is not an event.
     pub csv_header_at: Option<u64>,
+    /// Fingerprint error lines for error groups (see [`super::build::Detail`]).
+    pub group_errors: bool,
 }
 
 #[derive(Default)]
@@ -197,7 +199,7 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
                 if kind == KeyKind::Explicit {
                     ids.note_meta(&mut out.metas, key, &brief);
                 }
-                if brief.level.is_error() {
+                if brief.level.is_error() && spec.group_errors {
                     let fp = full_facts(line, spec, &mut times).map_or(0, |f| {
                         let etype = f.error_type.map(|t| t.text()).unwrap_or_default();
                         ids.fingerprint(&etype, &error_text(&f))
@@ -339,11 +341,7 @@ impl LocalIds {
     }
 
     fn fingerprint(&mut self, etype: &str, message: &str) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = rustc_hash::FxHasher::default();
-        etype.hash(&mut h);
-        message.hash(&mut h);
-        *self.fingerprints.entry(h.finish()).or_insert_with(|| fingerprint(etype, message))
+        *self.fingerprints.entry(digit_blind_key(etype, message)).or_insert_with(|| fingerprint(etype, message))
     }
 
     fn note_meta(&mut self, metas: &mut Vec<Meta>, key: u32, f: &Brief<'_>) {
@@ -382,6 +380,7 @@ mod tests {
             at_file_start: true,
             csv: None,
             csv_header_at: None,
+            group_errors: true,
         };
         parse_range(&spec, Zone::Utc)
     }

@@ -276,6 +276,7 @@ fn piece(f: &Followed, bytes: Vec<u8>, file_offset: u64, restart: bool, zone: Zo
         at_file_start: file_offset == 0,
         csv: f.csv.as_deref(),
         csv_header_at: header_at,
+        group_errors: true,
     };
     let chunk = parse_range(&spec, zone);
     Piece {

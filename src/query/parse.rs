@@ -43,6 +43,14 @@ pub enum TermKind {
     },
 }
 
+impl Query {
+    /// Whether evaluating it needs events assigned to sessions (`session:` and `user:`
+    /// terms match session ids and users).
+    pub fn needs_sessions(&self) -> bool {
+        self.terms.iter().any(|t| matches!(t.kind, TermKind::Session(_) | TermKind::User(_)))
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum FieldTest {
     /// Case-insensitive substring of the value's text.

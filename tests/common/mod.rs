@@ -4,7 +4,7 @@
 
 #![allow(dead_code)]
 
-use audit_tui::ingest::build::{Options, Progress, build};
+use audit_tui::ingest::build::{Detail, Options, Progress, build};
 use audit_tui::ingest::time::Zone;
 use audit_tui::model::Index;
 use audit_tui::ui::app::{App, Request};
@@ -31,7 +31,7 @@ pub fn path(rel: &str) -> PathBuf {
 }
 
 pub fn index_of(rel: &str) -> Index {
-    build(&[path(rel)], Options { zone: Zone::Utc, gap_minutes: 30 }, &Progress::default())
+    build(&[path(rel)], Options { zone: Zone::Utc, gap_minutes: 30, detail: Detail::Full }, &Progress::default())
 }
 
 /// An explorer over `rel` as the user would see it at 160×45, times in UTC.

@@ -14,6 +14,7 @@ use crate::ingest::text::text_facts;
 use crate::ingest::time::{TimeReader, Zone};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use std::mem::MaybeUninit;
 use std::sync::Arc;
 
 /// One input file (or zip entry, or stdin) and what was read from it.
@@ -94,11 +95,14 @@ struct Tally {
 }
 
 impl IdMaps {
-    /// Rewrites local ids to global ones in place and tallies the chunk.
-    fn rewrite(&self, events: &mut [Event]) -> Tally {
+    /// Copies a chunk's events into their place in the timeline with global ids, and
+    /// tallies the chunk. `dst` has exactly one slot per event of `src`.
+    fn rewrite_into(&self, src: &[Event], dst: &mut [MaybeUninit<Event>]) -> Tally {
+        debug_assert_eq!(src.len(), dst.len());
         let mut tally = Tally { events: 0, unparsed: 0, times: None };
         let (mut first, mut last) = (i64::MAX, i64::MIN);
-        for e in events {
+        for (slot, &e) in dst.iter_mut().zip(src) {
+            let mut e = e;
             e.set_category(self.categories.get(e.category() as usize).copied().unwrap_or(0));
             e.set_session(self.keys.get(e.session() as usize).copied().unwrap_or(0));
             if e.is_unparsed() {
@@ -110,12 +114,43 @@ impl IdMaps {
                     last = last.max(e.time());
                 }
             }
+            slot.write(e);
         }
         if first <= last {
             tally.times = Some((first, last));
         }
         tally
     }
+}
+
+/// Copies every chunk's events, with global ids, into one vector, on all cores. The
+/// vector is fresh memory: in a VM the kernel's zeroing of its pages on first write cost
+/// as much as the copy itself, and split across the cores it costs half the wall time.
+fn gather(chunks: &mut [Chunk], maps: &[IdMaps]) -> (Vec<Event>, Vec<Tally>) {
+    let total = chunks.iter().map(|c| c.events.len()).sum();
+    let mut events = super::store::vec_with_huge_pages(total);
+    let mut slots = Vec::with_capacity(chunks.len());
+    let mut rest = &mut events.spare_capacity_mut()[..total];
+    for chunk in chunks.iter() {
+        let (head, tail) = rest.split_at_mut(chunk.events.len());
+        slots.push(head);
+        rest = tail;
+    }
+    let tallies: Vec<Tally> = chunks
+        .par_iter_mut()
+        .zip(slots)
+        .zip(maps)
+        .map(|((chunk, slot), maps)| {
+            let tally = maps.rewrite_into(&chunk.events, slot);
+            // Freed here, in parallel, instead of one by one later.
+            chunk.events = Vec::new();
+            tally
+        })
+        .collect();
+    // SAFETY: the slots split `0..total` into disjoint pieces, one per chunk and exactly
+    // as long as its events, and `rewrite_into` wrote every slot of its piece.
+    unsafe { events.set_len(total) };
+    (events, tallies)
 }
 
 pub struct Absorbed {
@@ -232,15 +267,14 @@ impl Index {
         // their global ids here, and metas reach their keys in file order.
         let maps: Vec<IdMaps> = chunks.iter().map(|chunk| self.id_maps(chunk)).collect();
         // The per-event rewrite runs on all cores.
-        let tallies: Vec<Tally> =
-            chunks.par_iter_mut().zip(&maps).map(|(chunk, maps)| maps.rewrite(&mut chunk.events)).collect();
-        let total = chunks.iter().map(|c| c.events.len()).sum();
-        let mut events = super::store::vec_with_huge_pages(total);
+        let lens: Vec<usize> = chunks.iter().map(|c| c.events.len()).collect();
+        let (mut events, tallies) = gather(&mut chunks, &maps);
         let mut fingerprints = FxHashMap::default();
         // Event ranges still waiting for the first time / session of their source.
         let mut pending_time: FxHashMap<usize, Vec<std::ops::Range<usize>>> = FxHashMap::default();
         let mut pending_key: FxHashMap<usize, Vec<std::ops::Range<usize>>> = FxHashMap::default();
-        for (chunk, tally) in chunks.into_iter().zip(tallies) {
+        let mut start = 0;
+        for ((chunk, tally), n) in chunks.into_iter().zip(tallies).zip(lens) {
             let src = chunk.source as usize;
             let carry = self.carry[src];
             let info = &mut self.sources[src];
@@ -250,9 +284,7 @@ impl Index {
                 info.first = Some(info.first.map_or(first, |f| f.min(first)));
                 info.last = Some(info.last.map_or(last, |l| l.max(last)));
             }
-            let start = events.len();
-            events.extend_from_slice(&chunk.events);
-            let n = events.len() - start;
+            let end = start + n;
             // Lines at the start of a range take their time and session from the line
             // before them in the file; at the start of a file, from the first line after
             // them that has one (which may be ranges later). Only these can still have no
@@ -283,7 +315,7 @@ impl Index {
                 info.dialects[d] += chunk.dialects[d];
             }
             let c = &mut self.carry[src];
-            if let Some(last) = events[start..].last() {
+            if let Some(last) = events[start..end].last() {
                 if carry.time.is_some() || has_time {
                     c.time = Some(last.time());
                 }
@@ -299,6 +331,7 @@ impl Index {
             for sig in chunk.errors {
                 fingerprints.insert(sig.offset, sig.fingerprint);
             }
+            start = end;
         }
         Absorbed { events, fingerprints }
     }

@@ -31,6 +31,16 @@ impl QuoteMap {
         if s.len() > MAX_LINE {
             return false;
         }
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked just above; std caches the answer).
+            return unsafe { self.fill_avx2(s) };
+        }
+        self.fill_sse2(s)
+    }
+
+    /// [`QuoteMap::fill`] sixteen bytes at a time, on any x86_64 (or portably elsewhere).
+    fn fill_sse2(&mut self, s: &[u8]) -> bool {
         let groups = s.len() / 64;
         let mut any = 0u32;
         for (w, word) in self.quotes.iter_mut().enumerate().take(groups) {
@@ -52,6 +62,51 @@ impl QuoteMap {
         }
         if at < s.len() {
             let (quotes, slashes) = tail_masks(s, at);
+            word |= u64::from(quotes) << (at % 64);
+            any |= slashes;
+        }
+        if let Some(w) = self.quotes.get_mut(groups) {
+            *w = word;
+        }
+        any == 0
+    }
+
+    /// [`QuoteMap::fill`] thirty-two bytes at a time: half the instructions of the SSE2
+    /// loop on a typical 180-byte line.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn fill_avx2(&mut self, s: &[u8]) -> bool {
+        let groups = s.len() / 64;
+        let mut any = 0u32;
+        for (w, word) in self.quotes.iter_mut().enumerate().take(groups) {
+            let at = w * 64;
+            let (q0, b0) = masks32(s, at);
+            let (q1, b1) = masks32(s, at + 32);
+            *word = u64::from(q0) | u64::from(q1) << 32;
+            any |= b0 | b1;
+        }
+        let mut word = 0u64;
+        let mut at = groups * 64;
+        if at + 32 <= s.len() {
+            let (quotes, slashes) = masks32(s, at);
+            word = u64::from(quotes);
+            any |= slashes;
+            at += 32;
+        }
+        if at < s.len() {
+            let have = s.len() - at;
+            let (quotes, slashes) = if s.len() >= 32 {
+                // The line's last 32 bytes, shifted so that bit 0 is byte `at`.
+                let (q, b) = masks32(s, s.len() - 32);
+                (q >> (32 - have), b >> (32 - have))
+            } else {
+                let mut bytes = [0u8; 32];
+                bytes[..have].copy_from_slice(&s[at..]);
+                masks32(&bytes, 0)
+            };
             word |= u64::from(quotes) << (at % 64);
             any |= slashes;
         }
@@ -111,6 +166,20 @@ fn masks(s: &[u8], at: usize) -> (u32, u32) {
     }
 }
 
+/// Bit masks of the `"` and `\\` bytes of the 32 bytes of `s` from `at`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn masks32(s: &[u8], at: usize) -> (u32, u32) {
+    use std::arch::x86_64::{_mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_set1_epi8};
+    let block = &s[at..at + 32];
+    // SAFETY: the load reads exactly the 32 bytes of `block` (unaligned loads are allowed).
+    let v = unsafe { _mm256_loadu_si256(block.as_ptr().cast()) };
+    let quotes = _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'"' as i8)));
+    let slashes = _mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\\' as i8)));
+    (quotes as u32, slashes as u32)
+}
+
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
 fn masks(s: &[u8], at: usize) -> (u32, u32) {
@@ -164,6 +233,22 @@ mod tests {
             let expected = (line.len() <= MAX_LINE && !line.contains(&b'\\'))
                 .then(|| line.get(from..).unwrap_or_default().iter().position(|&b| b == b'"').map(|k| from + k));
             prop_assert_eq!(QuoteMap::new(&line).map(|m| m.string_end(from)), expected);
+        }
+
+        #[test]
+        fn both_fills_agree(line in proptest::collection::vec(prop_oneof![Just(b'"'), Just(b'a'), Just(b'\\'), any::<u8>()], 0..=MAX_LINE)) {
+            let mut sse2 = QuoteMap { quotes: [!0; MAX_LINE / 64] };
+            let sse2_ok = sse2.fill_sse2(&line);
+            prop_assert_eq!(sse2_ok, !line.contains(&b'\\'));
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2") {
+                let mut avx2 = QuoteMap { quotes: [!0; MAX_LINE / 64] };
+                // SAFETY: AVX2 is present.
+                let avx2_ok = unsafe { avx2.fill_avx2(&line) };
+                prop_assert_eq!(avx2_ok, sse2_ok);
+                let words = line.len().div_ceil(64);
+                prop_assert_eq!(&avx2.quotes[..words], &sse2.quotes[..words]);
+            }
         }
 
         #[test]

@@ -5,7 +5,8 @@
 use super::error_group::{ErrorGroup, mask};
 use super::intern::Interner;
 use super::session::{DEFAULT_GAP_MINUTES, KeyKind, Session, SessionKey};
-use super::store::{Blob, BlobCursor, Blobs, EventStore, readable};
+use super::store::{Blob, Blobs, EventStore, readable};
+use super::tally;
 use super::{Event, Level, flag};
 use crate::ingest::facts::{Dialect, Facts, display_message, error_text, json_facts};
 use crate::ingest::parse::{Chunk, Unparsed};
@@ -374,8 +375,6 @@ impl Index {
     /// and categories, and groups errors. `events` are in timeline order and will get ids
     /// from `first_id` on; call [`Index::settle`] once they are in the store.
     pub fn assign(&mut self, events: &mut [Event], first_id: usize, fingerprints: &FxHashMap<u64, u64>) {
-        let blobs = Arc::clone(&self.blobs);
-        let mut cursor = BlobCursor::new(&blobs);
         // Metas are absorbed before events are assigned, so a key's user, host and platform
         // are known now: open sessions take them here, new sessions when they are opened.
         for key in 0..self.keys.len() {
@@ -384,54 +383,45 @@ impl Index {
                 self.fill_session_meta(key, sid);
             }
         }
-        for (k, e) in events.iter_mut().enumerate() {
-            let id = (first_id + k) as u32;
-            let key = e.session() as usize;
-            let time = e.time();
-            let sid = self.session_for(key, time);
+        for e in events.iter_mut() {
+            let sid = self.session_for(e.session() as usize, e.time());
             e.set_session(sid);
-            let level = e.level();
-            self.levels[level as usize] += 1;
-            if let Some(c) = self.category_counts.get_mut(e.category() as usize) {
-                *c += 1;
-            }
-            let source = cursor.find(e.offset()).map_or(0, |b| b.source);
-            let s = &mut self.sessions[sid as usize];
-            s.start = s.start.min(time);
-            s.end = s.end.max(time);
-            s.events += 1;
-            s.worst = s.worst.max(level);
-            match level {
-                Level::Warn => s.warnings += 1,
-                l if l.is_error() => s.errors += 1,
-                _ => {}
-            }
-            if e.is_unparsed() {
-                s.unparsed += 1;
-            }
-            if s.sources.last() != Some(&source) {
+        }
+        let blobs = Arc::clone(&self.blobs);
+        let counts = tally::tally(events, self.category_counts.len(), self.sessions.len(), &blobs, fingerprints);
+        for (total, n) in self.levels.iter_mut().zip(counts.levels) {
+            *total += n;
+        }
+        for (total, n) in self.category_counts.iter_mut().zip(&counts.categories) {
+            *total += n;
+        }
+        for (s, gain) in self.sessions.iter_mut().zip(&counts.sessions) {
+            gain.apply(s);
+        }
+        for &(sid, source) in &counts.sources {
+            if let Some(s) = self.sessions.get_mut(sid as usize) {
                 s.add_source(source);
             }
-            if level.is_error() {
-                let fp = fingerprints.get(&e.offset()).copied().unwrap_or(0);
-                let gid = match self.group_ids.get(&fp) {
-                    Some(&g) => g,
-                    None => {
-                        let g = self.groups.len() as u32;
-                        self.groups.push(ErrorGroup { fingerprint: fp, first: time, last: time, ..Default::default() });
-                        self.group_ids.insert(fp, g);
-                        g
-                    }
-                };
-                let g = &mut self.groups[gid as usize];
-                g.count += 1;
-                g.first = g.first.min(time);
-                g.last = g.last.max(time);
-                g.occurrences.push(id);
-                g.add_session(sid);
-                self.dirty_groups.push(gid);
-                self.error_events.push((id, gid));
-            }
+        }
+        for err in &counts.errors {
+            let (id, sid, time, fp) = ((first_id + err.at as usize) as u32, err.session, err.time, err.fingerprint);
+            let gid = match self.group_ids.get(&fp) {
+                Some(&g) => g,
+                None => {
+                    let g = self.groups.len() as u32;
+                    self.groups.push(ErrorGroup { fingerprint: fp, first: time, last: time, ..Default::default() });
+                    self.group_ids.insert(fp, g);
+                    g
+                }
+            };
+            let g = &mut self.groups[gid as usize];
+            g.count += 1;
+            g.first = g.first.min(time);
+            g.last = g.last.max(time);
+            g.occurrences.push(id);
+            g.add_session(sid);
+            self.dirty_groups.push(gid);
+            self.error_events.push((id, gid));
         }
     }
 

@@ -7,6 +7,7 @@ pub mod index;
 pub mod intern;
 pub mod session;
 pub mod store;
+pub mod tally;
 
 pub use event::{Event, Level, flag};
 pub use index::Index;

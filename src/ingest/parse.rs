@@ -6,7 +6,7 @@
 //! counted and shown. Blank lines are the only lines skipped.
 
 use super::csv::CsvHeader;
-use super::facts::{Brief, Facts, Text, error_text, json_brief, json_facts};
+use super::facts::{Brief, Facts, Text, error_text, json_brief};
 use super::fields::{KeyMemo, bytes_eq};
 use super::text::text_facts;
 use super::time::{TimeReader, Zone};
@@ -162,7 +162,8 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
         if spec.csv_header_at == Some(offset) {
             continue;
         }
-        let outcome = read_line(line, spec, &mut times, &mut memo);
+        let mut error_facts = None;
+        let outcome = read_line(line, spec, &mut times, &mut memo, &mut error_facts);
         match outcome {
             Ok((brief, nul_prefix)) => {
                 let mut flags = if nul_prefix { flag::NUL_PREFIX } else { 0 };
@@ -200,7 +201,7 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
                     ids.note_meta(&mut out.metas, key, &brief);
                 }
                 if brief.level.is_error() && spec.group_errors {
-                    let fp = full_facts(line, spec, &mut times).map_or(0, |f| {
+                    let fp = error_facts.map_or(0, |f| {
                         let etype = f.error_type.map(|t| t.text()).unwrap_or_default();
                         ids.fingerprint(&etype, &error_text(&f))
                     });
@@ -237,6 +238,7 @@ fn read_line<'a>(
     spec: &RangeSpec<'_>,
     times: &mut TimeReader,
     memo: &mut KeyMemo,
+    error_facts: &mut Option<Facts<'a>>,
 ) -> Result<(Brief<'a>, bool), Reason> {
     let (body, nuls) = body_of(line);
     if body.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
@@ -246,26 +248,29 @@ fn read_line<'a>(
         return Err(Reason::TooLong(body.len() as u64));
     }
     if let Some(header) = spec.csv {
-        return header.facts(body, times).map(|f| (f.brief(), nuls > 0)).map_err(|_| Reason::CsvQuote);
+        return header
+            .facts(body, times)
+            .map(|f| (brief_keeping_error(f, error_facts), nuls > 0))
+            .map_err(|_| Reason::CsvQuote);
     }
     let first = body.iter().position(|b| !b.is_ascii_whitespace()).map_or(0, |k| body[k]);
     if first == b'{' {
-        return json_brief(body, times, memo).map(|f| (f, nuls > 0)).map_err(Reason::Json);
+        return json_brief(body, times, memo, error_facts).map(|b| (b, nuls > 0)).map_err(Reason::Json);
     }
     if let Some(f) = text_facts(body, times) {
-        return Ok((f.brief(), nuls > 0));
+        return Ok((brief_keeping_error(f, error_facts), nuls > 0));
     }
     if is_json_value(body) { Err(Reason::NonObject) } else { Err(Reason::NotJson) }
 }
 
-/// All facts of a line already known to be an event (for error fingerprints).
-fn full_facts<'a>(line: &'a [u8], spec: &RangeSpec<'_>, times: &mut TimeReader) -> Option<Facts<'a>> {
-    let (body, _) = body_of(line);
-    match spec.csv {
-        Some(h) => h.facts(body, times).ok(),
-        None if body.trim_ascii_start().first() == Some(&b'{') => json_facts(body, times).ok(),
-        None => text_facts(body, times),
+/// A line's brief; its facts are kept in `error_facts` when it is an error (for the
+/// fingerprint).
+fn brief_keeping_error<'a>(f: Facts<'a>, error_facts: &mut Option<Facts<'a>>) -> Brief<'a> {
+    let brief = f.brief();
+    if brief.level.is_error() {
+        *error_facts = Some(f);
     }
+    brief
 }
 
 /// Bytes that identify a text: the raw bytes when nothing needs decoding.

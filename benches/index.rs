@@ -77,6 +77,7 @@ fn parse_one_thread(b: Bencher) {
             csv: None,
             csv_header_at: None,
             group_errors: true,
+            whole_record: false,
         };
         parse_range(black_box(&spec), Zone::Utc).events.len()
     });

@@ -914,3 +914,60 @@ fn the_empty_folder_message_names_the_folder() {
     let err = fails_with(&[OsStr::new("summary"), OsStr::new("--utc"), os(dir.path())], 1);
     assert!(err.contains(&format!("no log files could be read in {}", dir.path().display())), "{err}");
 }
+
+// ---------------------------------------------------------------------------
+// rtgs execution logs: one Markdown file per run
+
+const RTGS_FAILED: &str =
+    "rtgs/logs/data-extraction/2025-06-10_12-44-36_manual_local_extract_data_for_lccmr_irrigation.md";
+
+#[test]
+fn rtgs_markdown_execution_logs_are_one_event_per_file() {
+    let dir = fixture("rtgs/logs");
+    let v = json_of(&[OsStr::new("summary"), OsStr::new("--json"), os(&dir)]);
+    assert_eq!((v["files"].as_u64(), v["events"].as_u64(), v["errors"].as_u64()), (Some(3), Some(3), Some(1)), "{v:#}");
+    let dialects: Vec<&str> = v["sources"].as_array().unwrap().iter().filter_map(|s| s["dialect"].as_str()).collect();
+    assert_eq!(dialects, ["rtgs", "rtgs", "rtgs"]);
+    assert_eq!(v["skipped"][0]["name"], "README.md", "a Markdown file that is not an execution log is skipped");
+    assert_eq!(v["categories"], serde_json::json!({"data-extraction": 2, "visualization": 1}));
+
+    // Exported whole and byte for byte: the file is the event's record.
+    let failed = std::fs::read(fixture(RTGS_FAILED)).unwrap();
+    let out = stdout_of(&[OsStr::new("export"), OsStr::new("-q"), OsStr::new("level:error"), os(&dir)]);
+    assert_eq!(out, failed);
+
+    let sessions = json_of(&[OsStr::new("sessions"), OsStr::new("--json"), os(&dir)]);
+    let users: Vec<&str> = sessions.as_array().unwrap().iter().filter_map(|s| s["user"].as_str()).collect();
+    assert_eq!(users, ["zach", "zach"], "runs more than 30 minutes apart are two sessions of the user behind them");
+    let csv = text_of(&[
+        OsStr::new("export"),
+        OsStr::new("--format"),
+        OsStr::new("csv"),
+        OsStr::new("-q"),
+        OsStr::new("level:error"),
+        os(&dir),
+    ]);
+    assert!(
+        csv.contains(
+            "data-extraction Extract data for LCCMR_Irrigation ✗: connection to server at \"\"gems-db\"\" timed out"
+        ),
+        "{csv}"
+    );
+}
+
+#[test]
+fn rtgs_execution_logs_are_found_inside_a_mailed_zip() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip_path = dir.path().join("rtgs-logs.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("logs/data-extraction/run.md", options).unwrap();
+    zip.write_all(&std::fs::read(fixture(RTGS_FAILED)).unwrap()).unwrap();
+    zip.start_file("logs/NOTES.md", options).unwrap();
+    zip.write_all(b"# Notes\n\nThe extraction failed twice.\n").unwrap();
+    zip.finish().unwrap();
+
+    let v = json_of(&[OsStr::new("summary"), OsStr::new("--json"), os(dir.path())]);
+    assert_eq!((v["events"].as_u64(), v["errors"].as_u64()), (Some(1), Some(1)), "{v:#}");
+    assert_eq!(v["skipped"][0]["name"], "rtgs-logs.zip:logs/NOTES.md");
+}

@@ -107,7 +107,16 @@ fn non_blank_line_starts_in(bytes: &[u8], at_file_start: bool) -> Vec<usize> {
 }
 
 fn spec(bytes: &[u8], base: u64, at_file_start: bool) -> RangeSpec<'_> {
-    RangeSpec { bytes, base, source: 0, at_file_start, csv: None, csv_header_at: None, group_errors: true }
+    RangeSpec {
+        bytes,
+        base,
+        source: 0,
+        at_file_start,
+        csv: None,
+        csv_header_at: None,
+        group_errors: true,
+        whole_record: false,
+    }
 }
 
 proptest! {
@@ -168,6 +177,7 @@ fn build_in_ranges(name: &str, data: &[u8], target: usize) -> Index {
         file_offset: 0,
         first_line: 1,
         csv: None,
+        whole_record: false,
         checkpoints,
     });
     let absorbed = index.absorb(chunks);

@@ -74,6 +74,8 @@ struct Planned {
     data: Arc<Data>,
     base: u64,
     csv: Option<(Arc<CsvHeader>, u64)>,
+    /// The file is one record (see [`Format::Markdown`]).
+    whole_record: bool,
     ranges: Vec<(usize, usize)>,
 }
 
@@ -149,8 +151,12 @@ pub fn index_opened(
             .then(|| csv_header(&o.data))
             .flatten()
             .map(|(h, at)| (Arc::new(h), next_base + at as u64));
-        let ranges = split_ranges(&o.data, RANGE_BYTES);
-        plans.push(Planned { source, data: Arc::clone(&o.data), base: next_base, csv, ranges });
+        let whole_record = o.input.format == Format::Markdown;
+        let ranges = match whole_record {
+            true => vec![(0, o.data.len())],
+            false => split_ranges(&o.data, RANGE_BYTES),
+        };
+        plans.push(Planned { source, data: Arc::clone(&o.data), base: next_base, csv, whole_record, ranges });
         next_base += o.data.len() as u64 + 1;
     }
     let total: u64 = plans.iter().map(|p| p.data.len() as u64).sum();
@@ -173,6 +179,7 @@ pub fn index_opened(
                 csv: plan.csv.as_ref().map(|(h, _)| &**h),
                 csv_header_at: plan.csv.as_ref().map(|(_, at)| *at),
                 group_errors: opts.detail == Detail::Full,
+                whole_record: plan.whole_record,
             };
             let chunk = parse_range(&spec, opts.zone);
             progress.bytes_done.fetch_add((end - start) as u64, Ordering::Relaxed);
@@ -200,6 +207,7 @@ pub fn index_opened(
             file_offset: 0,
             first_line: 1,
             csv: plan.csv.as_ref().map(|(h, _)| Arc::clone(h)),
+            whole_record: plan.whole_record,
             checkpoints,
         });
     }

@@ -5,6 +5,7 @@ pub mod build;
 pub mod csv;
 pub mod facts;
 pub mod fields;
+pub mod markdown;
 pub mod parse;
 pub mod sources;
 pub mod tail;

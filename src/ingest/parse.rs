@@ -8,6 +8,7 @@
 use super::csv::CsvHeader;
 use super::facts::{Brief, Facts, Text, error_text, json_brief};
 use super::fields::{KeyMemo, bytes_eq};
+use super::markdown;
 use super::text::text_facts;
 use super::time::{TimeReader, Zone};
 use crate::json::scan::{ScanError, is_json_value};
@@ -31,6 +32,8 @@ pub enum Reason {
     NulRun(u64),
     /// A CSV row whose quote does not close on its line.
     CsvQuote,
+    /// A record file (an rtgs Markdown execution log) without a readable timestamp.
+    NoTimestamp,
 }
 
 impl std::fmt::Display for Reason {
@@ -42,6 +45,7 @@ impl std::fmt::Display for Reason {
             Reason::TooLong(n) => write!(f, "line of {n} bytes is longer than the {} MiB cap", LINE_CAP >> 20),
             Reason::NulRun(n) => write!(f, "{n} NUL bytes (zero-filled after a crash?)"),
             Reason::CsvQuote => f.write_str("CSV row with an unclosed quote"),
+            Reason::NoTimestamp => f.write_str("execution log without a readable timestamp"),
         }
     }
 }
@@ -106,6 +110,8 @@ pub struct RangeSpec<'a> {
     pub csv_header_at: Option<u64>,
     /// Fingerprint error lines for error groups (see [`super::build::Detail`]).
     pub group_errors: bool,
+    /// The range is one record spanning many lines (an rtgs Markdown execution log).
+    pub whole_record: bool,
 }
 
 #[derive(Default)]
@@ -144,7 +150,10 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
     let mut pos = 0usize;
     let mut line_index = 0u64;
     while pos < bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k);
+        let end = match spec.whole_record {
+            true => bytes.len(),
+            false => memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k),
+        };
         let offset = spec.base + pos as u64;
         let mut line = &bytes[pos..end];
         if pos == 0 && spec.at_file_start {
@@ -153,7 +162,9 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
         let this_line = line_index;
         line_index += 1;
         pos = end + 1;
-        if end < bytes.len() {
+        if spec.whole_record {
+            out.newlines += memchr::memchr_iter(b'\n', line).count() as u64;
+        } else if end < bytes.len() {
             out.newlines += 1;
         }
         if line.iter().all(|b| b.is_ascii_whitespace()) {
@@ -246,6 +257,11 @@ fn read_line<'a>(
     }
     if body.len() > LINE_CAP {
         return Err(Reason::TooLong(body.len() as u64));
+    }
+    if spec.whole_record {
+        return markdown::facts(body, times)
+            .map(|f| (brief_keeping_error(f, error_facts), nuls > 0))
+            .ok_or(Reason::NoTimestamp);
     }
     if let Some(header) = spec.csv {
         return header
@@ -386,6 +402,7 @@ mod tests {
             csv: None,
             csv_header_at: None,
             group_errors: true,
+            whole_record: false,
         };
         parse_range(&spec, Zone::Utc)
     }

@@ -7,6 +7,7 @@
 //! still being written are read into memory, because a writer truncating a mapped file
 //! would kill us with SIGBUS.
 
+use super::markdown;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -25,6 +26,8 @@ pub enum Format {
     Lines,
     /// A header line, then one row per line.
     Csv,
+    /// An rtgs execution log: a Markdown file that is one event (see `ingest::markdown`).
+    Markdown,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -94,6 +97,8 @@ impl std::fmt::Debug for Data {
 pub enum Kind {
     Log(Format),
     Zip,
+    /// Markdown: a log only if its first lines say so (an rtgs execution log).
+    Markdown,
     Other,
 }
 
@@ -116,6 +121,7 @@ pub fn kind_of(name: &str) -> Kind {
     match stem.rsplit_once('.').map(|(_, ext)| ext) {
         Some("jsonl" | "ndjson" | "json" | "log" | "jsonlines") => Kind::Log(Format::Lines),
         Some("csv" | "tsv") => Kind::Log(Format::Csv),
+        Some("md" | "markdown") if base == stem => Kind::Markdown,
         Some("zip") if base == stem => Kind::Zip,
         _ => Kind::Other,
     }
@@ -183,6 +189,24 @@ fn add_file(path: &Path, root: &Path, explicit: bool, d: &mut Discovery) {
     match kind_of(&name) {
         Kind::Log(format) => d.inputs.push(Input { name, origin: Origin::File(path.to_path_buf()), format }),
         Kind::Zip => add_zip(path, &name, d),
+        Kind::Markdown => {
+            let head = File::open(path).and_then(|mut f| {
+                let mut head = vec![0; markdown::SNIFF_BYTES];
+                let n = read_up_to(&mut f, &mut head)?;
+                head.truncate(n);
+                Ok(head)
+            });
+            match head {
+                Ok(head) if markdown::is_execution_log(&head) => {
+                    d.inputs.push(Input { name, origin: Origin::File(path.to_path_buf()), format: Format::Markdown })
+                }
+                _ if explicit => {
+                    d.inputs.push(Input { name, origin: Origin::File(path.to_path_buf()), format: Format::Lines })
+                }
+                Ok(_) => d.skipped.push(Skipped { name, reason: "Markdown, not an execution log".into() }),
+                Err(e) => d.problems.push(Problem { name, message: io_message(&e) }),
+            }
+        }
         // A file named on the command line is read whatever its name.
         Kind::Other if explicit => {
             d.inputs.push(Input { name, origin: Origin::File(path.to_path_buf()), format: Format::Lines })
@@ -231,6 +255,16 @@ fn add_zip(path: &Path, name: &str, d: &mut Discovery) {
                 format,
             }),
             Kind::Zip => d.skipped.push(Skipped { name: shown, reason: "zip inside a zip (extract it first)".into() }),
+            Kind::Markdown => {
+                let mut head = vec![0; markdown::SNIFF_BYTES];
+                let n = archive.by_name(&entry).map_or(0, |mut f| read_up_to(&mut f, &mut head).unwrap_or(0));
+                if markdown::is_execution_log(&head[..n]) {
+                    let origin = Origin::ZipEntry { zip: path.to_path_buf(), entry };
+                    d.inputs.push(Input { name: shown, origin, format: Format::Markdown });
+                } else {
+                    d.skipped.push(Skipped { name: shown, reason: "Markdown, not an execution log".into() });
+                }
+            }
             Kind::Other => d.skipped.push(Skipped { name: shown, reason: "not a log file".into() }),
         }
     }

@@ -277,6 +277,7 @@ fn piece(f: &Followed, bytes: Vec<u8>, file_offset: u64, restart: bool, zone: Zo
         csv: f.csv.as_deref(),
         csv_header_at: header_at,
         group_errors: true,
+        whole_record: false,
     };
     let chunk = parse_range(&spec, zone);
     Piece {

@@ -8,10 +8,9 @@ use super::session::{DEFAULT_GAP_MINUTES, KeyKind, Session, SessionKey};
 use super::store::{Blob, Blobs, EventStore, readable};
 use super::tally;
 use super::{Event, Level, flag};
-use crate::ingest::facts::{Dialect, Facts, display_message, error_text, json_facts};
+use crate::ingest::facts::{Dialect, Facts, display_message, error_text};
 use crate::ingest::parse::{Chunk, Unparsed};
 use crate::ingest::sources::{Format, Origin, Problem, Skipped};
-use crate::ingest::text::text_facts;
 use crate::ingest::time::{TimeReader, Zone};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -543,6 +542,7 @@ impl Index {
             file_offset: piece.file_offset,
             first_line: self.carry[src].next_line + 1,
             csv: piece.csv,
+            whole_record: false,
             checkpoints: Vec::new(),
         });
         let absorbed = self.absorb(vec![chunk]);
@@ -602,14 +602,7 @@ impl Index {
             return None;
         }
         let blob = self.blob_of(e)?;
-        let line = readable(blob.raw_line(e.offset()));
-        let facts = match &blob.csv {
-            Some(h) => h.facts(line, times).ok()?,
-            None if line.first() == Some(&b'{') || line.trim_ascii_start().first() == Some(&b'{') => {
-                json_facts(line, times).ok()?
-            }
-            None => text_facts(line, times)?,
-        };
+        let facts = blob.facts(readable(blob.raw_line(e.offset())), times)?;
         Some((facts, blob))
     }
 

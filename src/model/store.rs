@@ -5,7 +5,10 @@
 //! and nothing is ever copied or re-sorted.
 
 use crate::ingest::csv::CsvHeader;
+use crate::ingest::facts::{Facts, json_facts};
 use crate::ingest::sources::Data;
+use crate::ingest::text::text_facts;
+use crate::ingest::time::TimeReader;
 use crate::model::Event;
 use std::sync::Arc;
 
@@ -25,6 +28,8 @@ pub struct Blob {
     pub file_offset: u64,
     pub first_line: u64,
     pub csv: Option<Arc<CsvHeader>>,
+    /// The blob is one record spanning many lines (an rtgs Markdown execution log).
+    pub whole_record: bool,
     /// (offset within the blob, 1-based line number) every few megabytes, for line lookup.
     pub checkpoints: Vec<(usize, u64)>,
 }
@@ -46,14 +51,32 @@ impl Blob {
         offset >= self.base && offset <= self.base + self.len() as u64
     }
 
-    /// The raw line starting at a virtual offset, without its `\n` (a `\r` is kept).
+    /// The raw line starting at a virtual offset, without its `\n` (a `\r` is kept); for
+    /// a whole-record blob, the record (the file without its final line break).
     pub fn raw_line(&self, offset: u64) -> &[u8] {
         let bytes = self.bytes();
+        if self.whole_record {
+            let record = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+            return record.strip_suffix(b"\r").unwrap_or(record);
+        }
         let at = (offset.saturating_sub(self.base) as usize).min(bytes.len());
         let rest = &bytes[at..];
         match memchr::memchr(b'\n', rest) {
             Some(k) => &rest[..k],
             None => rest,
+        }
+    }
+
+    /// Reads an event's record (its [`readable`] line) into facts, the way this blob's
+    /// source is written: CSV rows, Markdown execution logs, JSON or text lines.
+    pub fn facts<'a>(&self, record: &'a [u8], times: &mut TimeReader) -> Option<Facts<'a>> {
+        if self.whole_record {
+            return crate::ingest::markdown::facts(record, times);
+        }
+        match &self.csv {
+            Some(h) => h.facts(record, times).ok(),
+            None if record.trim_ascii_start().first() == Some(&b'{') => json_facts(record, times).ok(),
+            None => text_facts(record, times),
         }
     }
 

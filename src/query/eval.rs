@@ -5,8 +5,7 @@
 
 use super::parse::{Cmp, FieldTest, Query, TermKind};
 use super::word::Word;
-use crate::ingest::facts::{Facts, display_message, json_facts};
-use crate::ingest::text::text_facts;
+use crate::ingest::facts::{Facts, display_message};
 use crate::ingest::time::{TimeReader, Zone};
 use crate::json::scan::{self, Value};
 use crate::model::store::{Blob, BlobCursor, Blobs, EventStore, readable};
@@ -235,11 +234,7 @@ fn line_facts<'a>(blob: &'a Blob, raw: &'a [u8], e: Event, times: &mut TimeReade
     if e.is_unparsed() {
         return None;
     }
-    match &blob.csv {
-        Some(h) => h.facts(raw, times).ok(),
-        None if raw.trim_ascii_start().first() == Some(&b'{') => json_facts(raw, times).ok(),
-        None => text_facts(raw, times),
-    }
+    blob.facts(raw, times)
 }
 
 /// The message a row shows, as cheaply as possible: most JSON lines carry a plain

@@ -232,7 +232,8 @@ fn fields(app: &App, e: Event, theme: &Theme) -> Vec<Line<'static>> {
         }
         return out;
     }
-    out.push(Line::from(Span::styled("line as written:", theme.dim)));
+    let label = if blob.whole_record { "file as written:" } else { "line as written:" };
+    out.push(Line::from(Span::styled(label, theme.dim)));
     let text = String::from_utf8_lossy(raw);
     out.extend(block_lines(&text, if e.is_unparsed() { theme.unparsed } else { Style::default() }, theme, 2));
     out

@@ -15,6 +15,7 @@
 //! * `tool_audit/home/{alice,bob}/tool_audit/2026-05-1{6,7}.jsonl` — per-user
 //!   daily tool-call audit (naive local timestamps, `json.dumps` defaults).
 //! * `rtgs/audit-2026-05-15.jsonl` — RTGS lab tools audit entries.
+//! * `rtgs/logs/<tool>/*.md` — RTGS execution logs, one Markdown file per run.
 //! * `repricing/audit_log.csv` — the repricing program's CSV audit log.
 //! * `README.md` — what is where, and the story.
 //!
@@ -1063,6 +1064,81 @@ fn write_rtgs(dir: &Path, rng: &mut Rng, files: &mut Vec<FileInfo>) -> Res<()> {
     write_file(dir, "audit-2026-05-15.jsonl", text.as_bytes(), files)
 }
 
+/// What rtgs leaves on disk besides the database: its git logger writes one Markdown
+/// execution log per run to `logs/<tool>/<date>_<time>_<source>_<operation>.md`.
+fn write_rtgs_markdown(dir: &Path, rng: &mut Rng, files: &mut Vec<FileInfo>) -> Res<()> {
+    let runs = [
+        ("data-extraction", "Extract data for Winter Turf - v3", "Manual/Local", "jsmith", None),
+        (
+            "data-extraction",
+            "Extract data for Winter Turf - v3",
+            "Manual/Local",
+            "jsmith",
+            Some("connection to server at \"gems-db\" timed out after 30 s"),
+        ),
+        ("visualization", "Create time series plot for Temperature from Winter_Turf_v3.csv", "LLM/MCP", "mlee", None),
+        (
+            "gridded-data",
+            "Download ERA5 2m temperature for 2026-01",
+            "Manual/Local",
+            "mlee",
+            Some("Earth Engine credentials expired; run `earthengine authenticate`"),
+        ),
+    ];
+    let mut secs = 13 * 3600 + 5 * 60;
+    for (tool, operation, source, user, error) in runs {
+        let host = if user == "jsmith" { "lab-ws-03" } else { "lab-ws-11" };
+        let triggered_by = match source {
+            "LLM/MCP" => format!("claude via {user}@{host}"),
+            _ => format!("{user}@{host}"),
+        };
+        let micros = rng.range(0, 999_999);
+        let stamp = format!("2026-05-15T{}.{micros:06}", hms(secs));
+        let duration = rng.range(20, 900) as f64 / 10.0;
+        let status = if error.is_some() { "❌ Failed" } else { "✅ Success" };
+        let mut text = format!(
+            "# {title} Execution Log\n\n## Execution Context\n- **Timestamp**: {stamp}\n- **Operation**: {operation}\n\
+             - **Execution Source**: {source}\n- **Triggered By**: {triggered_by}\n- **Hostname**: {host}\n\
+             - **Platform**: Linux-6.8.0-60-generic-x86_64-with-glibc2.39\n- **Working Directory**: /home/{user}/rtgs-lab-tools\n\n\
+             ## Parameters\n- **project**: Winter Turf - v3\n- **start_date**: 2026-01-01\n- **end_date**: 2026-01-31\n\n\
+             ## Results Summary\n- **Status**: {status}\n- **Duration**: {duration:.1}s\n",
+            title = title_case(tool),
+        );
+        match error {
+            Some(e) => text.push_str(&format!("- **Error**: {e}\n")),
+            None => text.push_str(&format!("- **Records Processed**: {}\n", rng.range(1_000, 40_000))),
+        }
+        text.push_str(&format!(
+            "\n## Execution Environment\n<details>\n<summary>Environment Details</summary>\n\n```json\n{{\n  \
+             \"timestamp\": \"{stamp}\",\n  \"user\": \"{user}\",\n  \"hostname\": \"{host}\",\n  \"tool_name\": \"{tool}\",\n  \
+             \"execution_source\": \"{source}\",\n  \"triggered_by\": \"{triggered_by}\"\n}}\n```\n</details>\n\n---\n\
+             *Log generated automatically by RTGS Lab Tools - {tool}*\n"
+        ));
+        let tool_dir = dir.join(tool);
+        fs::create_dir_all(&tool_dir)?;
+        let name = format!(
+            "2026-05-15_{}_{}_{}.md",
+            hms(secs).replace(':', "-"),
+            source.to_lowercase().replace('/', "_"),
+            operation.to_lowercase().replace([' ', '/'], "_")
+        );
+        write_file(&tool_dir, &name, text.as_bytes(), files)?;
+        secs += rng.range(600, 3_000) as i64;
+    }
+    Ok(())
+}
+
+/// `data-extraction` → `Data-Extraction`, as Python's `str.title()` writes tool names.
+fn title_case(s: &str) -> String {
+    let mut out = String::new();
+    let mut start = true;
+    for c in s.chars() {
+        out.extend(if start { c.to_uppercase().collect::<Vec<_>>() } else { vec![c] });
+        start = !c.is_alphanumeric();
+    }
+    out
+}
+
 // ---------------------------------------------------------------------------
 // Repricing program CSV audit log
 // ---------------------------------------------------------------------------
@@ -1265,6 +1341,9 @@ file names use the local date.
 - `rtgs/audit-2026-05-15.jsonl`: RTGS lab tools operations (`timestamp` with `Z`);
   failures have `"success": false` and an `error_message` (database timeout,
   expired Earth Engine credentials, offline device, missing parameter).
+- `rtgs/logs/<tool>/*.md`: what rtgs's git logger leaves on disk, one Markdown
+  execution log per run (naive local timestamp with microseconds, `✅ Success` or
+  `❌ Failed` with an `Error` bullet); each file is one event.
 - `repricing/audit_log.csv`: the repricing program's shared CSV log (CRLF rows,
   naive timestamps, `|`-separated context in the quoted Message); Status is one of
   SUCCESS, INFO, WARNING, USER_ERROR, FILE_ERROR, DATA_ERROR, SYSTEM_ERROR.
@@ -1317,6 +1396,7 @@ fn main() -> Res<()> {
     write_datatools(&out.join("datatools"), &mut Rng(0x0DA7_A700_1511), &mut files)?;
     write_tool_audit(&out.join("tool_audit"), &mut Rng(0x7001_A0D1), &mut files)?;
     write_rtgs(&out.join("rtgs"), &mut Rng(0x0127_6500), &mut files)?;
+    write_rtgs_markdown(&out.join("rtgs").join("logs"), &mut Rng(0x0127_6501), &mut files)?;
     write_repricing(&out.join("repricing"), &mut Rng(0x2E9_21CE), &mut files)?;
     fs::write(out.join("README.md"), readme(&files, &out))?;
     let total: usize = files.iter().map(|f| f.bytes).sum();

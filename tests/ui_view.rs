@@ -38,8 +38,8 @@ fn empty_data_error(app: &App) -> Vec<u32> {
 fn overview_of_the_sample() {
     let app = app_for(SAMPLE);
     let screen = screen(&app, 160, 45);
-    assert!(screen.contains("Timeline 2,713 events"));
-    assert!(screen.contains(" examples/mailed-logs  14 files · 2,712 events · 1 unparsed "));
+    assert!(screen.contains("Timeline 2,717 events"));
+    assert!(screen.contains(" examples/mailed-logs  18 files · 2,716 events · 1 unparsed "));
     insta::assert_snapshot!(terminal_with(&app, 160, 45).backend());
 }
 
@@ -50,7 +50,7 @@ fn live_filter_level_error_with_its_status_line() {
     type_text(&mut app, "level:error");
     let errors = app.index.levels[audit_tui::model::Level::Error as usize];
     let screen = screen(&app, 160, 45);
-    assert!(screen.contains(&format!("Timeline {errors} of 2,713")), "{screen}");
+    assert!(screen.contains(&format!("Timeline {errors} of 2,717")), "{screen}");
     assert!(screen.contains(&format!("/level:error   {errors} matches")), "{screen}");
     insta::assert_snapshot!(terminal_with(&app, 160, 45).backend());
 }
@@ -96,7 +96,7 @@ fn sessions_pane_scoped_to_the_failed_session() {
     }
     assert_eq!(app.scope, Some(app.sessions.ids[sid]));
     let screen = screen(&app, 160, 45);
-    assert!(screen.contains("Timeline 193 of 2,713 session 7d41e9b2 Dana Whitfield"), "{screen}");
+    assert!(screen.contains("Timeline 193 of 2,717 session 7d41e9b2 Dana Whitfield"), "{screen}");
     insta::assert_snapshot!(terminal_with(&app, 160, 45).backend());
 }
 
@@ -121,7 +121,7 @@ fn a_bad_query_shows_why_under_the_last_good_rows() {
     // The last text that parsed was the fuzzy word `level`: its rows stay on screen.
     assert_eq!(app.filter.applied_text, "level");
     let shown = audit_tui::report::fmt::count(app.row_count() as u64);
-    assert!(screen.contains(&format!("Timeline {shown} of 2,713")), "{screen}");
+    assert!(screen.contains(&format!("Timeline {shown} of 2,717")), "{screen}");
     insta::assert_snapshot!(terminal_with(&app, 160, 45).backend());
 }
 

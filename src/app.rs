@@ -190,7 +190,10 @@ fn run_export(a: ExportArgs, mut opts: Options) -> Result<(), Failure> {
     let query = parse_query(a.query.as_deref(), opts)?;
     // Original lines need no sessions or error groups unless the query asks about sessions.
     if a.format == export::Format::Jsonl && !query.as_ref().is_some_and(Query::needs_sessions) {
-        opts.detail = Detail::Timeline;
+        opts.detail = match query.as_ref().is_some_and(Query::only_errors) {
+            true => Detail::Errors,
+            false => Detail::Timeline,
+        };
     }
     let index = load(&a.paths, opts)?;
     let ids = select(&index, query.as_ref()).unwrap_or_else(|| (0..index.len() as u32).collect());

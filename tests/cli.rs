@@ -971,3 +971,54 @@ fn rtgs_execution_logs_are_found_inside_a_mailed_zip() {
     assert_eq!((v["events"].as_u64(), v["errors"].as_u64()), (Some(1), Some(1)), "{v:#}");
     assert_eq!(v["skipped"][0]["name"], "rtgs-logs.zip:logs/NOTES.md");
 }
+
+// ---------------------------------------------------------------------------
+// Exporting errors reads only the lines that can be errors
+
+/// `level:error+` lets export skip lines whose bytes cannot make an error; the same
+/// selection written as "no other level" reads every line. Both must export the same
+/// lines in the same order.
+#[test]
+fn exporting_errors_reads_less_but_finds_the_same_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let mixed = concat!(
+        "{\"level\":\"error\",\"msg\":\"no time, first line\"}\n",
+        "{\"ts\":\"2026-05-17T09:00:00Z\",\"level\":\"info\",\"msg\":\"a\"}\n",
+        "{\"ts\":\"2026-05-17T09:00:01Z\",\"level\":\"info\",\"msg\":\"b\"}\n",
+        "{\"level\":50,\"time\":1779008400000,\"msg\":\"pino error\"}\n",
+        "{\"ts\":\"2026-05-17T10:00:00Z\",\"level\":\"info\",\"msg\":\"before\"}\n",
+        "{\"level\":\"ERROR\",\"msg\":\"no time, after a timed line\"}\n",
+        "{\"ts\":\"2026-05-17T10:00:05Z\",\"level\":\"\\u0065rror\",\"msg\":\"escaped\"}\n",
+        "{\"ts\":\"2026-05-17T10:00:06Z\",\"level\":\"info\",\"msg\":\"trunc\n",
+        "{\"ts\":\"2026-05-17T08:00:00Z\",\"status\":\"Crashed\",\"tool\":\"x\"}\n",
+        "{\"ts\":\"2026-05-17T08:00:01Z\",\"success\":false,\"tool\":\"y\"}\n",
+        "2026-05-17 07:00:00 CRIT disk on fire\n",
+        "Traceback (most recent call last):\n",
+    );
+    std::fs::write(dir.path().join("mixed.jsonl"), mixed).unwrap();
+    std::fs::write(
+        dir.path().join("b.jsonl"),
+        "{\"level\":\"fatal\",\"msg\":\"untimed first\"}\n{\"ts\":\"2026-05-17T06:00:00Z\",\"level\":\"info\"}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("s.csv"),
+        "Timestamp,User,Message,Success\n2025-07-10 11:18:32,bob,import,no\n2025-07-10 11:18:33,bob,import,true\n",
+    )
+    .unwrap();
+    let others = "-level:none -level:trace -level:debug -level:info -level:warn";
+    for path in [
+        dir.path().to_path_buf(),
+        fixture("datatools"),
+        fixture("common"),
+        fixture("quirks"),
+        fixture("repricing"),
+        fixture("rtgs"),
+    ] {
+        let screened = stdout_of(&[OsStr::new("export"), OsStr::new("-q"), OsStr::new("level:error+"), os(&path)]);
+        let full = stdout_of(&[OsStr::new("export"), OsStr::new("-q"), OsStr::new(others), os(&path)]);
+        assert_eq!(String::from_utf8_lossy(&screened), String::from_utf8_lossy(&full), "{}", path.display());
+    }
+    let lines = export_lines(&[OsStr::new("export"), OsStr::new("-q"), OsStr::new("level:error+"), os(dir.path())]);
+    assert_eq!(lines.len(), 9, "{}", show(&lines));
+}

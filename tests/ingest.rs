@@ -116,6 +116,7 @@ fn spec(bytes: &[u8], base: u64, at_file_start: bool) -> RangeSpec<'_> {
         csv_header_at: None,
         group_errors: true,
         whole_record: false,
+        only_errors: false,
     }
 }
 
@@ -151,6 +152,11 @@ proptest! {
 /// Builds the index of one file the way `build` does, but over the ranges `split_ranges`
 /// makes for `target`: parse each range on its own, absorb them in file order, sort, assign.
 fn build_in_ranges(name: &str, data: &[u8], target: usize) -> Index {
+    build_in_ranges_reading(name, data, target, false)
+}
+
+/// [`build_in_ranges`], reading only the lines that can be errors when `only_errors`.
+fn build_in_ranges_reading(name: &str, data: &[u8], target: usize, only_errors: bool) -> Index {
     let mut index = Index::new(OPTS.zone, OPTS.gap_minutes);
     let source = index.add_source(SourceInfo::new(name.into(), Origin::File(PathBuf::from(name)), Format::Lines));
     index.sources[source as usize].bytes = data.len() as u64;
@@ -158,7 +164,7 @@ fn build_in_ranges(name: &str, data: &[u8], target: usize) -> Index {
     let chunks: Vec<_> = ranges
         .iter()
         .map(|&(a, b)| {
-            let s = RangeSpec { source, ..spec(&data[a..b], a as u64, a == 0) };
+            let s = RangeSpec { source, only_errors, ..spec(&data[a..b], a as u64, a == 0) };
             parse_range(&s, OPTS.zone)
         })
         .collect();
@@ -239,6 +245,29 @@ proptest! {
             let (c, w) = (cut.event(i).unwrap(), whole.event(i).unwrap());
             prop_assert_eq!(cut.location(c), whole.location(w));
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    /// `export -q level:error` reads only the lines whose bytes can make an error, yet
+    /// finds the same error lines, with the same times, in the same order.
+    #[test]
+    fn reading_only_possible_errors_finds_the_same_errors_in_the_same_order(
+        bytes in log_bytes(),
+        target in prop_oneof![1usize..200, Just(1 << 20)],
+    ) {
+        let errors = |index: &Index| -> Vec<(u64, i64)> {
+            (0..index.len())
+                .filter_map(|i| index.event(i))
+                .filter(|e| e.level().is_error())
+                .map(|e| (e.offset(), e.time()))
+                .collect()
+        };
+        let full = build_in_ranges("x.jsonl", &bytes, target);
+        let screened = build_in_ranges_reading("x.jsonl", &bytes, target, true);
+        prop_assert_eq!(errors(&screened), errors(&full));
     }
 }
 

@@ -39,6 +39,10 @@ pub enum Detail {
     /// to export original lines for a query without session or user terms. Error lines
     /// are not fingerprinted and events are not assigned to sessions (a tenth of the work).
     Timeline,
+    /// Like [`Detail::Timeline`], for a query only error and fatal events can match: lines
+    /// whose bytes cannot make an error are not read (see [`super::screen`]), so the index
+    /// holds the errors and a few other events, and its counts mean nothing.
+    Errors,
 }
 
 /// Shared counters the UI reads while indexing runs.
@@ -180,6 +184,7 @@ pub fn index_opened(
                 csv_header_at: plan.csv.as_ref().map(|(_, at)| *at),
                 group_errors: opts.detail == Detail::Full,
                 whole_record: plan.whole_record,
+                only_errors: opts.detail == Detail::Errors,
             };
             let chunk = parse_range(&spec, opts.zone);
             progress.bytes_done.fetch_add((end - start) as u64, Ordering::Relaxed);

@@ -20,6 +20,12 @@ pub struct CsvHeader {
 pub struct UnclosedQuote;
 
 impl CsvHeader {
+    /// Whether a column says success: then any value but `true` makes a row an error,
+    /// which no byte pre-screen can see (see `ingest::screen`).
+    pub fn has_success_column(&self) -> bool {
+        self.roles.iter().any(|r| matches!(r, Some((Role::Success, _))))
+    }
+
     pub fn parse(line: &[u8]) -> Option<CsvHeader> {
         let delimiter = sniff_delimiter(line);
         let cells = split(line, delimiter).ok()?;

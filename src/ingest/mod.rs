@@ -7,6 +7,7 @@ pub mod facts;
 pub mod fields;
 pub mod markdown;
 pub mod parse;
+pub mod screen;
 pub mod sources;
 pub mod tail;
 pub mod text;

@@ -9,6 +9,7 @@ use super::csv::CsvHeader;
 use super::facts::{Brief, Facts, Text, error_text, json_brief};
 use super::fields::{KeyMemo, bytes_eq};
 use super::markdown;
+use super::screen::{Marks, error_marks};
 use super::text::text_facts;
 use super::time::{TimeReader, Zone};
 use crate::json::scan::{ScanError, is_json_value};
@@ -112,6 +113,10 @@ pub struct RangeSpec<'a> {
     pub group_errors: bool,
     /// The range is one record spanning many lines (an rtgs Markdown execution log).
     pub whole_record: bool,
+    /// Only error and fatal events are needed: lines whose bytes cannot make one are
+    /// skipped unread (see [`super::screen`]). Other events may still be read, to keep
+    /// the times of the ones that matter exact.
+    pub only_errors: bool,
 }
 
 #[derive(Default)]
@@ -139,6 +144,11 @@ fn touch(recent: &mut [u32; 8], id: u32) {
     recent[0] = id;
 }
 
+thread_local! {
+    /// Lower-cased copy of the range being screened, kept per thread between ranges.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
     let mut out = Chunk { source: spec.source, ..Chunk::default() };
     let mut ids = LocalIds::default();
@@ -149,7 +159,14 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
     let bytes = spec.bytes;
     let mut pos = 0usize;
     let mut line_index = 0u64;
+    let screened = spec.only_errors && !spec.whole_record && spec.csv.is_none_or(|h| !h.has_success_column());
+    let mut marks = screened.then(|| Marks::new(SCRATCH.with(|s| error_marks(bytes, &mut s.borrow_mut()))));
+    // Lines were skipped since the last event with a time of its own, so `last_time` may
+    // not be the time of the line before; and where that event's line ends.
+    let mut skipped = false;
+    let mut timed_until = 0usize;
     while pos < bytes.len() {
+        let start = pos;
         let end = match spec.whole_record {
             true => bytes.len(),
             false => memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k),
@@ -173,10 +190,30 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
         if spec.csv_header_at == Some(offset) {
             continue;
         }
+        if let Some(m) = &mut marks
+            && !m.any_in(start, end)
+        {
+            if out.leading_untimed > 0 && last_time.is_none() {
+                // The untimed lines so far take the time of the first timed line after
+                // them, which may be this one: read the range in full instead.
+                return parse_range(&RangeSpec { only_errors: false, ..*spec }, zone);
+            }
+            skipped = true;
+            continue;
+        }
         let mut error_facts = None;
         let outcome = read_line(line, spec, &mut times, &mut memo, &mut error_facts);
         match outcome {
+            Ok((brief, _)) if skipped && brief.time.is_none() => {
+                // This event's time comes from a line that was skipped: read the range in
+                // full instead (rare: real logs put a time on every event).
+                return parse_range(&RangeSpec { only_errors: false, ..*spec }, zone);
+            }
             Ok((brief, nul_prefix)) => {
+                if brief.time.is_some() {
+                    skipped = false;
+                    timed_until = end;
+                }
                 let mut flags = if nul_prefix { flag::NUL_PREFIX } else { 0 };
                 let time = match brief.time {
                     Some(t) => {
@@ -233,7 +270,40 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
             }
         }
     }
+    if skipped {
+        // The next range's untimed first lines take the time of this range's last line.
+        push_last_timed(&mut out, spec, timed_until, &mut times, &mut memo);
+    }
     out
+}
+
+/// Reads the lines of `spec.bytes[from..]` backwards, and adds the last one with a time
+/// of its own as an event (without category or session: it is not an error, and only its
+/// time is needed).
+fn push_last_timed(out: &mut Chunk, spec: &RangeSpec<'_>, from: usize, times: &mut TimeReader, memo: &mut KeyMemo) {
+    let bytes = spec.bytes;
+    let mut end = bytes.len();
+    while end > from {
+        let start = memchr::memrchr(b'\n', &bytes[from..end]).map_or(from, |k| from + k + 1);
+        let mut line = &bytes[start..end];
+        if start == 0 && spec.at_file_start {
+            line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+        }
+        let offset = spec.base + start as u64;
+        let blank = line.iter().all(|b| b.is_ascii_whitespace());
+        if !blank
+            && spec.csv_header_at != Some(offset)
+            && let Ok((brief, _)) = read_line(line, spec, times, memo, &mut None)
+            && let Some(t) = brief.time
+        {
+            out.events.push(Event::new(t, brief.level, 0, 0, offset, flag::OWN_TIME));
+            return;
+        }
+        end = start.saturating_sub(1);
+        if start == from {
+            return;
+        }
+    }
 }
 
 /// Strips what precedes a line's content: a `\r` at the end, a NUL run at the start.
@@ -403,6 +473,7 @@ mod tests {
             csv_header_at: None,
             group_errors: true,
             whole_record: false,
+            only_errors: false,
         };
         parse_range(&spec, Zone::Utc)
     }

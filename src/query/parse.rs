@@ -49,6 +49,13 @@ impl Query {
     pub fn needs_sessions(&self) -> bool {
         self.terms.iter().any(|t| matches!(t.kind, TermKind::Session(_) | TermKind::User(_)))
     }
+
+    /// Whether only error and fatal events can match: a `level:` term, not negated, that
+    /// accepts nothing else (`level:error`, `level:error+`, `level:fatal`).
+    pub fn only_errors(&self) -> bool {
+        let errors = 1u8 << Level::Error as u8 | 1 << Level::Fatal as u8;
+        self.terms.iter().any(|t| !t.negated && matches!(t.kind, TermKind::Levels(mask) if mask & !errors == 0))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -6,7 +6,8 @@
 //! `panic`, `severe`…), a status (`failed`, `crashed`, `exception`, `*_ERROR`),
 //! `"success": false`, an error-message field (`error`, `err`, `exc_message`…), or a
 //! numeric level (pino's 50 and 60) after a level key. Each of those leaves one of
-//! [`WORDS`] in the line, in any letter case, or a number after one of [`LEVEL_KEYS`]; and
+//! [`WORDS`] in the line, in any letter case, or a number above 40 (or one that does not
+//! read as a number) after one of [`LEVEL_KEYS`], so pino's info lines are skipped; and
 //! a backslash could spell any of them as an escape, so it counts too. Lines with none of
 //! these are certainly not errors. A property test holds the readers to this.
 
@@ -52,7 +53,7 @@ pub fn error_marks(bytes: &[u8], folded: &mut Vec<u8>) -> Vec<usize> {
     folded.extend(bytes.iter().map(u8::to_ascii_lowercase));
     let mut marks = Vec::new();
     for m in PATTERNS.find_iter(folded.as_slice()) {
-        if m.pattern().as_usize() < WORDS.len() || number_follows(folded, m.end()) {
+        if m.pattern().as_usize() < WORDS.len() || error_number_follows(folded, m.end()) {
             marks.push(m.start());
         }
     }
@@ -66,8 +67,9 @@ pub fn error_marks(bytes: &[u8], folded: &mut Vec<u8>) -> Vec<usize> {
     marks
 }
 
-/// Whether a JSON number (or Python's `NaN` / `Infinity`) follows `: ` at `at`.
-fn number_follows(s: &[u8], mut at: usize) -> bool {
+/// Whether `: ` and a number that may be an error level follow at `at`: anything but a
+/// number of at most 40 (pino's info is 30), which the reader would not call an error.
+fn error_number_follows(s: &[u8], mut at: usize) -> bool {
     let skip_ws = |at: &mut usize| {
         while s.get(*at).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
             *at += 1;
@@ -79,7 +81,15 @@ fn number_follows(s: &[u8], mut at: usize) -> bool {
     }
     at += 1;
     skip_ws(&mut at);
-    s.get(at).is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'n' | b'i'))
+    if !s.get(at).is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'n' | b'i')) {
+        return false;
+    }
+    // The longest run a number can be read from; when it does not read as one, or reads
+    // as more than 40 (or NaN), the line may be an error. The reader's lexeme is a prefix
+    // of this run, and reads the same whenever the whole run does.
+    let run = s[at..].iter().take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-')).count();
+    let value = std::str::from_utf8(&s[at..at + run]).ok().and_then(|t| t.parse::<f64>().ok());
+    !value.is_some_and(|v| v <= 40.0)
 }
 
 /// Walks a range's lines in order and says whether each may be an error.
@@ -136,9 +146,13 @@ mod tests {
     }
 
     #[test]
-    fn numeric_levels_are_all_read() {
-        // Which numbers are errors is the reader's business (pino's 50, but also 5e1).
-        assert!(may_be_error(r#"{"level":30,"time":1700000000000,"msg":"listening"}"#));
+    fn numeric_levels_are_read_when_they_may_be_errors() {
+        assert!(!may_be_error(r#"{"level":30,"time":1700000000000,"msg":"listening"}"#));
+        assert!(!may_be_error(r#"{"level":40,"msg":"slow"}"#));
+        for level in ["50", "60", "4e1.5", "5e1", "NaN", "Infinity", "41", "30x", "1e999"] {
+            let line = format!(r#"{{"level":{level},"msg":"x"}}"#);
+            assert!(may_be_error(&line), "{line}");
+        }
     }
 
     #[test]

@@ -78,6 +78,7 @@ fn parse_one_thread(b: Bencher) {
             csv_header_at: None,
             group_errors: true,
             whole_record: false,
+            document: false,
             only_errors: false,
         };
         parse_range(black_box(&spec), Zone::Utc).events.len()

@@ -96,7 +96,7 @@ pub struct TailArgs {
 pub enum TailFormat {
     /// One readable row per event.
     Text,
-    /// The original lines, byte for byte.
+    /// The original lines, byte for byte (a JSON document's records on one line each).
     Jsonl,
 }
 

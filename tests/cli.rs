@@ -973,6 +973,54 @@ fn rtgs_execution_logs_are_found_inside_a_mailed_zip() {
 }
 
 // ---------------------------------------------------------------------------
+// JSON documents: arrays and pretty-printed objects
+
+#[test]
+fn a_json_array_export_is_one_event_per_element_and_exports_as_json_lines() {
+    let path = fixture("documents/export-array.json");
+    let v = json_of(&[OsStr::new("summary"), OsStr::new("--json"), os(&path)]);
+    assert_eq!(
+        (v["events"].as_u64(), v["unparsed"].as_u64(), v["errors"].as_u64()),
+        (Some(4), Some(0), Some(1)),
+        "{v:#}"
+    );
+
+    let elements: Vec<Value> = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let lines = export_lines(&[OsStr::new("export"), os(&path)]);
+    let exported: Vec<Value> =
+        lines.iter().map(|l| serde_json::from_slice(l).expect("one JSON object per line")).collect();
+    assert_eq!(exported, elements, "each element, on one line, in order");
+
+    let csv = text_of(&[
+        OsStr::new("export"),
+        OsStr::new("--format"),
+        OsStr::new("csv"),
+        OsStr::new("-q"),
+        OsStr::new("level:error"),
+        os(&path),
+    ]);
+    assert!(
+        csv.lines().nth(1).is_some_and(|row| row.contains("KeyError") && row.ends_with(",export-array.json,19")),
+        "{csv}"
+    );
+
+    let errors = json_of(&[OsStr::new("errors"), OsStr::new("--json"), os(&path)]);
+    assert_eq!(
+        (errors[0]["error_type"].as_str(), errors[0]["sample"]["location"].as_str()),
+        (Some("KeyError"), Some("export-array.json:19"))
+    );
+}
+
+#[test]
+fn a_cut_off_json_array_keeps_its_records_and_shows_the_damage_line_by_line() {
+    let path = fixture("documents/cut-off-array.json");
+    let v = json_of(&[OsStr::new("summary"), OsStr::new("--json"), os(&path)]);
+    assert_eq!((v["events"].as_u64(), v["unparsed"].as_u64()), (Some(2), Some(3)), "{v:#}");
+    let lines: Vec<u64> = v["unparsed_lines"].as_array().unwrap().iter().filter_map(|u| u["line"].as_u64()).collect();
+    assert_eq!(lines, [19, 20, 21]);
+}
+
+// ---------------------------------------------------------------------------
 // Exporting errors reads only the lines that can be errors
 
 /// `level:error+` lets export skip lines whose bytes cannot make an error; the same

@@ -2,7 +2,8 @@
 //! the bytes, cutting a file into ranges changes nothing, the merged timeline is sorted
 //! and stable, and line numbers stay right past the first 4 MiB range.
 
-use audit_tui::ingest::build::{Detail, Options, Progress, build, split_ranges};
+use audit_tui::ingest::build::{Detail, Options, Progress, build, document_ranges, split_ranges};
+use audit_tui::ingest::document;
 use audit_tui::ingest::parse::{RangeSpec, parse_range};
 use audit_tui::ingest::sources::{Data, Format, Origin};
 use audit_tui::ingest::time::Zone;
@@ -116,6 +117,7 @@ fn spec(bytes: &[u8], base: u64, at_file_start: bool) -> RangeSpec<'_> {
         csv_header_at: None,
         group_errors: true,
         whole_record: false,
+        document: false,
         only_errors: false,
     }
 }
@@ -157,14 +159,31 @@ fn build_in_ranges(name: &str, data: &[u8], target: usize) -> Index {
 
 /// [`build_in_ranges`], reading only the lines that can be errors when `only_errors`.
 fn build_in_ranges_reading(name: &str, data: &[u8], target: usize, only_errors: bool) -> Index {
+    build_over_ranges(name, data, &split_ranges(data, target), 0, only_errors)
+}
+
+/// [`build_in_ranges`] for a file that starts with a JSON document, cut into ranges of
+/// records about `target` bytes long.
+fn build_document_in_ranges(name: &str, data: &[u8], target: usize) -> Index {
+    let doc = document::sniff(data, target).expect("a JSON document");
+    build_over_ranges(name, data, &document_ranges(&doc, data, target), doc.end, false)
+}
+
+fn build_over_ranges(
+    name: &str,
+    data: &[u8],
+    ranges: &[(usize, usize)],
+    document_end: usize,
+    only_errors: bool,
+) -> Index {
     let mut index = Index::new(OPTS.zone, OPTS.gap_minutes);
     let source = index.add_source(SourceInfo::new(name.into(), Origin::File(PathBuf::from(name)), Format::Lines));
     index.sources[source as usize].bytes = data.len() as u64;
-    let ranges = split_ranges(data, target);
     let chunks: Vec<_> = ranges
         .iter()
         .map(|&(a, b)| {
-            let s = RangeSpec { source, only_errors, ..spec(&data[a..b], a as u64, a == 0) };
+            let document = a < document_end;
+            let s = RangeSpec { source, only_errors, document, ..spec(&data[a..b], a as u64, a == 0) };
             parse_range(&s, OPTS.zone)
         })
         .collect();
@@ -184,6 +203,7 @@ fn build_in_ranges_reading(name: &str, data: &[u8], target: usize, only_errors: 
         first_line: 1,
         csv: None,
         whole_record: false,
+        document_end,
         checkpoints,
     });
     let absorbed = index.absorb(chunks);
@@ -448,4 +468,106 @@ fn a_session_learns_its_user_from_a_later_follow_batch() {
     assert_eq!(sessions.len(), 1, "both lines belong to s1");
     assert_eq!((sessions[0].id.as_str(), sessions[0].events), ("s1", 2));
     assert_eq!((sessions[0].user.as_str(), sessions[0].platform.as_str()), ("Ann", "Windows 11"));
+}
+
+// ---------------------------------------------------------------------------
+// JSON documents: arrays and pretty-printed objects
+
+/// An event object as an app's JSON export would hold it.
+fn event_object() -> impl Strategy<Value = serde_json::Value> {
+    json_line().prop_filter_map("complete objects", |line| serde_json::from_slice(&line).ok())
+}
+
+/// Objects laid out as one array (pretty, compact, or one element per line) or as
+/// pretty-printed objects one after another.
+fn document_of(objects: &[serde_json::Value], layout: u8) -> Vec<u8> {
+    let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap();
+    let compact = |v: &serde_json::Value| serde_json::to_string(v).unwrap();
+    let text = match layout % 4 {
+        0 => format!("{}\n", serde_json::to_string_pretty(objects).unwrap()),
+        1 => format!("{}\n", serde_json::to_string(objects).unwrap()),
+        2 => format!("[\n{}\n]\n", objects.iter().map(compact).collect::<Vec<_>>().join(",\n")),
+        _ => objects.iter().map(|o| pretty(o) + "\n").collect(),
+    };
+    text.into_bytes()
+}
+
+/// Every event's record, by file position.
+fn records_in_file_order(index: &Index) -> Vec<(u64, Vec<u8>, bool)> {
+    let mut out: Vec<_> = (0..index.len())
+        .map(|i| {
+            let e = index.event(i).unwrap();
+            (e.offset(), index.raw_line(e).to_vec(), e.is_unparsed())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    /// Each object of a document is one event wherever the ranges are cut, and its record
+    /// on one line (as JSON-lines export writes it) is the object.
+    #[test]
+    fn every_object_of_a_document_is_one_event(
+        objects in prop::collection::vec(event_object(), 1..12),
+        layout: u8,
+        target in 1usize..400,
+    ) {
+        // Lone pretty-printed `{}`s are not sniffed as a document (the first line is `{}`).
+        prop_assume!(layout % 4 != 3 || objects[0].as_object().is_some_and(|o| !o.is_empty()));
+        let data = document_of(&objects, layout);
+        let whole = build_document_in_ranges("doc.json", &data, usize::MAX);
+        let cut = build_document_in_ranges("doc.json", &data, target);
+        prop_assert_eq!(timeline_view(&cut), timeline_view(&whole));
+        let records = records_in_file_order(&cut);
+        prop_assert_eq!(records.len(), objects.len());
+        for ((_, raw, unparsed), object) in records.iter().zip(&objects) {
+            prop_assert!(!unparsed);
+            let on_one_line = document::one_line(raw);
+            prop_assert!(!on_one_line.contains(&b'\n'));
+            prop_assert_eq!(&serde_json::from_slice::<serde_json::Value>(&on_one_line).unwrap(), object);
+        }
+        for (offset, _, _) in &records {
+            let e = (0..cut.len()).map(|i| cut.event(i).unwrap()).find(|e| e.offset() == *offset).unwrap();
+            let line = 1 + data[..*offset as usize].iter().filter(|&&b| b == b'\n').count();
+            prop_assert_eq!(cut.location(e), format!("doc.json:{line}"));
+        }
+    }
+
+    /// A document cut anywhere, with damaged records: nothing is lost. Every byte that is
+    /// not whitespace or array syntax belongs to the record of an event or unparsed line.
+    #[test]
+    fn a_damaged_document_loses_no_byte(
+        lines in prop::collection::vec(prop_oneof![3 => json_line(), 1 => any_line()], 1..12),
+        pretty: bool,
+        cut_at in any::<prop::sample::Index>(),
+    ) {
+        let mut data = b"[\n".to_vec();
+        for (i, line) in lines.iter().enumerate() {
+            let record = match serde_json::from_slice::<serde_json::Value>(line) {
+                Ok(v) if pretty => serde_json::to_vec_pretty(&v).unwrap(),
+                _ => line.clone(),
+            };
+            data.extend_from_slice(b"  ");
+            data.extend_from_slice(&record);
+            data.extend_from_slice(if i + 1 < lines.len() { b",\n" } else { b"\n]\n" });
+        }
+        data.truncate(cut_at.index(data.len() + 1));
+        let dir = tempfile::tempdir().unwrap();
+        let index = build_file(dir.path(), "doc.json", &data);
+        let mut covered = vec![false; data.len()];
+        let blob = index.blobs.get(0);
+        for (offset, raw, _) in records_in_file_order(&index) {
+            let at = (offset - blob.map_or(0, |b| b.base)) as usize;
+            prop_assert_eq!(&data[at..at + raw.len()], &raw[..]);
+            covered[at..at + raw.len()].fill(true);
+        }
+        let document_end = blob.map_or(0, |b| b.document_end);
+        for (i, &b) in data.iter().enumerate() {
+            let syntax = i < document_end && matches!(b, b'[' | b']' | b',');
+            prop_assert!(covered[i] || b.is_ascii_whitespace() || syntax, "byte {} ({:?}) of {:?} is lost", i, b as char, String::from_utf8_lossy(&data));
+        }
+    }
 }

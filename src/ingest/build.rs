@@ -3,6 +3,7 @@
 //! timeline (a stable sort by time, skipped when the inputs are already in order).
 
 use super::csv::CsvHeader;
+use super::document;
 use super::parse::{Chunk, RangeSpec, parse_range};
 use super::sources::{self, Data, Discovery, Format, Input, Problem};
 use super::time::Zone;
@@ -80,6 +81,8 @@ struct Planned {
     csv: Option<(Arc<CsvHeader>, u64)>,
     /// The file is one record (see [`Format::Markdown`]).
     whole_record: bool,
+    /// The file's first `document_end` bytes are a JSON document (see [`document`]).
+    document_end: usize,
     ranges: Vec<(usize, usize)>,
 }
 
@@ -156,11 +159,15 @@ pub fn index_opened(
             .flatten()
             .map(|(h, at)| (Arc::new(h), next_base + at as u64));
         let whole_record = o.input.format == Format::Markdown;
-        let ranges = match whole_record {
-            true => vec![(0, o.data.len())],
-            false => split_ranges(&o.data, RANGE_BYTES),
+        let doc = (o.input.format == Format::Lines).then(|| document::sniff(&o.data, RANGE_BYTES)).flatten();
+        let document_end = doc.as_ref().map_or(0, |d| d.end);
+        let ranges = match (&doc, whole_record) {
+            (_, true) => vec![(0, o.data.len())],
+            (Some(d), _) => document_ranges(d, &o.data, RANGE_BYTES),
+            (None, false) => split_ranges(&o.data, RANGE_BYTES),
         };
-        plans.push(Planned { source, data: Arc::clone(&o.data), base: next_base, csv, whole_record, ranges });
+        let (data, base) = (Arc::clone(&o.data), next_base);
+        plans.push(Planned { source, data, base, csv, whole_record, document_end, ranges });
         next_base += o.data.len() as u64 + 1;
     }
     let total: u64 = plans.iter().map(|p| p.data.len() as u64).sum();
@@ -184,6 +191,7 @@ pub fn index_opened(
                 csv_header_at: plan.csv.as_ref().map(|(_, at)| *at),
                 group_errors: opts.detail == Detail::Full,
                 whole_record: plan.whole_record,
+                document: start < plan.document_end,
                 only_errors: opts.detail == Detail::Errors,
             };
             let chunk = parse_range(&spec, opts.zone);
@@ -213,6 +221,7 @@ pub fn index_opened(
             first_line: 1,
             csv: plan.csv.as_ref().map(|(h, _)| Arc::clone(h)),
             whole_record: plan.whole_record,
+            document_end: plan.document_end,
             checkpoints,
         });
     }
@@ -261,6 +270,18 @@ fn csv_header(data: &[u8]) -> Option<(CsvHeader, usize)> {
 }
 
 /// Cuts `data` into ranges of about `target` bytes, each ending just after a `\n`.
+/// Ranges of a file that starts with a JSON document: the document's, which start at
+/// records, then the rest of the file's, line by line (about `target` bytes each).
+/// Together they cover the file.
+pub fn document_ranges(doc: &document::Document, data: &[u8], target: usize) -> Vec<(usize, usize)> {
+    let mut ranges: Vec<(usize, usize)> =
+        doc.splits.iter().zip(doc.splits.iter().skip(1).chain([&doc.end])).map(|(&a, &b)| (a, b)).collect();
+    if doc.end < data.len() {
+        ranges.extend(split_ranges(&data[doc.end..], target).into_iter().map(|(a, b)| (doc.end + a, doc.end + b)));
+    }
+    ranges
+}
+
 pub fn split_ranges(data: &[u8], target: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::with_capacity(data.len() / target.max(1) + 1);
     let mut start = 0;

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod csv;
+pub mod document;
 pub mod facts;
 pub mod fields;
 pub mod markdown;

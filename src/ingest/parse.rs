@@ -6,13 +6,14 @@
 //! counted and shown. Blank lines are the only lines skipped.
 
 use super::csv::CsvHeader;
+use super::document;
 use super::facts::{Brief, Facts, Text, error_text, json_brief};
 use super::fields::{KeyMemo, bytes_eq};
 use super::markdown;
 use super::screen::{Marks, error_marks};
 use super::text::text_facts;
 use super::time::{TimeReader, Zone};
-use crate::json::scan::{ScanError, is_json_value};
+use crate::json::scan::{ScanError, is_json_value, value_end};
 use crate::model::error_group::{digit_blind_key, fingerprint};
 use crate::model::session::{KeyKind, SessionKey};
 use crate::model::store::LINE_CAP;
@@ -113,6 +114,10 @@ pub struct RangeSpec<'a> {
     pub group_errors: bool,
     /// The range is one record spanning many lines (an rtgs Markdown execution log).
     pub whole_record: bool,
+    /// The range is part of a JSON document: records are JSON values, separated by
+    /// whitespace and array syntax, each spanning as many lines as it takes (see
+    /// [`super::document`]).
+    pub document: bool,
     /// Only error and fatal events are needed: lines whose bytes cannot make one are
     /// skipped unread (see [`super::screen`]). Other events may still be read, to keep
     /// the times of the ones that matter exact.
@@ -159,17 +164,33 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
     let bytes = spec.bytes;
     let mut pos = 0usize;
     let mut line_index = 0u64;
-    let screened = spec.only_errors && !spec.whole_record && spec.csv.is_none_or(|h| !h.has_success_column());
+    let screened =
+        spec.only_errors && !spec.whole_record && !spec.document && spec.csv.is_none_or(|h| !h.has_success_column());
     let mut marks = screened.then(|| Marks::new(SCRATCH.with(|s| error_marks(bytes, &mut s.borrow_mut()))));
     // Lines were skipped since the last event with a time of its own, so `last_time` may
     // not be the time of the line before; and where that event's line ends.
     let mut skipped = false;
     let mut timed_until = 0usize;
     while pos < bytes.len() {
+        if spec.document {
+            let bom = if pos == 0 && spec.at_file_start && bytes.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+            let at = document::skip_separators(bytes, pos + bom);
+            let gap = memchr::memchr_iter(b'\n', &bytes[pos..at]).count() as u64;
+            (line_index, out.newlines) = (line_index + gap, out.newlines + gap);
+            pos = at;
+            if pos >= bytes.len() {
+                break;
+            }
+        }
         let start = pos;
-        let end = match spec.whole_record {
-            true => bytes.len(),
-            false => memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k),
+        let end = if spec.whole_record {
+            bytes.len()
+        } else if spec.document {
+            // The plan walked these values already; a failure here cannot happen, and
+            // would make the rest of the range one unparsed record.
+            value_end(bytes, pos).unwrap_or(bytes.len())
+        } else {
+            memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k)
         };
         let offset = spec.base + pos as u64;
         let mut line = &bytes[pos..end];
@@ -177,12 +198,16 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
             line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
         }
         let this_line = line_index;
-        line_index += 1;
-        pos = end + 1;
-        if spec.whole_record {
-            out.newlines += memchr::memchr_iter(b'\n', line).count() as u64;
-        } else if end < bytes.len() {
-            out.newlines += 1;
+        if spec.whole_record || spec.document {
+            let inside = memchr::memchr_iter(b'\n', line).count() as u64;
+            (line_index, out.newlines) = (line_index + inside, out.newlines + inside);
+            pos = end;
+        } else {
+            line_index += 1;
+            pos = end + 1;
+            if end < bytes.len() {
+                out.newlines += 1;
+            }
         }
         if line.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
@@ -473,6 +498,7 @@ mod tests {
             csv_header_at: None,
             group_errors: true,
             whole_record: false,
+            document: false,
             only_errors: false,
         };
         parse_range(&spec, Zone::Utc)

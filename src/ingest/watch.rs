@@ -278,6 +278,7 @@ fn piece(f: &Followed, bytes: Vec<u8>, file_offset: u64, restart: bool, zone: Zo
         csv_header_at: header_at,
         group_errors: true,
         whole_record: false,
+        document: false,
         only_errors: false,
     };
     let chunk = parse_range(&spec, zone);

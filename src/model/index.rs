@@ -543,6 +543,7 @@ impl Index {
             first_line: self.carry[src].next_line + 1,
             csv: piece.csv,
             whole_record: false,
+            document_end: 0,
             checkpoints: Vec::new(),
         });
         let absorbed = self.absorb(vec![chunk]);

@@ -30,6 +30,9 @@ pub struct Blob {
     pub csv: Option<Arc<CsvHeader>>,
     /// The blob is one record spanning many lines (an rtgs Markdown execution log).
     pub whole_record: bool,
+    /// Offsets below this (within the blob) hold a JSON document whose records span lines
+    /// (see [`crate::ingest::document`]); 0 for none.
+    pub document_end: usize,
     /// (offset within the blob, 1-based line number) every few megabytes, for line lookup.
     pub checkpoints: Vec<(usize, u64)>,
 }
@@ -52,7 +55,8 @@ impl Blob {
     }
 
     /// The raw line starting at a virtual offset, without its `\n` (a `\r` is kept); for
-    /// a whole-record blob, the record (the file without its final line break).
+    /// a whole-record blob, the record (the file without its final line break); in a JSON
+    /// document, the record (a JSON value over one or more lines).
     pub fn raw_line(&self, offset: u64) -> &[u8] {
         let bytes = self.bytes();
         if self.whole_record {
@@ -60,6 +64,11 @@ impl Blob {
             return record.strip_suffix(b"\r").unwrap_or(record);
         }
         let at = (offset.saturating_sub(self.base) as usize).min(bytes.len());
+        if at < self.document_end
+            && let Ok(end) = crate::json::scan::value_end(bytes, at)
+        {
+            return &bytes[at..end];
+        }
         let rest = &bytes[at..];
         match memchr::memchr(b'\n', rest) {
             Some(k) => &rest[..k],
@@ -78,6 +87,11 @@ impl Blob {
             None if record.trim_ascii_start().first() == Some(&b'{') => json_facts(record, times).ok(),
             None => text_facts(record, times),
         }
+    }
+
+    /// Whether the event at `offset` is a record of a JSON document (many lines, maybe).
+    pub fn in_document(&self, offset: u64) -> bool {
+        (offset.saturating_sub(self.base) as usize) < self.document_end
     }
 
     /// 1-based line number of the line starting at `offset`.

@@ -73,6 +73,15 @@ pub fn write(
         let Some(e) = index.event(id as usize) else { continue };
         let Some(blob) = index.blob_of(e) else { continue };
         let raw = blob.raw_line(e.offset());
+        // A record of a JSON document may span lines; JSON lines needs it on one.
+        let one_line;
+        let raw = match blob.in_document(e.offset()) {
+            true => {
+                one_line = crate::ingest::document::one_line(raw);
+                &one_line[..]
+            }
+            false => raw,
+        };
         match format {
             Format::Jsonl => {
                 if for_terminal {

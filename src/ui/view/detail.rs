@@ -232,7 +232,11 @@ fn fields(app: &App, e: Event, theme: &Theme) -> Vec<Line<'static>> {
         }
         return out;
     }
-    let label = if blob.whole_record { "file as written:" } else { "line as written:" };
+    let label = match (blob.whole_record, blob.in_document(e.offset())) {
+        (true, _) => "file as written:",
+        (false, true) => "record as written:",
+        (false, false) => "line as written:",
+    };
     out.push(Line::from(Span::styled(label, theme.dim)));
     let text = String::from_utf8_lossy(raw);
     out.extend(block_lines(&text, if e.is_unparsed() { theme.unparsed } else { Style::default() }, theme, 2));

@@ -72,6 +72,9 @@ pub struct Opened {
     pub input: Input,
     pub data: Arc<Data>,
     pub warning: Option<String>,
+    /// Only the first part of the input (a preview): what the cut leaves unfinished is
+    /// not read.
+    pub prefix: bool,
 }
 
 struct Planned {
@@ -103,7 +106,7 @@ pub fn build_from(discovery: Discovery, opts: Options, progress: &Progress) -> I
             let result = sources::open(&input);
             progress.files_opened.fetch_add(1, Ordering::Relaxed);
             match result {
-                Ok(o) => Ok(Opened { input, data: Arc::new(o.data), warning: o.warning }),
+                Ok(o) => Ok(Opened { input, data: Arc::new(o.data), warning: o.warning, prefix: false }),
                 Err(message) => Err(Problem { name: input.name, message }),
             }
         })
@@ -127,6 +130,7 @@ pub fn preview(discovery: &Discovery, opts: Options, max_bytes: usize) -> Index 
                 input: input.clone(),
                 data: Arc::new(data),
                 warning: None,
+                prefix: true,
             })
         })
         .collect();
@@ -163,6 +167,9 @@ pub fn index_opened(
         let document_end = doc.as_ref().map_or(0, |d| d.end);
         let ranges = match (&doc, whole_record) {
             (_, true) => vec![(0, o.data.len())],
+            // A preview's cut falls inside a document's last record: leave that out
+            // rather than show its lines as unparsed until the full index replaces it.
+            (Some(d), _) if o.prefix => document_ranges(d, &o.data[..d.end], RANGE_BYTES),
             (Some(d), _) => document_ranges(d, &o.data, RANGE_BYTES),
             (None, false) => split_ranges(&o.data, RANGE_BYTES),
         };

@@ -13,7 +13,7 @@ use super::markdown;
 use super::screen::{Marks, error_marks};
 use super::text::text_facts;
 use super::time::{TimeReader, Zone};
-use crate::json::scan::{ScanError, is_json_value, value_end};
+use crate::json::scan::{ScanError, is_json_value};
 use crate::model::error_group::{digit_blind_key, fingerprint};
 use crate::model::session::{KeyKind, SessionKey};
 use crate::model::store::LINE_CAP;
@@ -186,9 +186,9 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
         let end = if spec.whole_record {
             bytes.len()
         } else if spec.document {
-            // The plan walked these values already; a failure here cannot happen, and
-            // would make the rest of the range one unparsed record.
-            value_end(bytes, pos).unwrap_or(bytes.len())
+            // The plan cut the range at records with the same function; a failure here
+            // cannot happen, and would make the rest of the range one unparsed record.
+            document::record_end(bytes, pos).unwrap_or(bytes.len())
         } else {
             memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k)
         };

@@ -480,14 +480,6 @@ fn read_string_with<'a>(s: &'a [u8], i: usize, quotes: Option<&QuoteMap>) -> Res
     }
 }
 
-/// Where the JSON value starting at `at` (no whitespace before it) ends: the index after
-/// it. Used to walk a document of many values, such as the elements of a JSON array.
-pub fn value_end(s: &[u8], at: usize) -> Result<usize, ScanError> {
-    let mut c = Cursor { s, i: at };
-    c.value()?;
-    Ok(c.i)
-}
-
 /// Checks that `text` is one complete JSON value of any type (used to tell "valid JSON but
 /// not an object" from garbage).
 pub fn is_json_value(text: &[u8]) -> bool {

@@ -65,7 +65,7 @@ impl Blob {
         }
         let at = (offset.saturating_sub(self.base) as usize).min(bytes.len());
         if at < self.document_end
-            && let Ok(end) = crate::json::scan::value_end(bytes, at)
+            && let Some(end) = crate::ingest::document::record_end(bytes, at)
         {
             return &bytes[at..end];
         }

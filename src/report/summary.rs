@@ -130,10 +130,10 @@ impl Summary {
         let s = |t: &str| sanitize(t, Mode::Line).into_owned();
         writeln!(
             out,
-            "{} files · {} events · {} unparsed lines",
-            fmt::count(self.files as u64),
-            fmt::count(self.events),
-            fmt::count(self.unparsed)
+            "{} · {} · {}",
+            fmt::plural(self.files as u64, "file"),
+            fmt::plural(self.events, "event"),
+            fmt::plural(self.unparsed, "unparsed line")
         )?;
         if let Some((first, last)) = index.span() {
             writeln!(

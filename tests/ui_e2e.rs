@@ -129,7 +129,9 @@ fn filter_to_errors_drill_in_and_quit_in_a_real_terminal() {
 
     let files = format!("{} files", index.sources.len());
     let screen = tmux.wait_until("the full index", |s| s.contains(&files) && !s.contains("indexing"));
-    assert!(screen.contains(&format!("Timeline {} events", fmt::count(index.len() as u64))), "{screen}");
+    let unparsed = index.unparsed_count();
+    let events = fmt::count(index.len() as u64 - unparsed);
+    assert!(screen.contains(&format!("Timeline {events} events + {unparsed} unparsed")), "{screen}");
     assert_eq!(tmux.pane("#{alternate_on} #{mouse_any_flag}"), "1 1", "full screen, with the mouse");
 
     // Typed at human speed: each key is on screen before the next is sent. Keys that

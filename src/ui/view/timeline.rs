@@ -132,9 +132,14 @@ fn title<'a>(app: &App, theme: &Theme) -> Line<'a> {
     let mut spans = vec![Span::styled(" Timeline ", theme.title)];
     let shown = app.row_count() as u64;
     let total = app.index.len() as u64;
+    // Unparsed lines are rows of the timeline but not events (the status bar counts them
+    // apart too).
+    let unparsed = app.index.unparsed_count();
     spans.push(Span::styled(
-        if shown == total {
-            format!("{} events ", fmt::count(total))
+        if shown == total && unparsed == 0 {
+            format!("{} ", fmt::plural(total, "event"))
+        } else if shown == total {
+            format!("{} + {} unparsed ", fmt::plural(total - unparsed, "event"), fmt::count(unparsed))
         } else {
             format!("{} of {} ", fmt::count(shown), fmt::count(total))
         },

@@ -51,7 +51,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
 }
 
 fn all_row(app: &App, width: usize, theme: &Theme) -> Line<'static> {
-    let events = fmt::count(app.index.len() as u64);
+    let events = fmt::count(app.index.len() as u64 - app.index.unparsed_count());
     let errors = app.index.error_count();
     let label = "All sessions";
     let right = format!("{events} ev {:>4}", if errors > 0 { format!("✗{}", short(errors)) } else { String::new() });

@@ -276,7 +276,6 @@ fn csv_header(data: &[u8]) -> Option<(CsvHeader, usize)> {
     CsvHeader::parse(line).map(|h| (h, at))
 }
 
-/// Cuts `data` into ranges of about `target` bytes, each ending just after a `\n`.
 /// Ranges of a file that starts with a JSON document: the document's, which start at
 /// records, then the rest of the file's, line by line (about `target` bytes each).
 /// Together they cover the file.
@@ -289,6 +288,7 @@ pub fn document_ranges(doc: &document::Document, data: &[u8], target: usize) -> 
     ranges
 }
 
+/// Cuts `data` into ranges of about `target` bytes, each ending just after a `\n`.
 pub fn split_ranges(data: &[u8], target: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::with_capacity(data.len() / target.max(1) + 1);
     let mut start = 0;

@@ -28,8 +28,10 @@ pub fn sniff(data: &[u8], range_bytes: usize) -> Option<Document> {
     let bom = if data.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
     let first = skip_ws(data, bom);
     let walk = match data.get(first)? {
-        b'[' if matches!(data.get(skip_ws(data, first + 1)), Some(b'{' | b']')) => walk_arrays(data, first),
-        b'{' if lone_brace_line(data, first) => walk_objects(data, first),
+        b'[' if matches!(data.get(skip_ws(data, first + 1)), Some(b'{' | b']')) => {
+            walk_arrays(data, first, Walk::new(range_bytes))
+        }
+        b'{' if lone_brace_line(data, first) => walk_objects(data, first, Walk::new(range_bytes)),
         _ => return None,
     };
     if walk.records == 0 && walk.stop < data.len() {
@@ -41,13 +43,7 @@ pub fn sniff(data: &[u8], range_bytes: usize) -> Option<Document> {
         // that line: then right after it, so no byte is read twice.
         false => line_start(data, walk.stop).max(walk.last_end),
     };
-    let mut splits = vec![0];
-    for &at in &walk.starts {
-        if at - splits[splits.len() - 1] >= range_bytes {
-            splits.push(at);
-        }
-    }
-    Some(Document { end, splits })
+    Some(Document { end, splits: walk.splits })
 }
 
 /// Whether the line of `data` holding `at` (a `{`) has nothing else on it.
@@ -59,9 +55,9 @@ fn lone_brace_line(data: &[u8], at: usize) -> bool {
 
 struct Walk {
     records: usize,
-    /// Where each record starts (only those a range might start at are needed, but the
-    /// list is short-lived and small next to the file).
-    starts: Vec<usize>,
+    /// Where parsing ranges start: 0, then the first record after every `range_bytes`.
+    splits: Vec<usize>,
+    range_bytes: usize,
     /// Where the last record ends.
     last_end: usize,
     /// Where the walk stopped: `data.len()` when the whole file is the document.
@@ -69,20 +65,21 @@ struct Walk {
 }
 
 impl Walk {
-    fn new() -> Walk {
-        Walk { records: 0, starts: Vec::new(), last_end: 0, stop: 0 }
+    fn new(range_bytes: usize) -> Walk {
+        Walk { records: 0, splits: vec![0], range_bytes, last_end: 0, stop: 0 }
     }
 
     fn record(&mut self, start: usize, end: usize) {
         self.records += 1;
-        self.starts.push(start);
+        if self.splits.last().is_some_and(|&last| start - last >= self.range_bytes) {
+            self.splits.push(start);
+        }
         self.last_end = end;
     }
 }
 
 /// Arrays of values, one after another (usually one array).
-fn walk_arrays(data: &[u8], mut at: usize) -> Walk {
-    let mut walk = Walk::new();
+fn walk_arrays(data: &[u8], mut at: usize, mut walk: Walk) -> Walk {
     'arrays: while at < data.len() {
         if data[at] != b'[' {
             break;
@@ -111,8 +108,7 @@ fn walk_arrays(data: &[u8], mut at: usize) -> Walk {
 }
 
 /// Objects one after another, separated by whitespace.
-fn walk_objects(data: &[u8], mut at: usize) -> Walk {
-    let mut walk = Walk::new();
+fn walk_objects(data: &[u8], mut at: usize, mut walk: Walk) -> Walk {
     while at < data.len() && data[at] == b'{' {
         let Some(end) = record_end(data, at) else { break };
         walk.record(at, end);

@@ -62,6 +62,18 @@ fn split_lines(bytes: &[u8]) -> Vec<Vec<u8>> {
     lines
 }
 
+/// `export --format csv -q level:error PATH`.
+fn errors_as_csv(path: &Path) -> String {
+    text_of(&[
+        OsStr::new("export"),
+        OsStr::new("--format"),
+        OsStr::new("csv"),
+        OsStr::new("-q"),
+        OsStr::new("level:error"),
+        os(path),
+    ])
+}
+
 fn os(p: &Path) -> &OsStr {
     p.as_os_str()
 }
@@ -939,14 +951,7 @@ fn rtgs_markdown_execution_logs_are_one_event_per_file() {
     let sessions = json_of(&[OsStr::new("sessions"), OsStr::new("--json"), os(&dir)]);
     let users: Vec<&str> = sessions.as_array().unwrap().iter().filter_map(|s| s["user"].as_str()).collect();
     assert_eq!(users, ["zach", "zach"], "runs more than 30 minutes apart are two sessions of the user behind them");
-    let csv = text_of(&[
-        OsStr::new("export"),
-        OsStr::new("--format"),
-        OsStr::new("csv"),
-        OsStr::new("-q"),
-        OsStr::new("level:error"),
-        os(&dir),
-    ]);
+    let csv = errors_as_csv(&dir);
     assert!(
         csv.contains(
             "data-extraction Extract data for LCCMR_Irrigation ✗: connection to server at \"\"gems-db\"\" timed out"
@@ -991,14 +996,7 @@ fn a_json_array_export_is_one_event_per_element_and_exports_as_json_lines() {
         lines.iter().map(|l| serde_json::from_slice(l).expect("one JSON object per line")).collect();
     assert_eq!(exported, elements, "each element, on one line, in order");
 
-    let csv = text_of(&[
-        OsStr::new("export"),
-        OsStr::new("--format"),
-        OsStr::new("csv"),
-        OsStr::new("-q"),
-        OsStr::new("level:error"),
-        os(&path),
-    ]);
+    let csv = errors_as_csv(&path);
     assert!(
         csv.lines().nth(1).is_some_and(|row| row.contains("KeyError") && row.ends_with(",export-array.json,19")),
         "{csv}"

@@ -18,6 +18,7 @@ pub mod follow;
 pub mod ingest;
 pub mod json;
 pub mod model;
+pub mod profile;
 pub mod query;
 pub mod report;
 pub mod sanitize;

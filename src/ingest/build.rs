@@ -9,6 +9,7 @@ use super::sources::{self, Data, Discovery, Format, Input, Problem};
 use super::time::Zone;
 use crate::model::index::{Index, SourceInfo};
 use crate::model::store::{Blob, EventStore};
+use crate::profile::phase;
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -248,26 +249,6 @@ pub fn index_opened(
     index.store = EventStore::from_sorted(events);
     index.settle();
     index
-}
-
-/// With `AUDIT_TUI_PHASES` set, prints how long a phase took (since `start`) and the
-/// anonymous memory in use, for profiling the indexer.
-fn phase(name: &str, start: std::time::Instant) {
-    if std::env::var_os("AUDIT_TUI_PHASES").is_none() {
-        return;
-    }
-    let anon = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("RssAnon")).map(|l| l.split_whitespace().nth(1).unwrap_or("?").to_string())
-        })
-        .unwrap_or_else(|| "?".into());
-    // Minor page faults so far: field 10 of /proc/self/stat (after the parenthesised name).
-    let faults = std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|s| s.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(7).map(str::to_string)))
-        .unwrap_or_else(|| "?".into());
-    eprintln!("phase {name:<7} {:>8.1} ms  anon {anon} KiB  faults {faults}", start.elapsed().as_secs_f64() * 1e3);
 }
 
 /// The header of a CSV input (its first non-blank line) and where it starts.

@@ -49,6 +49,10 @@ pub struct Results {
     pub done: bool,
     /// Events below this id have been looked at (follow mode appends after it).
     pub covered: usize,
+    /// When this generation was asked for, and how long its first screenful took
+    /// (reported under `AUDIT_TUI_PHASES`).
+    pub started: Option<std::time::Instant>,
+    pub first_page_ms: Option<f64>,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -86,6 +86,20 @@ fn on_filtered(app: &mut App, chunk: FilterChunk) {
         app.rebuild_histogram();
     }
     place_cursor_after_refilter(app);
+    if crate::profile::enabled() {
+        report_timing(app);
+    }
+}
+
+/// For profiling: when the first screenful of results arrived, and when the last.
+fn report_timing(app: &mut App) {
+    let Some(started) = app.results.started else { return };
+    if app.results.first_page_ms.is_none() && (app.results.done || app.row_count() >= app.timeline_height()) {
+        app.results.first_page_ms = Some(crate::profile::millis(started));
+    }
+    if app.results.done {
+        crate::profile::filter(&app.filter.applied_text, app.results.first_page_ms, crate::profile::millis(started));
+    }
 }
 
 /// Puts the cursor back on the remembered event (or the first row after it) as results
@@ -118,6 +132,8 @@ pub fn select_row(app: &mut App, row: usize) {
 pub fn refilter(app: &mut App) {
     app.results.generation += 1;
     app.results.done = false;
+    app.results.started = Some(std::time::Instant::now());
+    app.results.first_page_ms = None;
     // The worker's snapshot, taken right after on this thread, covers this many events.
     app.results.covered = app.index.len();
     app.results.scope_rows = app.scope.map(|_| Vec::new());

@@ -109,21 +109,35 @@ pub fn kind_of(name: &str) -> Kind {
     if base.starts_with("._") {
         return Kind::Other;
     }
-    let mut stem = base.strip_suffix(".gz").unwrap_or(base);
-    // Rotated logs: app.log.1, app.jsonl.3
-    if let Some((head, tail)) = stem.rsplit_once('.')
-        && !tail.is_empty()
-        && tail.len() <= 3
-        && tail.bytes().all(|b| b.is_ascii_digit())
-    {
-        stem = head;
-    }
+    let stem = without_rotation(base.strip_suffix(".gz").unwrap_or(base));
     match stem.rsplit_once('.').map(|(_, ext)| ext) {
-        Some("jsonl" | "ndjson" | "json" | "log" | "jsonlines") => Kind::Log(Format::Lines),
+        Some("jsonl" | "ndjson" | "json" | "log" | "jsonlines" | "clef") => Kind::Log(Format::Lines),
         Some("csv" | "tsv") => Kind::Log(Format::Csv),
         Some("md" | "markdown") if base == stem => Kind::Markdown,
         Some("zip") if base == stem => Kind::Zip,
         _ => Kind::Other,
+    }
+}
+
+/// A rotated log's name without what the rotation appended: a count (`app.log.1`), a
+/// date from Python's TimedRotatingFileHandler (`app.log.2026-05-17`, `…_09` hourly) or
+/// logrotate's `dateext` (`app.log-20260517`).
+fn without_rotation(name: &str) -> &str {
+    let is_stamp = |t: &str| {
+        t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit())
+            || (8..=13).contains(&t.len())
+                && t.bytes().all(|b| b.is_ascii_digit() || b == b'-' || b == b'_')
+                && t.bytes().filter(u8::is_ascii_digit).count() >= 8
+    };
+    match name.rsplit_once('.') {
+        Some((head, tail)) if !tail.is_empty() && is_stamp(tail) => head,
+        Some((_, ext)) => match ext.split_once('-') {
+            Some((_, stamp)) if stamp.len() == 8 && stamp.bytes().all(|b| b.is_ascii_digit()) => {
+                &name[..name.len() - stamp.len() - 1]
+            }
+            _ => name,
+        },
+        None => name,
     }
 }
 
@@ -506,6 +520,13 @@ mod tests {
         assert_eq!(kind_of("logs/x.JSONL.gz"), Kind::Log(Format::Lines));
         assert_eq!(kind_of("app.log.1"), Kind::Log(Format::Lines));
         assert_eq!(kind_of("app.log.2.gz"), Kind::Log(Format::Lines));
+        assert_eq!(kind_of("app.log.2026-05-17"), Kind::Log(Format::Lines));
+        assert_eq!(kind_of("app.log.2026-05-17_09.gz"), Kind::Log(Format::Lines));
+        assert_eq!(kind_of("app.jsonl-20260517"), Kind::Log(Format::Lines));
+        assert_eq!(kind_of("app.jsonl-20260517.gz"), Kind::Log(Format::Lines));
+        assert_eq!(kind_of("events.clef"), Kind::Log(Format::Lines));
+        assert_eq!(kind_of("report.2026-05-17"), Kind::Other);
+        assert_eq!(kind_of("notes.txt-20260517"), Kind::Other);
         assert_eq!(kind_of("audit_log.csv"), Kind::Log(Format::Csv));
         assert_eq!(kind_of("mail.zip"), Kind::Zip);
         assert_eq!(kind_of("notes.txt"), Kind::Other);

@@ -379,6 +379,53 @@ fn export_csv_rows_point_at_the_file_and_line() {
     assert_eq!(user_of("7e51f0c2"), "Michael Dombaugh");
 }
 
+/// Level and message of each row of `export --format csv`, in time order.
+fn levels_and_messages(rel: &str) -> Vec<(String, String)> {
+    let text = text_of(&[OsStr::new("export"), OsStr::new("--format"), OsStr::new("csv"), os(&fixture(rel))]);
+    parse_csv(&text)[1..].iter().map(|r| (r[1].clone(), r[5].clone())).collect()
+}
+
+#[test]
+fn shipped_and_framework_shapes_read_their_level_and_message() {
+    let pairs = |v: &[(&str, &str)]| v.iter().map(|(l, m)| (l.to_string(), m.to_string())).collect::<Vec<_>>();
+    // GELF: syslog numbers; short_message is the row, full_message the detail.
+    assert_eq!(
+        levels_and_messages("common/gelf.jsonl"),
+        pairs(&[
+            ("info", "DataTools started"),
+            ("warn", "Disk almost full"),
+            ("error", "Export failed: ENOSPC"),
+            ("debug", "Autosave skipped"),
+            ("fatal", "Unrecoverable: profile store corrupt"),
+        ])
+    );
+    // Docker wraps the app's own line: its level is in the text, its newline is dropped.
+    let docker = levels_and_messages("common/docker-json.log");
+    let levels: Vec<&str> = docker.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(levels, ["info", "error", "warn", "none", "error", "none"]);
+    assert_eq!(docker[3].1, "Connected to db");
+    // Serilog CLEF: the template is rendered the way Serilog renders it; `@m` wins.
+    assert_eq!(
+        levels_and_messages("common/serilog.clef"),
+        pairs(&[
+            ("info", "User \"carol\" logged in from WS-31"),
+            ("info", "Loaded 4120 rows in 812.4 ms"),
+            ("warn", "Slow query {took} 5012 ms"),
+            ("error", "Failed to save \"C:\\Users\\carol\\q3.xlsx\""),
+            ("info", "Pre-rendered message wins"),
+        ])
+    );
+    let journal = levels_and_messages("common/journald.json");
+    assert_eq!(journal[2], ("error".to_string(), "upload failed: HTTP 503 from sync.example.com".to_string()));
+    let slog: Vec<String> = levels_and_messages("common/slog.jsonl").into_iter().map(|(l, _)| l).collect();
+    assert_eq!(slog, ["info", "debug", "warn", "error"]);
+    // Wrappers read as top level: an Elasticsearch hit's _source, a Cloud Logging jsonPayload.
+    assert_eq!(levels_and_messages("common/es-export.json")[1], ("error".into(), "Import failed: bad header".into()));
+    assert_eq!(levels_and_messages("common/gcp.jsonl")[1], ("error".into(), "Payment export failed".into()));
+    let log4j = errors_as_csv(&fixture("common/log4j2.json"));
+    assert!(log4j.contains(",com.acme.datatools.io.Reader,"), "{log4j}");
+}
+
 #[test]
 fn export_csv_quotes_like_rfc_4180() {
     let dir = tempfile::tempdir().unwrap();

@@ -115,6 +115,8 @@ pub struct Facts<'a> {
     pub args: Option<&'a [u8]>,
     pub snippet: Option<Text<'a>>,
     pub dialect: Option<Dialect>,
+    /// The line, when its message is a template whose holes its members fill (CLEF `@mt`).
+    pub template_values: Option<&'a [u8]>,
 }
 
 /// Raw collection state while walking the members of one object.
@@ -141,6 +143,10 @@ struct Collect<'a> {
     /// Field-name evidence for the dialect.
     saw_operation_id: bool,
     saw_result_chars: bool,
+    /// Serilog's compact format (CLEF), where a line without `@l` is Information.
+    saw_clef_time: bool,
+    /// CLEF's message template `@mt`, rendered for display when it is the message.
+    template: Option<&'a [u8]>,
 }
 
 fn as_text(v: Value<'_>) -> Option<Text<'_>> {
@@ -167,6 +173,16 @@ impl<'a> Collect<'a> {
             && depth == 0
             && container
         {
+            if super::fields::is_transparent(key) {
+                // Its members are read as top-level ones, and may be containers in turn;
+                // a transparent one inside is not looked into (bounded recursion).
+                let _ = scan::scan_object(inner, |k, v| {
+                    let (role, container) = super::fields::classify(k.raw);
+                    let depth = u8::from(super::fields::is_transparent(k.raw));
+                    self.classified(k.raw, v, depth, role, container);
+                });
+                return;
+            }
             let _ = scan::scan_object(inner, |k, v| {
                 let mut path = [0u8; 48];
                 let n = key.len() + 1 + k.raw.len();
@@ -194,7 +210,10 @@ impl<'a> Collect<'a> {
                     self.args.offer(o, prio)
                 }
             }
-            Role::Time => self.time.offer(value, prio),
+            Role::Time => {
+                self.saw_clef_time |= key == b"@t";
+                self.time.offer(value, prio);
+            }
             Role::Level => self.level.offer(value, prio),
             Role::Success => {
                 if let Value::Bool(b) = value {
@@ -224,6 +243,9 @@ impl<'a> Collect<'a> {
                     Role::Snippet => &mut self.snippet,
                     Role::Time | Role::Level | Role::Success | Role::Stack | Role::Args => return,
                 };
+                if role == Role::Message && key == b"@mt" {
+                    self.template = Some(t.raw());
+                }
                 slot.offer(t, prio);
             }
         }
@@ -233,23 +255,34 @@ impl<'a> Collect<'a> {
         self.time.value.and_then(|v| match v {
             Value::Str(s) if !s.has_escapes => times.parse_str(s.raw),
             Value::Num(n) => super::time::parse_epoch(n),
+            Value::Object(o) => epoch_object(o),
             _ => None,
         })
     }
 
-    fn level(&self) -> Level {
+    fn level(&self, times: &mut TimeReader) -> Level {
         let explicit = self.level.value.and_then(|v| match v {
-            Value::Str(s) if !s.has_escapes => Level::from_bytes(s.raw),
+            Value::Str(s) if !s.has_escapes => Level::from_bytes(s.raw).or_else(|| level_from_odd_text(s.raw)),
             Value::Str(s) => Level::from_name(&s.text()),
             Value::Num(n) => level_from_number(n),
             _ => None,
         });
+        explicit.unwrap_or_else(|| self.implied_level(times))
+    }
+
+    /// The level of a line without a level field, from what else it says. Out of line:
+    /// most writers have a level field, and the index path stays short for them.
+    #[inline(never)]
+    fn implied_level(&self, times: &mut TimeReader) -> Level {
         let success = self.success.value;
-        explicit
-            .or_else(|| self.status.value.and_then(|s| level_from_status(&s.text())))
+        self.status
+            .value
+            .and_then(|s| level_from_status(&s.text()))
             .or((success == Some(false)).then_some(Level::Error))
             .or_else(|| self.error_message.value.filter(|m| !m.is_empty()).map(|_| Level::Error))
             .or_else(|| success.map(|_| Level::Info))
+            .or(self.saw_clef_time.then_some(Level::Info))
+            .or_else(|| self.message.value.and_then(|m| level_in_message(m.raw(), times)))
             .unwrap_or(Level::None)
     }
 
@@ -270,7 +303,7 @@ impl<'a> Collect<'a> {
     fn brief(&self, times: &mut TimeReader) -> Brief<'a> {
         Brief {
             time: self.time(times),
-            level: self.level(),
+            level: self.level(times),
             category: self.category.value.or(self.tool.value),
             session: self.session.value,
             user: self.user.value,
@@ -281,10 +314,12 @@ impl<'a> Collect<'a> {
         }
     }
 
-    fn finish(self, times: &mut TimeReader) -> Facts<'a> {
+    fn finish(self, times: &mut TimeReader, line: &'a [u8]) -> Facts<'a> {
+        let templated = self.template.is_some_and(|t| self.message.value.is_some_and(|m| std::ptr::eq(m.raw(), t)));
         Facts {
+            template_values: templated.then_some(line),
             time: self.time(times),
-            level: self.level(),
+            level: self.level(times),
             dialect: Some(self.dialect()),
             message: self.message.value,
             category: self.category.value.or(self.tool.value),
@@ -355,14 +390,44 @@ pub fn json_brief<'a>(
     })?;
     let brief = c.brief(times);
     if brief.level.is_error() {
-        *error_facts = Some(c.finish(times));
+        *error_facts = Some(c.finish(times, line));
     }
     Ok(brief)
 }
 
-/// pino/bunyan numeric levels (10..60); other numbers are placed in the same bands.
+/// A time written as seconds and nanoseconds: log4j2's `instant` {epochSecond,
+/// nanoOfSecond}, protobuf's Timestamp {seconds, nanos} (Google Cloud Logging).
+fn epoch_object(o: &[u8]) -> Option<Millis> {
+    let (mut seconds, mut nanos) = (None, 0i64);
+    let _ = scan::scan_object(o, |k, v| {
+        let number = match v {
+            Value::Num(n) => n,
+            Value::Str(s) => s.raw,
+            _ => return,
+        };
+        let number = std::str::from_utf8(number).ok().and_then(|t| t.parse::<i64>().ok());
+        match k.raw {
+            b"epochSecond" | b"seconds" => seconds = number,
+            b"nanoOfSecond" | b"nanos" => nanos = number.unwrap_or(0),
+            _ => {}
+        }
+    });
+    seconds?.checked_mul(1000)?.checked_add(nanos / 1_000_000)
+}
+
+/// Numeric levels: syslog severities 0 (emergency) to 7 (debug), as GELF and journald
+/// write them; pino/bunyan's 10..60, with other numbers placed in the same bands.
 fn level_from_number(n: &[u8]) -> Option<Level> {
     let v: f64 = std::str::from_utf8(n).ok()?.parse().ok()?;
+    if v.fract() == 0.0 && (0.0..=7.0).contains(&v) {
+        return Some(match v as u8 {
+            0..=2 => Level::Fatal,
+            3 => Level::Error,
+            4 => Level::Warn,
+            5 | 6 => Level::Info,
+            _ => Level::Debug,
+        });
+    }
     Some(match v {
         v if v <= 10.0 => Level::Trace,
         v if v <= 20.0 => Level::Debug,
@@ -371,6 +436,35 @@ fn level_from_number(n: &[u8]) -> Option<Level> {
         v if v <= 50.0 => Level::Error,
         _ => Level::Fatal,
     })
+}
+
+/// The level a wrapped log line states in its text, where a log shipper without a level
+/// field of its own (Docker's `log`) carried it: a level word in capitals opening it, or
+/// after the line's own timestamp (`2026-05-17 09:00:00 INFO  Starting`).
+fn level_in_message(m: &[u8], times: &mut TimeReader) -> Option<Level> {
+    level_word_opening(m).or_else(|| super::text::text_facts(m, times).map(|f| f.level).filter(|&l| l != Level::None))
+}
+
+/// A level written in capitals as a message's first word (`ERROR failed to connect`,
+/// `[WARN] slow`, `ERROR:root:boom`).
+fn level_word_opening(m: &[u8]) -> Option<Level> {
+    let m = m.trim_ascii_start();
+    let m = m.strip_prefix(b"[").unwrap_or(m);
+    let end = m.iter().position(|b| !b.is_ascii_uppercase()).unwrap_or(m.len());
+    let closes = m.get(end).is_none_or(|b| matches!(b, b' ' | b']' | b':' | b'\\' | b'\t'));
+    ((3..=8).contains(&end) && closes).then(|| Level::from_bytes(&m[..end])).flatten()
+}
+
+/// Level strings that are not names: a number (journald's `"PRIORITY": "3"`), or a name
+/// with an offset (Go slog's `WARN+2`, `DEBUG-4`).
+#[cold]
+fn level_from_odd_text(s: &[u8]) -> Option<Level> {
+    let s = s.trim_ascii();
+    if s.first().is_some_and(u8::is_ascii_digit) {
+        return level_from_number(s);
+    }
+    let name = s.iter().position(|b| matches!(b, b'+' | b'-')).filter(|&k| k > 0)?;
+    s[name + 1..].iter().all(u8::is_ascii_digit).then(|| Level::from_bytes(&s[..name])).flatten()
 }
 
 /// tool_audit `status`, the repricing CSV `Status`, ECS `event.outcome`.
@@ -393,7 +487,7 @@ pub fn level_from_status(s: &str) -> Option<Level> {
 pub fn json_facts<'a>(line: &'a [u8], times: &mut TimeReader) -> Result<Facts<'a>, ScanError> {
     let mut c = Collect::default();
     scan::scan_object(line, |k, v| c.member(k.raw, v, 0))?;
-    Ok(c.finish(times))
+    Ok(c.finish(times, line))
 }
 
 /// The message a row shows: the line's message field, else one composed from what the
@@ -412,7 +506,13 @@ fn compose(f: &Facts<'_>, with_args: bool) -> String {
     if let Some(m) = f.message {
         let text = m.text();
         if !text.trim().is_empty() {
-            return text.into_owned();
+            let text = match f.template_values {
+                Some(values) => Cow::Owned(super::template::render(&text, values)),
+                None => text,
+            };
+            // Shippers keep the line's own newline (Docker's `log`);
+            // other trailing text is the writer's and stays.
+            return text.trim_end_matches(['\r', '\n']).to_string();
         }
     }
     let mut parts: Vec<Cow<'_, str>> = Vec::new();

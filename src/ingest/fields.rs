@@ -45,7 +45,13 @@ const CONTAINERS: &[&str] = &[
     "session",
     "service",
     "event",
+    // log4j2's JsonLayout: `thrown.name`, `thrown.message`.
+    "thrown",
 ];
+
+/// Containers whose members are read as if they were top-level ones: an Elasticsearch
+/// hit's `_source`, a Google Cloud Logging entry's `jsonPayload`.
+pub const TRANSPARENT: &[&str] = &["_source", "jsonpayload"];
 
 /// Every alias: (key as lower-case ASCII, role, priority). Lower priority wins.
 const ALIASES: &[(&str, Role, u8)] = {
@@ -69,6 +75,15 @@ const ALIASES: &[(&str, Role, u8)] = {
         ("created", Time, 2),
         ("created_at", Time, 2),
         ("timestamp_utc", Time, 2),
+        // journald (`journalctl -o json`): microseconds since the epoch, as a string.
+        ("__realtime_timestamp", Time, 1),
+        // log4j2 JsonLayout: `instant` {epochSecond, nanoOfSecond}, or `timeMillis`.
+        ("instant", Time, 1),
+        ("timemillis", Time, 1),
+        // OpenTelemetry log records: nanoseconds since the epoch, as a string.
+        ("timeunixnano", Time, 1),
+        ("time_unix_nano", Time, 1),
+        ("observedtimeunixnano", Time, 2),
         ("level", Level, 0),
         ("severity", Level, 0),
         ("levelname", Level, 0),
@@ -81,6 +96,8 @@ const ALIASES: &[(&str, Role, u8)] = {
         ("severity_text", Level, 1),
         ("severitytext", Level, 1),
         ("@level", Level, 1),
+        // journald's syslog priority, 0 (emerg) .. 7 (debug), as a string.
+        ("priority", Level, 1),
         ("message", Message, 0),
         ("msg", Message, 0),
         ("fields.message", Message, 1),
@@ -90,9 +107,20 @@ const ALIASES: &[(&str, Role, u8)] = {
         ("event", Message, 2),
         ("@mt", Message, 3),
         ("text", Message, 3),
+        // GELF (Graylog).
+        ("short_message", Message, 1),
+        ("full_message", Message, 2),
+        // Google Cloud Logging's text entries; OpenTelemetry's record body.
+        ("textpayload", Message, 1),
+        ("body", Message, 3),
+        // Docker's json-file driver: the container's output line.
+        ("log", Message, 3),
         ("category", Category, 0),
         ("logger", Category, 1),
         ("logger_name", Category, 1),
+        ("loggername", Category, 1),
+        ("syslog_identifier", Category, 2),
+        ("facility", Category, 3),
         ("target", Category, 1),
         ("log.logger", Category, 1),
         ("channel", Category, 1),
@@ -137,6 +165,7 @@ const ALIASES: &[(&str, Role, u8)] = {
         ("err.type", ErrorType, 0),
         ("exception.type", ErrorType, 0),
         ("error_type", ErrorType, 0),
+        ("thrown.name", ErrorType, 0),
         ("exception_type", ErrorType, 0),
         ("err.name", ErrorType, 0),
         ("error.kind", ErrorType, 0),
@@ -146,6 +175,7 @@ const ALIASES: &[(&str, Role, u8)] = {
         ("err.message", ErrorMessage, 0),
         ("exception.message", ErrorMessage, 0),
         ("error_message", ErrorMessage, 0),
+        ("thrown.message", ErrorMessage, 0),
         ("exception_message", ErrorMessage, 0),
         ("errormessage", ErrorMessage, 0),
         ("error", ErrorMessage, 1),
@@ -225,7 +255,7 @@ fn table() -> &'static [Option<Slot>; SLOTS] {
         for &(k, role, prio) in ALIASES {
             put(k, Some((role, prio)), false);
         }
-        for &k in CONTAINERS {
+        for &k in CONTAINERS.iter().chain(TRANSPARENT) {
             put(k, None, true);
         }
         t
@@ -252,15 +282,23 @@ fn lookup_slot(key: &[u8]) -> Option<&'static Slot> {
     if let Some(slot) = find(key) {
         return Some(slot);
     }
-    // Rare: keys written with capitals (`Timestamp`, `Level`). Retry lower-cased.
-    if !key.iter().any(u8::is_ascii_uppercase) {
+    // Rare: keys written with capitals (`Timestamp`, journald's `MESSAGE`), or behind the
+    // underscores of GELF's additional fields and journald's trusted ones (`_user`,
+    // `_HOSTNAME`). Retry lower-cased, then without the underscores.
+    let bare = key.iter().position(|&b| b != b'_').unwrap_or(key.len());
+    if bare == 0 && !key.iter().any(u8::is_ascii_uppercase) {
         return None;
     }
     let mut buf = [0u8; MAX_KEY];
     for (d, s) in buf.iter_mut().zip(key) {
         *d = s.to_ascii_lowercase();
     }
-    find(&buf[..key.len()])
+    find(&buf[..key.len()]).or_else(|| if bare > 0 && bare < key.len() { find(&buf[bare..key.len()]) } else { None })
+}
+
+/// Whether a container's members count as top-level members (see [`TRANSPARENT`]).
+pub fn is_transparent(key: &[u8]) -> bool {
+    TRANSPARENT.iter().any(|t| t.as_bytes().eq_ignore_ascii_case(key))
 }
 
 /// A key's role (with priority) and whether it is a container, in one lookup.

@@ -11,6 +11,7 @@ pub mod parse;
 pub mod screen;
 pub mod sources;
 pub mod tail;
+pub mod template;
 pub mod text;
 pub mod time;
 pub mod watch;

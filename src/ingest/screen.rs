@@ -5,9 +5,10 @@
 //! of the ways the readers derive a level: a level name (`error`, `ERR`, `Fatal`, `crit`,
 //! `panic`, `severe`…), a status (`failed`, `crashed`, `exception`, `*_ERROR`),
 //! `"success": false`, an error-message field (`error`, `err`, `exc_message`…), or a
-//! numeric level (pino's 50 and 60) after a level key. Each of those leaves one of
-//! [`WORDS`] in the line, in any letter case, or a number above 40 (or one that does not
-//! read as a number) after one of [`LEVEL_KEYS`], so pino's info lines are skipped; and
+//! numeric level (pino's 50 and 60, syslog's 0 to 3) after a level key. Each of those
+//! leaves one of [`WORDS`] in the line, in any letter case, or a number (maybe quoted) of
+//! at most 3 or above 40 (or one that does not read as a number) after one of
+//! [`LEVEL_KEYS`], so pino's info lines are skipped; and
 //! a backslash could spell any of them as an escape, so it counts too. Lines with none of
 //! these are certainly not errors. A property test holds the readers to this.
 
@@ -32,8 +33,17 @@ pub const WORDS: &[&str] = &[
 ];
 
 /// Ends of the keys whose number value is a level (`"level": 50`), lower-cased.
-pub const LEVEL_KEYS: &[&str] =
-    &["level\"", "severity\"", "lvl\"", "@l\"", "levelname\"", "level_name\"", "severity_text\"", "severitytext\""];
+pub const LEVEL_KEYS: &[&str] = &[
+    "level\"",
+    "severity\"",
+    "lvl\"",
+    "@l\"",
+    "levelname\"",
+    "level_name\"",
+    "severity_text\"",
+    "severitytext\"",
+    "priority\"",
+];
 
 // Leftmost-first: only then can the search use its SIMD (Teddy) prefilter; with the
 // default semantics it ran the automaton over every byte, at a quarter of the speed of
@@ -68,7 +78,8 @@ pub fn error_marks(bytes: &[u8], folded: &mut Vec<u8>) -> Vec<usize> {
 }
 
 /// Whether `: ` and a number that may be an error level follow at `at`: anything but a
-/// number of at most 40 (pino's info is 30), which the reader would not call an error.
+/// number above 3 (syslog's error) and at most 40 (pino's info is 30), which the reader
+/// would not call an error. The number may be quoted (journald writes `"PRIORITY":"3"`).
 fn error_number_follows(s: &[u8], mut at: usize) -> bool {
     let skip_ws = |at: &mut usize| {
         while s.get(*at).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
@@ -81,7 +92,10 @@ fn error_number_follows(s: &[u8], mut at: usize) -> bool {
     }
     at += 1;
     skip_ws(&mut at);
-    if !s.get(at).is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'n' | b'i')) {
+    // A quoted level is read as a number only when it starts with a digit.
+    let quoted = s.get(at) == Some(&b'"');
+    at += usize::from(quoted);
+    if !s.get(at).is_some_and(|b| b.is_ascii_digit() || !quoted && matches!(b, b'-' | b'n' | b'i')) {
         return false;
     }
     // The longest run a number can be read from; when it does not read as one, or reads
@@ -89,7 +103,7 @@ fn error_number_follows(s: &[u8], mut at: usize) -> bool {
     // of this run, and reads the same whenever the whole run does.
     let run = s[at..].iter().take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-')).count();
     let value = std::str::from_utf8(&s[at..at + run]).ok().and_then(|t| t.parse::<f64>().ok());
-    !value.is_some_and(|v| v <= 40.0)
+    !value.is_some_and(|v| v > 3.0 && v <= 40.0)
 }
 
 /// Walks a range's lines in order and says whether each may be an error.
@@ -138,6 +152,10 @@ mod tests {
             r#"{"success":false}"#,
             r#"{"exc_message":"boom"}"#,
             r#"{"level":"\u0065rror"}"#,
+            r#"{"version":"1.1","short_message":"x","level":3}"#,
+            r#"{"PRIORITY":"2","MESSAGE":"x"}"#,
+            r#"{"level":"50"}"#,
+            r#"{"_source":{"level": 0}}"#,
             "2026-05-17 09:00:00 ERR disk full",
             "2025-07-10 11:18:32,bob,Import,\"x\",USER_ERROR",
         ] {
@@ -149,6 +167,8 @@ mod tests {
     fn numeric_levels_are_read_when_they_may_be_errors() {
         assert!(!may_be_error(r#"{"level":30,"time":1700000000000,"msg":"listening"}"#));
         assert!(!may_be_error(r#"{"level":40,"msg":"slow"}"#));
+        assert!(!may_be_error(r#"{"level":6,"short_message":"started"}"#));
+        assert!(!may_be_error(r#"{"PRIORITY":"4","MESSAGE":"x"}"#));
         for level in ["50", "60", "4e1.5", "5e1", "NaN", "Infinity", "41", "30x", "1e999"] {
             let line = format!(r#"{{"level":{level},"msg":"x"}}"#);
             assert!(may_be_error(&line), "{line}");
@@ -214,6 +234,20 @@ mod tests {
             Just("log"),
             Just("event"),
             Just("2026-05-17T09:00:00Z"),
+            Just("priority"),
+            Just("_level"),
+            Just("_source"),
+            Just("jsonpayload"),
+            Just("short_message"),
+            Just("@t"),
+            Just("0"),
+            Just("2.0"),
+            Just("3"),
+            Just("3.5"),
+            Just("4"),
+            Just("7"),
+            Just("warn+2"),
+            Just("error-4"),
         ];
         (words, any::<u8>()).prop_map(|(w, case)| {
             w.chars()
@@ -225,13 +259,15 @@ mod tests {
 
     /// A JSON object from pieces: keys, string or bare values, sometimes nested.
     fn json_line() -> impl Strategy<Value = String> {
-        proptest::collection::vec((piece(), piece(), 0u8..4), 0..6).prop_map(|members| {
+        proptest::collection::vec((piece(), piece(), piece(), 0u8..6), 0..6).prop_map(|members| {
             let body: Vec<String> = members
                 .iter()
-                .map(|(k, v, how)| match how {
+                .map(|(k, v, w, how)| match how {
                     0 => format!("\"{k}\": \"{v}\""),
                     1 => format!("\"{k}\":{v}"),
                     2 => format!("\"{k}\": {{\"{v}\": {v}}}"),
+                    3 => format!("\"{k}\": {{\"{v}\": {w}, \"{w}\": \"{k}\"}}"),
+                    4 => format!("\"{k}\": {{\"{v}\": {{\"{w}\": {w}}}}}"),
                     _ => format!("\"{k}\" : \"{v} {k}\""),
                 })
                 .collect();

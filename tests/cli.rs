@@ -422,6 +422,9 @@ fn shipped_and_framework_shapes_read_their_level_and_message() {
     // Wrappers read as top level: an Elasticsearch hit's _source, a Cloud Logging jsonPayload.
     assert_eq!(levels_and_messages("common/es-export.json")[1], ("error".into(), "Import failed: bad header".into()));
     assert_eq!(levels_and_messages("common/gcp.jsonl")[1], ("error".into(), "Payment export failed".into()));
+    let logfmt = levels_and_messages("common/logfmt.log");
+    assert_eq!(logfmt[3], ("error".into(), "upload \"q3 report.xlsx\" failed".into()));
+    assert_eq!(logfmt[5], ("fatal".into(), "giving up after 3 retries".into()));
     let log4j = errors_as_csv(&fixture("common/log4j2.json"));
     assert!(log4j.contains(",com.acme.datatools.io.Reader,"), "{log4j}");
 }
@@ -1094,6 +1097,16 @@ fn exporting_errors_reads_less_but_finds_the_same_lines() {
         "{\"level\":\"fatal\",\"msg\":\"untimed first\"}\n{\"ts\":\"2026-05-17T06:00:00Z\",\"level\":\"info\"}\n",
     )
     .unwrap();
+    // logfmt levels are numbers the byte patterns do not look for.
+    std::fs::write(
+        dir.path().join("app.log"),
+        concat!(
+            "ts=2026-05-17T07:00:00Z level=30 msg=fine\n",
+            "time=2026-05-17T07:00:01Z level=50 msg=\"logfmt pino band\"\n",
+            "ts=2026-05-17T07:00:02Z priority=3 msg=syslog\n",
+        ),
+    )
+    .unwrap();
     std::fs::write(
         dir.path().join("s.csv"),
         "Timestamp,User,Message,Success\n2025-07-10 11:18:32,bob,import,no\n2025-07-10 11:18:33,bob,import,true\n",
@@ -1113,5 +1126,5 @@ fn exporting_errors_reads_less_but_finds_the_same_lines() {
         assert_eq!(String::from_utf8_lossy(&screened), String::from_utf8_lossy(&full), "{}", path.display());
     }
     let lines = export_lines(&[OsStr::new("export"), OsStr::new("-q"), OsStr::new("level:error+"), os(dir.path())]);
-    assert_eq!(lines.len(), 9, "{}", show(&lines));
+    assert_eq!(lines.len(), 11, "{}", show(&lines));
 }

@@ -16,12 +16,21 @@ pub enum Dialect {
     Rtgs,
     Csv,
     Json,
+    Logfmt,
     Text,
 }
 
 impl Dialect {
-    pub const ALL: [Dialect; 6] =
-        [Dialect::DataTools, Dialect::ToolAudit, Dialect::Rtgs, Dialect::Csv, Dialect::Json, Dialect::Text];
+    pub const ALL: [Dialect; Dialect::COUNT] = [
+        Dialect::DataTools,
+        Dialect::ToolAudit,
+        Dialect::Rtgs,
+        Dialect::Csv,
+        Dialect::Json,
+        Dialect::Logfmt,
+        Dialect::Text,
+    ];
+    pub const COUNT: usize = 7;
 
     pub fn name(self) -> &'static str {
         match self {
@@ -30,6 +39,7 @@ impl Dialect {
             Dialect::Rtgs => "rtgs",
             Dialect::Csv => "csv",
             Dialect::Json => "json",
+            Dialect::Logfmt => "logfmt",
             Dialect::Text => "text",
         }
     }
@@ -488,6 +498,15 @@ pub fn json_facts<'a>(line: &'a [u8], times: &mut TimeReader) -> Result<Facts<'a
     let mut c = Collect::default();
     scan::scan_object(line, |k, v| c.member(k.raw, v, 0))?;
     Ok(c.finish(times, line))
+}
+
+/// Reads key/value pairs that another reader split (logfmt) through the same field table.
+pub fn pairs_facts<'a>(pairs: &[(&'a [u8], Value<'a>)], times: &mut TimeReader) -> Facts<'a> {
+    let mut c = Collect::default();
+    for &(key, value) in pairs {
+        c.member(key, value, 0);
+    }
+    Facts { dialect: Some(Dialect::Logfmt), template_values: None, ..c.finish(times, b"") }
 }
 
 /// The message a row shows: the line's message field, else one composed from what the

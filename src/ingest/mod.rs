@@ -6,6 +6,7 @@ pub mod csv;
 pub mod document;
 pub mod facts;
 pub mod fields;
+pub mod logfmt;
 pub mod markdown;
 pub mod parse;
 pub mod screen;

@@ -7,10 +7,11 @@
 
 use super::csv::CsvHeader;
 use super::document;
-use super::facts::{Brief, Facts, Text, error_text, json_brief};
+use super::facts::{Brief, Dialect, Facts, Text, error_text, json_brief};
 use super::fields::{KeyMemo, bytes_eq};
+use super::logfmt;
 use super::markdown;
-use super::screen::{Marks, error_marks};
+use super::screen::{Marks, error_marks, read_in_full};
 use super::text::text_facts;
 use super::time::{TimeReader, Zone};
 use crate::json::scan::{ScanError, is_json_value};
@@ -96,7 +97,7 @@ pub struct Chunk {
     pub leading_untimed: usize,
     /// Unparsed lines at the start with no event before them to take a session from.
     pub leading_unkeyed: usize,
-    pub dialects: [u64; 6],
+    pub dialects: [u64; Dialect::COUNT],
 }
 
 /// Where a range sits and how to read it.
@@ -217,6 +218,7 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
         }
         if let Some(m) = &mut marks
             && !m.any_in(start, end)
+            && (spec.csv.is_some() || !read_in_full(&bytes[start..end]))
         {
             if out.leading_untimed > 0 && last_time.is_none() {
                 // The untimed lines so far take the time of the first timed line after
@@ -368,7 +370,7 @@ fn read_line<'a>(
     if first == b'{' {
         return json_brief(body, times, memo, error_facts).map(|b| (b, nuls > 0)).map_err(Reason::Json);
     }
-    if let Some(f) = text_facts(body, times) {
+    if let Some(f) = text_facts(body, times).or_else(|| logfmt::facts(body, times)) {
         return Ok((brief_keeping_error(f, error_facts), nuls > 0));
     }
     if is_json_value(body) { Err(Reason::NonObject) } else { Err(Reason::NotJson) }

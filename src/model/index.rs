@@ -30,7 +30,7 @@ pub struct SourceInfo {
     /// Earliest and latest time written on its lines.
     pub first: Option<i64>,
     pub last: Option<i64>,
-    pub dialects: [u64; 6],
+    pub dialects: [u64; Dialect::COUNT],
     /// A problem met while reading that did not stop it (a cut-off gzip stream...).
     pub warning: Option<String>,
 }
@@ -46,7 +46,7 @@ impl SourceInfo {
             unparsed: 0,
             first: None,
             last: None,
-            dialects: [0; 6],
+            dialects: [0; Dialect::COUNT],
             warning: None,
         }
     }

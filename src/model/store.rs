@@ -85,7 +85,7 @@ impl Blob {
         match &self.csv {
             Some(h) => h.facts(record, times).ok(),
             None if record.trim_ascii_start().first() == Some(&b'{') => json_facts(record, times).ok(),
-            None => text_facts(record, times),
+            None => text_facts(record, times).or_else(|| crate::ingest::logfmt::facts(record, times)),
         }
     }
 

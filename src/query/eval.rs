@@ -271,7 +271,12 @@ fn field_matches(blob: &Blob, raw: &[u8], path: &[String], test: &FieldTest) -> 
         })
     } else {
         let parts: Vec<&str> = path.iter().map(String::as_str).collect();
-        scan::get_path(raw, &parts).map(|v| match v {
+        let value = if raw.first() == Some(&b'{') {
+            scan::get_path(raw, &parts)
+        } else {
+            crate::ingest::logfmt::get(raw, &path.join("."))
+        };
+        value.map(|v| match v {
             Value::Str(s) => s.text().into_owned(),
             Value::Num(n) | Value::Object(n) | Value::Array(n) => String::from_utf8_lossy(n).into_owned(),
             Value::Bool(b) => b.to_string(),

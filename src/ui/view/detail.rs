@@ -5,6 +5,7 @@
 use super::pane_block;
 use crate::ingest::facts::{Facts, display_message};
 use crate::ingest::time::TimeReader;
+use crate::json::scan::Value;
 use crate::json::tree::Node;
 use crate::model::store::readable;
 use crate::model::{Event, Index, Level, flag};
@@ -229,6 +230,22 @@ fn fields(app: &App, e: Event, theme: &Theme) -> Vec<Line<'static>> {
     {
         for (k, v) in &members {
             push_node(&mut out, k, v, 0, theme);
+        }
+        return out;
+    }
+    if !e.is_unparsed()
+        && let Some(pairs) = crate::ingest::logfmt::pairs(raw.trim_ascii())
+    {
+        for (k, v) in pairs {
+            let key = String::from_utf8_lossy(k);
+            match v {
+                Value::Str(s) => push_scalar(&mut out, &key, &s.text(), theme.string, true, 0, theme),
+                Value::Num(n) => {
+                    push_scalar(&mut out, &key, &String::from_utf8_lossy(n), theme.number, false, 0, theme)
+                }
+                Value::Bool(b) => push_scalar(&mut out, &key, &b.to_string(), theme.literal, false, 0, theme),
+                Value::Null | Value::Object(_) | Value::Array(_) => {}
+            }
         }
         return out;
     }

@@ -646,6 +646,9 @@ impl Index {
 
 /// `2026-05-17 09:18` in the index's zone, for derived session labels.
 pub fn short_local(zone: Zone, ms: i64) -> String {
+    if ms == crate::report::fmt::NO_TIME {
+        return "no-time".into();
+    }
     let local = ms + i64::from(zone.offset_at(ms)) * 1000;
     chrono::DateTime::from_timestamp_millis(local)
         .map(|d| d.format("%Y-%m-%d %H:%M").to_string())

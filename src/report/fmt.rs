@@ -3,6 +3,10 @@
 
 use crate::ingest::time::Zone;
 
+/// The time of an event that neither states a time nor follows a line that does: shown
+/// as no time, not as 1970.
+pub const NO_TIME: i64 = 0;
+
 /// `2026-05-17 09:18:00` in `zone`.
 pub fn time(ms: i64, zone: Zone) -> String {
     format_local(ms, zone, "%Y-%m-%d %H:%M:%S")
@@ -15,6 +19,9 @@ pub fn time_ms(ms: i64, zone: Zone) -> String {
 
 /// RFC 3339 with the zone's offset, for JSON output.
 pub fn rfc3339(ms: i64, zone: Zone) -> String {
+    if ms == NO_TIME {
+        return String::new();
+    }
     let offset = zone.offset_at(ms);
     match (chrono::DateTime::from_timestamp_millis(ms), chrono::FixedOffset::east_opt(offset)) {
         (Some(t), Some(off)) => t.with_timezone(&off).to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
@@ -23,6 +30,13 @@ pub fn rfc3339(ms: i64, zone: Zone) -> String {
 }
 
 pub fn format_local(ms: i64, zone: Zone, pattern: &str) -> String {
+    if ms == NO_TIME {
+        // As wide as a time in this pattern, so that columns stay aligned.
+        let width =
+            chrono::DateTime::from_timestamp_millis(1).map_or(0, |t| t.format(pattern).to_string().chars().count());
+        let label = if width >= 9 { "(no time)" } else { "-" };
+        return format!("{label:<width$}");
+    }
     let local = ms + i64::from(zone.offset_at(ms)) * 1000;
     chrono::DateTime::from_timestamp_millis(local).map(|t| t.format(pattern).to_string()).unwrap_or_else(|| "?".into())
 }
@@ -103,6 +117,14 @@ pub fn pad(s: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn events_without_any_time_show_none_not_1970() {
+        assert_eq!(rfc3339(NO_TIME, Zone::Utc), "");
+        assert_eq!(time_ms(NO_TIME, Zone::Utc), format!("{:<23}", "(no time)"));
+        assert_eq!(format_local(NO_TIME, Zone::Utc, "%H:%M"), "-    ");
+        assert_eq!(time(1, Zone::Utc), "1970-01-01 00:00:00");
+    }
 
     #[test]
     fn durations_and_counts() {

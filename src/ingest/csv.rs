@@ -14,6 +14,9 @@ pub struct CsvHeader {
     pub delimiter: u8,
     pub names: Vec<String>,
     roles: Vec<Option<(Role, u8)>>,
+    /// Whether a column is the message; if none is, a first column beyond the header's
+    /// names is (Event Viewer writes the description there, unnamed).
+    has_message: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,8 +33,9 @@ impl CsvHeader {
         let delimiter = sniff_delimiter(line);
         let cells = split(line, delimiter).ok()?;
         let names: Vec<String> = cells.iter().map(|c| c.text().trim().to_string()).collect();
-        let roles = names.iter().map(|n| role_of(n.as_bytes())).collect();
-        Some(CsvHeader { delimiter, names, roles })
+        let roles: Vec<_> = names.iter().map(|n| role_of(n.as_bytes())).collect();
+        let has_message = roles.iter().any(|r| matches!(r, Some((Role::Message, _))));
+        Some(CsvHeader { delimiter, names, roles, has_message })
     }
 
     /// Reads a data row into facts.
@@ -41,7 +45,12 @@ impl CsvHeader {
         let mut status = None;
         let mut explicit_level = None;
         for_each_cell(line, self.delimiter, |col, cell| {
-            let Some(&Some((role, prio))) = self.roles.get(col) else { return };
+            let Some(&Some((role, prio))) = self.roles.get(col) else {
+                if col == self.names.len() && !self.has_message {
+                    f.message = Some(cell);
+                }
+                return;
+            };
             let slot_index = role as usize;
             if prio >= best[slot_index] {
                 return;

@@ -75,6 +75,8 @@ const ALIASES: &[(&str, Role, u8)] = {
         ("created", Time, 2),
         ("created_at", Time, 2),
         ("timestamp_utc", Time, 2),
+        // Windows Event Viewer's "Save as CSV" header.
+        ("date and time", Time, 2),
         // journald (`journalctl -o json`): microseconds since the epoch, as a string.
         ("__realtime_timestamp", Time, 1),
         // log4j2 JsonLayout: `instant` {epochSecond, nanoOfSecond}, or `timeMillis`.
@@ -130,6 +132,8 @@ const ALIASES: &[(&str, Role, u8)] = {
         ("service.name", Category, 3),
         ("app", Category, 3),
         ("application", Category, 3),
+        // Windows Event Viewer's CSV names the writing program `Source`.
+        ("source", Category, 3),
         ("name", Category, 4),
         // `tool` names the category too (see `Facts`), and fills the tool column.
         ("tool", Tool, 2),

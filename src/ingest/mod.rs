@@ -15,4 +15,5 @@ pub mod tail;
 pub mod template;
 pub mod text;
 pub mod time;
+pub mod time_other;
 pub mod watch;

@@ -110,6 +110,10 @@ pub fn kind_of(name: &str) -> Kind {
         return Kind::Other;
     }
     let stem = without_rotation(base.strip_suffix(".gz").unwrap_or(base));
+    // The system logs a client copies from /var/log have no extension.
+    if matches!(stem, "syslog" | "messages") {
+        return Kind::Log(Format::Lines);
+    }
     match stem.rsplit_once('.').map(|(_, ext)| ext) {
         Some("jsonl" | "ndjson" | "json" | "log" | "jsonlines" | "clef") => Kind::Log(Format::Lines),
         Some("csv" | "tsv") => Kind::Log(Format::Csv),
@@ -129,15 +133,15 @@ fn without_rotation(name: &str) -> &str {
                 && t.bytes().all(|b| b.is_ascii_digit() || b == b'-' || b == b'_')
                 && t.bytes().filter(u8::is_ascii_digit).count() >= 8
     };
+    if let Some((head, date)) = name.rsplit_once('-')
+        && date.len() == 8
+        && date.bytes().all(|b| b.is_ascii_digit())
+    {
+        return head;
+    }
     match name.rsplit_once('.') {
         Some((head, tail)) if !tail.is_empty() && is_stamp(tail) => head,
-        Some((_, ext)) => match ext.split_once('-') {
-            Some((_, stamp)) if stamp.len() == 8 && stamp.bytes().all(|b| b.is_ascii_digit()) => {
-                &name[..name.len() - stamp.len() - 1]
-            }
-            _ => name,
-        },
-        None => name,
+        _ => name,
     }
 }
 
@@ -525,6 +529,9 @@ mod tests {
         assert_eq!(kind_of("app.jsonl-20260517"), Kind::Log(Format::Lines));
         assert_eq!(kind_of("app.jsonl-20260517.gz"), Kind::Log(Format::Lines));
         assert_eq!(kind_of("events.clef"), Kind::Log(Format::Lines));
+        assert_eq!(kind_of("var/log/syslog.2.gz"), Kind::Log(Format::Lines));
+        assert_eq!(kind_of("messages-20260517"), Kind::Log(Format::Lines));
+        assert_eq!(kind_of("notes-20260517"), Kind::Other);
         assert_eq!(kind_of("report.2026-05-17"), Kind::Other);
         assert_eq!(kind_of("notes.txt-20260517"), Kind::Other);
         assert_eq!(kind_of("audit_log.csv"), Kind::Log(Format::Csv));

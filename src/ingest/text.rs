@@ -1,7 +1,8 @@
 //! Plain-text log lines that start with a timestamp (`2026-05-17 10:00:00,123 ERROR app:
 //! disk full`), which clients mail beside their JSON logs. Lines without a leading
 //! timestamp (a traceback's continuation) are not events; the caller keeps them as
-//! unparsed lines attached to the event before.
+//! unparsed lines attached to the event before. Syslog lines (`May 17 09:00:00 ws-3
+//! agent[2301]: ERROR upload failed`) also give their host, program and pid.
 
 use super::facts::{Dialect, Facts, Text};
 use super::time::TimeReader;
@@ -24,6 +25,11 @@ pub fn text_facts<'a>(line: &'a [u8], times: &mut TimeReader) -> Option<Facts<'a
         }
     };
     skip(&mut i);
+    let syslog = syslog_header(line, i, line[start].is_ascii_alphabetic());
+    if let Some(h) = &syslog {
+        i = h.rest;
+    }
+    let stamp_end = i;
     let mut level = Level::None;
     // The level is usually the next word, sometimes bracketed or after a logger name.
     for _ in 0..2 {
@@ -52,15 +58,61 @@ pub fn text_facts<'a>(line: &'a [u8], times: &mut TimeReader) -> Option<Facts<'a
             }
         }
     }
-    let message_start = if level == Level::None { start + used } else { i };
+    let message_start = match (level, &syslog) {
+        (Level::None, None) => start + used,
+        (Level::None, Some(_)) => stamp_end,
+        _ => i,
+    };
     let message = line[message_start..].trim_ascii();
     Some(Facts {
         time: Some(time),
         level,
         message: Some(Text::Plain(message)),
+        host: syslog.as_ref().map(|h| Text::Plain(h.host)),
+        category: syslog.as_ref().map(|h| Text::Plain(h.program)),
+        pid: syslog.as_ref().and_then(|h| h.pid).map(Text::Plain),
         dialect: Some(Dialect::Text),
         ..Facts::default()
     })
+}
+
+/// `host program[pid]: ` after a syslog stamp.
+struct SyslogHeader<'a> {
+    host: &'a [u8],
+    program: &'a [u8],
+    pid: Option<&'a [u8]>,
+    /// Where the text after the header starts.
+    rest: usize,
+}
+
+/// Reads a syslog header at `i`. Without a BSD stamp (`bsd_stamp`) a `[pid]` is required:
+/// `10:00:00 myapp worker: started` is more likely prose than a host and a program.
+fn syslog_header(line: &[u8], i: usize, bsd_stamp: bool) -> Option<SyslogHeader<'_>> {
+    let host_len = line[i..].iter().position(|&b| b == b' ')?;
+    let host = &line[i..i + host_len];
+    let p = i + host_len + 1;
+    let program_len = line[p..]
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/')))
+        .unwrap_or(0);
+    if host.is_empty() || program_len == 0 {
+        return None;
+    }
+    let program = &line[p..p + program_len];
+    let mut j = p + program_len;
+    let mut pid = None;
+    if line.get(j) == Some(&b'[') {
+        let digits = line[j + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0 || line.get(j + 1 + digits) != Some(&b']') {
+            return None;
+        }
+        pid = Some(&line[j + 1..j + 1 + digits]);
+        j += digits + 2;
+    }
+    if line.get(j) != Some(&b':') || !matches!(line.get(j + 1), Some(b' ') | None) || (pid.is_none() && !bsd_stamp) {
+        return None;
+    }
+    Some(SyslogHeader { host, program, pid, rest: (j + 2).min(line.len()) })
 }
 
 #[cfg(test)]
@@ -81,6 +133,28 @@ mod tests {
         assert_eq!(read("2026-05-17 10:00:00 app.db INFO connected"), Some((Level::Info, "connected".into())));
         assert_eq!(read("2026-05-17 10:00:00 - started"), Some((Level::None, "- started".into())));
         assert_eq!(read("2026-05-17T10:00:00.5+02:00 CRITICAL boom"), Some((Level::Fatal, "boom".into())));
+    }
+
+    #[test]
+    fn syslog_lines_give_host_program_and_pid() {
+        let line = b"May 17 09:00:05 ws-lab-3 datatools[2301]: ERROR upload failed";
+        let f = text_facts(line, &mut TimeReader::new(Zone::Utc)).expect("an event");
+        assert_eq!(f.level, Level::Error);
+        assert_eq!(f.message.map(|m| m.text().into_owned()).as_deref(), Some("upload failed"));
+        assert_eq!(f.host.map(|h| h.raw()), Some(&b"ws-lab-3"[..]));
+        assert_eq!(f.category.map(|c| c.raw()), Some(&b"datatools"[..]));
+        assert_eq!(f.pid.map(|p| p.raw()), Some(&b"2301"[..]));
+        assert_eq!(
+            read("May 17 09:00:07 ws-lab-3 kernel: usb 1-1: new device"),
+            Some((Level::None, "usb 1-1: new device".into()))
+        );
+        assert_eq!(
+            read("2026-05-17T09:00:00.123+02:00 ws-3 agent[7]: WARNING: disk 91% full"),
+            Some((Level::Warn, "disk 91% full".into()))
+        );
+        // Not syslog: no BSD stamp and no pid.
+        let f = text_facts(b"2026-05-17 10:00:00 myapp worker: started", &mut TimeReader::new(Zone::Utc)).unwrap();
+        assert_eq!((f.host, f.category), (None, None));
     }
 
     #[test]

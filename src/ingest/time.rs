@@ -5,6 +5,7 @@
 //! fixed-position path; only naive times touch the time-zone database, through a small
 //! per-thread cache keyed by quarter hour (DST changes happen on quarter-hour boundaries).
 
+use super::time_other::{self, Today};
 use chrono::{LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone};
 
 /// Milliseconds since the Unix epoch, UTC.
@@ -99,6 +100,8 @@ pub struct TimeReader {
     /// The last `+HH:MM` suffix and its seconds east of UTC.
     last_offset: [u8; 6],
     last_offset_secs: i32,
+    /// For dates written without a year (syslog's `May 17 09:00:00`).
+    today: Today,
 }
 
 const QUARTER_HOUR_MS: i64 = 15 * 60 * 1000;
@@ -113,6 +116,7 @@ impl TimeReader {
             last_minute_ms: 0,
             last_offset: [0; 6],
             last_offset_secs: 0,
+            today: Today::now(),
         }
     }
 
@@ -129,7 +133,31 @@ impl TimeReader {
         if !s.is_empty() && s.len() <= 24 && s.iter().all(|b| b.is_ascii_digit() || *b == b'.') {
             return parse_epoch(s);
         }
-        None
+        self.parse_other_str(s)
+    }
+
+    /// A whole string in one of the rarer shapes, or RFC 2822 (`Sun, 17 May 2026
+    /// 09:00:00 +0000`, as JavaScript's `toUTCString` and mail headers write it).
+    #[cold]
+    fn parse_other_str(&mut self, s: &[u8]) -> Option<Millis> {
+        match self.parse_other(s) {
+            Some((ms, used)) if s[used..].trim_ascii().is_empty() => Some(ms),
+            _ => {
+                let text = std::str::from_utf8(s).ok()?;
+                chrono::DateTime::parse_from_rfc2822(text).ok().map(|t| t.timestamp_millis())
+            }
+        }
+    }
+
+    /// A date-time at the start of `s` in one of the shapes [`time_other`] reads.
+    #[cold]
+    fn parse_other(&mut self, s: &[u8]) -> Option<(Millis, usize)> {
+        let w = time_other::read(s, self.today)?;
+        let ms = match w.offset {
+            Some(off) => w.ms - i64::from(off) * 1000,
+            None => self.local_to_utc(w.ms),
+        };
+        Some((ms, w.used))
     }
 
     /// `YYYY-MM-DD[T ]HH:MM[:SS[.frac|,frac]][Z|±HH:MM|±HHMM|±HH]`, or a bare date.
@@ -145,9 +173,10 @@ impl TimeReader {
     pub fn parse_prefix(&mut self, s: &[u8]) -> Option<(Millis, usize)> {
         let minute_ms = match s.get(..16) {
             Some(head) if *head == self.last_minute => self.last_minute_ms,
-            _ => match read_date_minute(s)? {
-                DateClock::Date(days) => return Some((self.local_to_utc(days * 86_400_000), 10)),
-                DateClock::Minute(ms) => {
+            _ => match read_date_minute(s) {
+                None => return self.parse_other(s),
+                Some(DateClock::Date(days)) => return Some((self.local_to_utc(days * 86_400_000), 10)),
+                Some(DateClock::Minute(ms)) => {
                     self.last_minute.copy_from_slice(&s[..16]);
                     self.last_minute_ms = ms;
                     ms
@@ -290,7 +319,7 @@ pub fn parse_epoch(num: &[u8]) -> Option<Millis> {
 }
 
 /// `Z`, `+HH:MM`, `-HHMM`, `+HH` as seconds east of UTC.
-fn parse_offset(s: &[u8]) -> Option<i32> {
+pub(super) fn parse_offset(s: &[u8]) -> Option<i32> {
     let sign = match s.first()? {
         b'+' => 1,
         b'-' => -1,

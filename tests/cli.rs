@@ -417,6 +417,7 @@ fn shipped_and_framework_shapes_read_their_level_and_message() {
     );
     let journal = levels_and_messages("common/journald.json");
     assert_eq!(journal[2], ("error".to_string(), "upload failed: HTTP 503 from sync.example.com".to_string()));
+    assert_eq!(journal[3].1, "Stopped agent.", "journald writes non-UTF-8 messages as byte arrays");
     let slog: Vec<String> = levels_and_messages("common/slog.jsonl").into_iter().map(|(l, _)| l).collect();
     assert_eq!(slog, ["info", "debug", "warn", "error"]);
     // Wrappers read as top level: an Elasticsearch hit's _source, a Cloud Logging jsonPayload.

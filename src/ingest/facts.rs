@@ -53,6 +53,8 @@ pub enum Text<'a> {
     Plain(&'a [u8]),
     /// A quoted CSV cell, with `""` still doubled.
     CsvQuoted(&'a [u8]),
+    /// A JSON array of byte values: journald writes a `MESSAGE` that is not UTF-8 so.
+    ByteArray(&'a [u8]),
 }
 
 impl<'a> Text<'a> {
@@ -64,6 +66,7 @@ impl<'a> Text<'a> {
                 let s = String::from_utf8_lossy(b);
                 if s.contains("\"\"") { Cow::Owned(s.replace("\"\"", "\"")) } else { s }
             }
+            Text::ByteArray(a) => Cow::Owned(String::from_utf8_lossy(&byte_array(a).unwrap_or_default()).into_owned()),
         }
     }
 
@@ -71,7 +74,7 @@ impl<'a> Text<'a> {
     pub fn raw(&self) -> &'a [u8] {
         match *self {
             Text::Json(r) => r.raw,
-            Text::Plain(b) | Text::CsvQuoted(b) => b,
+            Text::Plain(b) | Text::CsvQuoted(b) | Text::ByteArray(b) => b,
         }
     }
 
@@ -165,8 +168,18 @@ fn as_text(v: Value<'_>) -> Option<Text<'_>> {
         Value::Num(n) => Some(Text::Plain(n)),
         Value::Bool(true) => Some(Text::Plain(b"true")),
         Value::Bool(false) => Some(Text::Plain(b"false")),
+        Value::Array(a) if byte_array(a).is_some() => Some(Text::ByteArray(a)),
         _ => None,
     }
+}
+
+/// The bytes of a JSON array of integers 0 to 255 (`[83,116,111,112]`), else `None`.
+fn byte_array(a: &[u8]) -> Option<Vec<u8>> {
+    let inner = a.strip_prefix(b"[")?.strip_suffix(b"]")?;
+    if inner.trim_ascii().is_empty() {
+        return None;
+    }
+    inner.split(|&b| b == b',').map(|n| std::str::from_utf8(n.trim_ascii()).ok()?.parse::<u8>().ok()).collect()
 }
 
 impl<'a> Collect<'a> {
@@ -596,6 +609,15 @@ mod tests {
 
     fn facts(line: &str) -> Facts<'_> {
         json_facts(line.as_bytes(), &mut TimeReader::new(Zone::Utc)).expect("valid")
+    }
+
+    #[test]
+    fn byte_array_messages_are_decoded_and_other_arrays_are_not_text() {
+        let f = facts(r#"{"MESSAGE":[83,116,111,112,255],"PRIORITY":"6"}"#);
+        assert_eq!(f.message.map(|m| m.text().into_owned()).as_deref(), Some("Stop\u{fffd}"));
+        for line in [r#"{"message":["a","b"]}"#, r#"{"message":[256]}"#, r#"{"message":[]}"#, r#"{"message":[1.5]}"#] {
+            assert_eq!(facts(line).message, None, "{line}");
+        }
     }
 
     #[test]

@@ -538,9 +538,10 @@ fn compose(f: &Facts<'_>, with_args: bool) -> String {
     if let Some(m) = f.message {
         let text = m.text();
         if !text.trim().is_empty() {
+            // Errors group by the template itself: it names the failure without the values.
             let text = match f.template_values {
-                Some(values) => Cow::Owned(super::template::render(&text, values)),
-                None => text,
+                Some(values) if with_args => Cow::Owned(super::template::render(&text, values)),
+                _ => text,
             };
             // Shippers keep the line's own newline (Docker's `log`);
             // other trailing text is the writer's and stays.
@@ -618,6 +619,14 @@ mod tests {
         for line in [r#"{"message":["a","b"]}"#, r#"{"message":[256]}"#, r#"{"message":[]}"#, r#"{"message":[1.5]}"#] {
             assert_eq!(facts(line).message, None, "{line}");
         }
+    }
+
+    #[test]
+    fn clef_rows_render_the_template_and_errors_group_by_it() {
+        let line = r#"{"@t":"2026-05-17T09:00:05Z","@mt":"Failed to save {File}","@l":"Error","File":"q3.xlsx"}"#;
+        let f = facts(line);
+        assert_eq!(display_message(&f), r#"Failed to save "q3.xlsx""#);
+        assert_eq!(error_text(&f), "Failed to save {File}");
     }
 
     #[test]

@@ -166,8 +166,8 @@ fn as_text(v: Value<'_>) -> Option<Text<'_>> {
     match v {
         Value::Str(s) => Some(Text::Json(s)),
         Value::Num(n) => Some(Text::Plain(n)),
-        Value::Bool(true) => Some(Text::Plain(b"true")),
-        Value::Bool(false) => Some(Text::Plain(b"false")),
+        Value::True => Some(Text::Plain(b"true")),
+        Value::False => Some(Text::Plain(b"false")),
         _ => None,
     }
 }
@@ -177,7 +177,9 @@ fn as_text(v: Value<'_>) -> Option<Text<'_>> {
 fn is_byte_array(a: &[u8]) -> bool {
     let Some(inner) = a.strip_prefix(b"[").and_then(|a| a.strip_suffix(b"]")) else { return false };
     !inner.trim_ascii().is_empty()
-        && inner.split(|&b| b == b',').all(|n| std::str::from_utf8(n.trim_ascii()).is_ok_and(|n| n.parse::<u8>().is_ok()))
+        && inner
+            .split(|&b| b == b',')
+            .all(|n| std::str::from_utf8(n.trim_ascii()).is_ok_and(|n| n.parse::<u8>().is_ok()))
 }
 
 /// The bytes of a JSON array of integers 0 to 255 (`[83,116,111,112]`), else `None`.
@@ -245,11 +247,11 @@ impl<'a> Collect<'a> {
                 self.time.offer(value, prio);
             }
             Role::Level => self.level.offer(value, prio),
-            Role::Success => {
-                if let Value::Bool(b) = value {
-                    self.success.offer(b, prio)
-                }
-            }
+            Role::Success => match value {
+                Value::True => self.success.offer(true, prio),
+                Value::False => self.success.offer(false, prio),
+                _ => {}
+            },
             Role::Stack => {
                 if text.is_some_and(|t| !t.is_empty()) || matches!(value, Value::Array(_) | Value::Object(_)) {
                     self.has_stack = true;
@@ -289,7 +291,7 @@ impl<'a> Collect<'a> {
 
     fn time(&self, times: &mut TimeReader) -> Option<Millis> {
         self.time.value.and_then(|v| match v {
-            Value::Str(s) if !s.has_escapes => times.parse_str(s.raw),
+            Value::Str(s) if !s.has_escapes() => times.parse_str(s.raw),
             Value::Num(n) => super::time::parse_epoch(n),
             Value::Object(o) => epoch_object(o),
             _ => None,
@@ -298,7 +300,7 @@ impl<'a> Collect<'a> {
 
     fn level(&self, times: &mut TimeReader) -> Level {
         let explicit = self.level.value.and_then(|v| match v {
-            Value::Str(s) if !s.has_escapes => Level::from_bytes(s.raw).or_else(|| level_from_odd_text(s.raw)),
+            Value::Str(s) if !s.has_escapes() => Level::from_bytes(s.raw).or_else(|| level_from_odd_text(s.raw)),
             Value::Str(s) => Level::from_name(&s.text()),
             Value::Num(n) => level_from_number(n),
             _ => None,

@@ -48,7 +48,7 @@ pub fn pairs(line: &[u8]) -> Option<Vec<(&[u8], Value<'_>)>> {
             if i < n && !matches!(line[i], b' ' | b'\t' | b'\r') {
                 return None;
             }
-            Value::Str(RawStr { raw: &line[start..j], has_escapes })
+            Value::Str(RawStr::new(&line[start..j], has_escapes))
         } else {
             let start = i;
             while i < n && !matches!(line[i], b' ' | b'\t' | b'\r') {
@@ -65,10 +65,10 @@ pub fn pairs(line: &[u8]) -> Option<Vec<(&[u8], Value<'_>)>> {
 /// an epoch), else text.
 fn bare(v: &[u8]) -> Value<'_> {
     match v {
-        b"true" => Value::Bool(true),
-        b"false" => Value::Bool(false),
+        b"true" => Value::True,
+        b"false" => Value::False,
         _ if is_number(v) => Value::Num(v),
-        _ => Value::Str(RawStr { raw: v, has_escapes: false }),
+        _ => Value::Str(RawStr::plain(v)),
     }
 }
 
@@ -134,7 +134,7 @@ mod tests {
     fn values_keep_their_kind() {
         let p = pairs(br#"n=-1.5 ok=true s="a b" e= v=1.2.3"#).unwrap();
         assert!(matches!(p[0].1, Value::Num(b"-1.5")));
-        assert!(matches!(p[1].1, Value::Bool(true)));
+        assert!(matches!(p[1].1, Value::True));
         assert!(matches!(p[2].1, Value::Str(RawStr { raw: b"a b", .. })));
         assert!(matches!(p[3].1, Value::Str(RawStr { raw: b"", .. })));
         assert!(matches!(p[4].1, Value::Str(RawStr { raw: b"1.2.3", .. })));

@@ -389,7 +389,7 @@ fn brief_keeping_error<'a>(f: Facts<'a>, error_facts: &mut Option<Facts<'a>>) ->
 /// Bytes that identify a text: the raw bytes when nothing needs decoding.
 fn identity_bytes<'a>(t: &Text<'a>) -> Cow<'a, [u8]> {
     match *t {
-        Text::Json(r) if !r.has_escapes => Cow::Borrowed(r.raw),
+        Text::Json(r) if !r.has_escapes() => Cow::Borrowed(r.raw),
         Text::Plain(b) => Cow::Borrowed(b),
         Text::CsvQuoted(b) if memchr::memmem::find(b, b"\"\"").is_none() => Cow::Borrowed(b),
         _ => Cow::Owned(t.text().into_owned().into_bytes()),

@@ -56,7 +56,8 @@ fn fill(hole: &str, properties: &[u8]) -> Option<String> {
         Value::Str(s) if format.contains('l') => s.text().into_owned(),
         Value::Str(s) => format!("\"{}\"", s.text()),
         Value::Num(b) | Value::Object(b) | Value::Array(b) => String::from_utf8_lossy(b).into_owned(),
-        Value::Bool(b) => b.to_string(),
+        Value::True => "true".to_string(),
+        Value::False => "false".to_string(),
         Value::Null => "null".to_string(),
     })
 }

@@ -56,7 +56,8 @@ fn from_value(v: Value<'_>, depth: usize) -> Node {
     match v {
         Value::Str(s) => Node::Str(text(s)),
         Value::Num(n) => Node::Num(String::from_utf8_lossy(n).into_owned()),
-        Value::Bool(b) => Node::Bool(b),
+        Value::True => Node::Bool(true),
+        Value::False => Node::Bool(false),
         Value::Null => Node::Null,
         Value::Object(raw) if depth < MAX_DEPTH => {
             let mut members = Vec::new();

@@ -247,7 +247,7 @@ fn message_of_line<'a>(blob: &'a Blob, raw: &'a [u8], e: Event, times: &mut Time
             _ => None,
         });
         if let Some(s) = found
-            && !s.has_escapes
+            && !s.has_escapes()
             && !s.raw.trim_ascii().is_empty()
             && let Ok(text) = std::str::from_utf8(s.raw)
         {
@@ -279,7 +279,8 @@ fn field_matches(blob: &Blob, raw: &[u8], path: &[String], test: &FieldTest) -> 
         value.map(|v| match v {
             Value::Str(s) => s.text().into_owned(),
             Value::Num(n) | Value::Object(n) | Value::Array(n) => String::from_utf8_lossy(n).into_owned(),
-            Value::Bool(b) => b.to_string(),
+            Value::True => "true".into(),
+            Value::False => "false".into(),
             Value::Null => "null".into(),
         })
     };

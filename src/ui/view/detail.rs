@@ -243,7 +243,8 @@ fn fields(app: &App, e: Event, theme: &Theme) -> Vec<Line<'static>> {
                 Value::Num(n) => {
                     push_scalar(&mut out, &key, &String::from_utf8_lossy(n), theme.number, false, 0, theme)
                 }
-                Value::Bool(b) => push_scalar(&mut out, &key, &b.to_string(), theme.literal, false, 0, theme),
+                Value::True => push_scalar(&mut out, &key, "true", theme.literal, false, 0, theme),
+                Value::False => push_scalar(&mut out, &key, "false", theme.literal, false, 0, theme),
                 Value::Null | Value::Object(_) | Value::Array(_) => {}
             }
         }

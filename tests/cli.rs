@@ -1129,3 +1129,24 @@ fn exporting_errors_reads_less_but_finds_the_same_lines() {
     let lines = export_lines(&[OsStr::new("export"), OsStr::new("-q"), OsStr::new("level:error+"), os(dir.path())]);
     assert_eq!(lines.len(), 11, "{}", show(&lines));
 }
+
+#[test]
+fn csv_rows_with_line_breaks_in_quoted_cells_are_one_event_each() {
+    let path = fixture("repricing/audit_log_traceback.csv");
+    let bytes = std::fs::read(&path).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    // The SYSTEM_ERROR row runs from "2025-07-11 08:19:03" to its own CRLF, seven lines on.
+    let start = text.find("2025-07-11 08:19:03").unwrap();
+    let end = start + text[start..].find("SYSTEM_ERROR\r\n").unwrap() + "SYSTEM_ERROR\r\n".len();
+    let exported = stdout_of(&[OsStr::new("export"), OsStr::new("-q"), OsStr::new("cat:Repricing"), os(&path)]);
+    assert_eq!(String::from_utf8_lossy(&exported), &text[start..end], "the row exported byte for byte");
+
+    let errors = json_of(&[OsStr::new("errors"), OsStr::new("--json"), os(&path)]);
+    let locations: Vec<&str> =
+        errors.as_array().unwrap().iter().map(|g| g["sample"]["location"].as_str().unwrap()).collect();
+    // Line numbers still count physical lines: the traceback row starts on line 4, and the
+    // DATA_ERROR row after a two-line WARNING row is on line 14.
+    assert_eq!(locations, ["audit_log_traceback.csv:14", "audit_log_traceback.csv:4"]);
+    let traceback = errors[1]["sample"]["message"].as_str().unwrap();
+    assert!(traceback.ends_with("KeyError: 'GPI'") && traceback.contains("line 212, in run"), "{traceback}");
+}

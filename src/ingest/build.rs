@@ -172,7 +172,10 @@ pub fn index_opened(
             // rather than show its lines as unparsed until the full index replaces it.
             (Some(d), _) if o.prefix => document_ranges(d, &o.data[..d.end], RANGE_BYTES),
             (Some(d), _) => document_ranges(d, &o.data, RANGE_BYTES),
-            (None, false) => split_ranges(&o.data, RANGE_BYTES),
+            (None, false) => match &csv {
+                Some((h, _)) => super::csv::split_rows(&o.data, RANGE_BYTES, h.delimiter),
+                None => split_ranges(&o.data, RANGE_BYTES),
+            },
         };
         let (data, base) = (Arc::clone(&o.data), next_base);
         plans.push(Planned { source, data, base, csv, whole_record, document_end, ranges });

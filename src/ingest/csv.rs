@@ -1,7 +1,9 @@
 //! CSV audit logs (the repricing tool's `Timestamp,User,Script,Message,Status`, and any
-//! CSV whose header names map to our field aliases). One physical line is one row: a row
-//! whose quotes do not close on its line is shown as unparsed rather than swallowing the
-//! lines after it.
+//! CSV whose header names map to our field aliases). A row ends at the first line break
+//! outside a quoted cell, so a quoted traceback or Event Viewer description over many
+//! lines is one row, as Python's `csv` module writes and reads it. A quote that does not
+//! close within [`MAX_ROW_LINES`] lines (or before the end) cannot swallow the file: that
+//! row is its first line alone, shown as unparsed.
 
 use super::facts::{Dialect, Facts, Text, level_from_status};
 use super::fields::{Role, role_of};
@@ -117,6 +119,77 @@ pub fn first_line(bytes: &[u8]) -> Option<(usize, &[u8])> {
     None
 }
 
+/// The most lines a quoted cell may span before its row is taken to be broken.
+pub const MAX_ROW_LINES: usize = 1000;
+
+/// Where the row starting at `pos` ends: the index of its line break, or the end of
+/// `bytes`. Cells are read as [`for_each_cell`] reads them: a cell is quoted when it
+/// starts with `"`, and a quote elsewhere is text.
+pub fn row_end(bytes: &[u8], pos: usize, delimiter: u8) -> usize {
+    let line_end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k);
+    if memchr::memchr(b'"', &bytes[pos..line_end]).is_none() {
+        return line_end;
+    }
+    let mut i = pos;
+    let mut at_cell_start = true;
+    let mut lines = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if at_cell_start && b == b'"' {
+            let Some(close) = closing_quote(bytes, i + 1) else { return line_end };
+            lines += memchr::memchr_iter(b'\n', &bytes[i..close]).count();
+            if lines > MAX_ROW_LINES {
+                return line_end;
+            }
+            i = close + 1;
+            at_cell_start = false;
+            continue;
+        }
+        match b {
+            b'\n' => return i,
+            _ => at_cell_start = b == delimiter,
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+/// The quote that closes a quoted cell whose text starts at `from` (`""` is an escaped
+/// quote, not a close).
+fn closing_quote(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut j = from;
+    loop {
+        j += memchr::memchr(b'"', &bytes[j..])?;
+        if bytes.get(j + 1) == Some(&b'"') {
+            j += 2;
+        } else {
+            return Some(j);
+        }
+    }
+}
+
+/// Cuts a CSV file into ranges of about `target` bytes, each ending just after a row.
+/// Rows are walked from the start: only there is it known whether a line break sits
+/// inside a quoted cell.
+pub fn split_rows(data: &[u8], target: usize, delimiter: u8) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(data.len() / target.max(1) + 1);
+    let mut start = 0;
+    while start < data.len() {
+        let want = start.saturating_add(target);
+        let mut pos = start;
+        while pos < data.len() && pos < want {
+            pos = row_end(data, pos, delimiter) + 1;
+        }
+        let end = pos.min(data.len());
+        out.push((start, end));
+        start = end;
+    }
+    if out.is_empty() {
+        out.push((0, 0));
+    }
+    out
+}
+
 /// Calls `cell(column, text)` for each cell of a row.
 pub fn for_each_cell<'a>(
     line: &'a [u8],
@@ -208,6 +281,61 @@ mod tests {
         let mut t = TimeReader::new(Zone::Utc);
         let f = h.facts(b"2026-05-17T10:00:00Z;error;disk full", &mut t).unwrap();
         assert_eq!((f.level, display_message(&f).as_str()), (Level::Error, "disk full"));
+    }
+
+    /// The rows of `data`, walked with `row_end`.
+    fn rows(data: &[u8]) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut pos = 0;
+        while pos < data.len() {
+            let end = row_end(data, pos, b',');
+            out.push(String::from_utf8_lossy(&data[pos..end]).into_owned());
+            pos = end + 1;
+        }
+        out
+    }
+
+    #[test]
+    fn quoted_cells_carry_line_breaks_into_one_row() {
+        let data = b"t,m,s\r\n1,\"Error\nTraceback:\n  File \"\"x.py\"\"\",ERR\r\n2,\"note\r\nmore\",OK\r\n3,plain,OK";
+        assert_eq!(
+            rows(data),
+            ["t,m,s\r", "1,\"Error\nTraceback:\n  File \"\"x.py\"\"\",ERR\r", "2,\"note\r\nmore\",OK\r", "3,plain,OK"]
+        );
+    }
+
+    #[test]
+    fn quotes_inside_unquoted_cells_are_text() {
+        assert_eq!(rows(b"1,5\" wide,OK\n2,b,OK\n"), ["1,5\" wide,OK", "2,b,OK"]);
+        // After a quoted cell's close, a quote before the delimiter is text too.
+        assert_eq!(rows(b"1,\"a\"b\"c,OK\n2,b,OK"), ["1,\"a\"b\"c,OK", "2,b,OK"]);
+    }
+
+    #[test]
+    fn a_quote_that_never_closes_is_its_line_alone() {
+        assert_eq!(rows(b"1,a,OK\n2,\"cut by a crash\n3,b,OK\n"), ["1,a,OK", "2,\"cut by a crash", "3,b,OK"]);
+        let long = format!("1,\"{}\",OK\n2,b,OK\n", "x\n".repeat(MAX_ROW_LINES + 1));
+        assert_eq!(rows(long.as_bytes())[0], "1,\"x", "more than MAX_ROW_LINES lines in one cell");
+        let fits = format!("1,\"{}\",OK\n2,b,OK\n", "x\n".repeat(MAX_ROW_LINES));
+        assert_eq!(rows(fits.as_bytes()).len(), 2);
+    }
+
+    #[test]
+    fn ranges_are_cut_between_rows_only() {
+        // Rows end after bytes 4, 16, 26 and 32; the line breaks at 9, 11 and 21 are in cells.
+        let data = b"h,m\n1,\"a\nb\nc\",x\n2,\"d\ne\",y\n3,f,z\n";
+        for target in 1..data.len() + 2 {
+            let ranges = split_rows(data, target, b',');
+            assert_eq!(ranges.first().map(|r| r.0), Some(0));
+            assert_eq!(ranges.last().map(|r| r.1), Some(data.len()));
+            for w in ranges.windows(2) {
+                assert_eq!(w[0].1, w[1].0);
+            }
+            let cuts: Vec<usize> = ranges.iter().map(|r| r.1).collect();
+            for cut in cuts {
+                assert!([4, 16, 26, data.len()].contains(&cut), "target {target}: cut at {cut}");
+            }
+        }
     }
 
     #[test]

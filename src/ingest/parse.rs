@@ -190,6 +190,8 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
             // The plan cut the range at records with the same function; a failure here
             // cannot happen, and would make the rest of the range one unparsed record.
             document::record_end(bytes, pos).unwrap_or(bytes.len())
+        } else if let Some(h) = spec.csv {
+            super::csv::row_end(bytes, pos, h.delimiter)
         } else {
             memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k)
         };
@@ -204,7 +206,9 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
             (line_index, out.newlines) = (line_index + inside, out.newlines + inside);
             pos = end;
         } else {
-            line_index += 1;
+            // A CSV row may hold line breaks in a quoted cell.
+            let inside = if spec.csv.is_some() { memchr::memchr_iter(b'\n', line).count() as u64 } else { 0 };
+            (line_index, out.newlines) = (line_index + 1 + inside, out.newlines + inside);
             pos = end + 1;
             if end < bytes.len() {
                 out.newlines += 1;

@@ -56,7 +56,8 @@ impl Blob {
 
     /// The raw line starting at a virtual offset, without its `\n` (a `\r` is kept); for
     /// a whole-record blob, the record (the file without its final line break); in a JSON
-    /// document, the record (a JSON value over one or more lines).
+    /// document, the record (a JSON value over one or more lines); in a CSV file, the row
+    /// (whose quoted cells may hold line breaks).
     pub fn raw_line(&self, offset: u64) -> &[u8] {
         let bytes = self.bytes();
         if self.whole_record {
@@ -68,6 +69,9 @@ impl Blob {
             && let Some(end) = crate::ingest::document::record_end(bytes, at)
         {
             return &bytes[at..end];
+        }
+        if let Some(h) = &self.csv {
+            return &bytes[at..crate::ingest::csv::row_end(bytes, at, h.delimiter)];
         }
         let rest = &bytes[at..];
         match memchr::memchr(b'\n', rest) {

@@ -150,12 +150,14 @@ fn header(app: &App, e: Event, facts: Option<&Facts<'_>>, theme: &Theme) -> Vec<
             ]));
         }
     } else if let Some(f) = facts {
-        lines.push(Line::from(
-            [Span::styled("message ", theme.dim)]
-                .into_iter()
-                .chain(line_text(&display_message(f), theme.level(e.level()), theme))
-                .collect::<Vec<_>>(),
-        ));
+        // A message over several lines (a traceback in a CSV cell, a JSON "\n") keeps its
+        // line breaks, its lines under the first.
+        let label = "message ";
+        let mut message = block_lines(&display_message(f), theme.level(e.level()), theme, label.len());
+        if let Some(first) = message.first_mut() {
+            first.spans[0] = Span::styled(label, theme.dim);
+        }
+        lines.extend(message);
     }
     if e.has(flag::NUL_PREFIX) {
         lines.push(Line::from(Span::styled("NUL bytes precede this line (zero-fill after a crash?)", theme.warn)));

@@ -1150,3 +1150,37 @@ fn csv_rows_with_line_breaks_in_quoted_cells_are_one_event_each() {
     let traceback = errors[1]["sample"]["message"].as_str().unwrap();
     assert!(traceback.ends_with("KeyError: 'GPI'") && traceback.contains("line 212, in run"), "{traceback}");
 }
+
+#[test]
+fn a_csv_cell_across_a_parallel_range_cut_stays_one_row() {
+    // Ranges are cut at the first line break after each 4 MiB; this file puts a quoted
+    // traceback of 200 lines across the first cut.
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("Timestamp,User,Script,Message,Status\n");
+    let mut rows = 0;
+    while csv.len() < (4 << 20) - 2000 {
+        csv.push_str(&format!("2025-07-11 08:{:02}:00,ann,Main,\"step {rows}, fine\",SUCCESS\n", rows % 60));
+        rows += 1;
+    }
+    let traceback: String = (0..200).map(|k| format!("  File \"\"m{k}.py\"\", line {k}\n")).collect();
+    csv.push_str(&format!(
+        "2025-07-11 09:00:00,ann,Main,\"SYSTEM ERROR\nTraceback:\n{traceback}KeyError\",SYSTEM_ERROR\n"
+    ));
+    for k in 0..100 {
+        csv.push_str(&format!("2025-07-11 09:01:{:02},ann,Main,after {k},SUCCESS\n", k % 60));
+    }
+    assert!(csv.len() > (4 << 20) + 2000, "the traceback crosses the first cut");
+    let path = dir.path().join("audit_log.csv");
+    std::fs::write(&path, &csv).unwrap();
+
+    let summary = json_of(&[OsStr::new("summary"), OsStr::new("--json"), os(&path)]);
+    assert_eq!((summary["events"].as_u64(), summary["unparsed"].as_u64()), (Some(rows + 101), Some(0)));
+    assert_eq!(summary["errors"].as_u64(), Some(1));
+    let exported = stdout_of(&[OsStr::new("export"), OsStr::new("-q"), OsStr::new("level:error"), os(&path)]);
+    let exported = String::from_utf8(exported).unwrap();
+    assert!(exported.starts_with("2025-07-11 09:00:00") && exported.ends_with("KeyError\",SYSTEM_ERROR\n"));
+    assert_eq!(exported.lines().count(), 203);
+    let errors = json_of(&[OsStr::new("errors"), OsStr::new("--json"), os(&path)]);
+    let line = csv[..csv.find("2025-07-11 09:00:00").unwrap()].matches('\n').count() + 1;
+    assert_eq!(errors[0]["sample"]["location"].as_str(), Some(format!("audit_log.csv:{line}").as_str()));
+}

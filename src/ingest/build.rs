@@ -172,10 +172,7 @@ pub fn index_opened(
             // rather than show its lines as unparsed until the full index replaces it.
             (Some(d), _) if o.prefix => document_ranges(d, &o.data[..d.end], RANGE_BYTES),
             (Some(d), _) => document_ranges(d, &o.data, RANGE_BYTES),
-            (None, false) => match &csv {
-                Some((h, _)) => super::csv::split_rows(&o.data, RANGE_BYTES, h.delimiter),
-                None => split_ranges(&o.data, RANGE_BYTES),
-            },
+            (None, false) => split_ranges(&o.data, RANGE_BYTES),
         };
         let (data, base) = (Arc::clone(&o.data), next_base);
         plans.push(Planned { source, data, base, csv, whole_record, document_end, ranges });
@@ -185,32 +182,26 @@ pub fn index_opened(
     progress.bytes_total.store(total, Ordering::Relaxed);
 
     let t_jobs = std::time::Instant::now();
-    let jobs: Vec<(&Planned, usize, usize)> =
-        plans.iter().flat_map(|p| p.ranges.iter().map(move |&(a, b)| (p, a, b))).collect();
-    let chunks: Vec<Chunk> = jobs
-        .par_iter()
-        .map(|&(plan, start, end)| {
-            if progress.cancel.load(Ordering::Relaxed) {
-                return Chunk { source: plan.source, ..Chunk::default() };
-            }
-            let spec = RangeSpec {
-                bytes: &plan.data[start..end],
-                base: plan.base + start as u64,
-                source: plan.source,
-                at_file_start: start == 0,
-                csv: plan.csv.as_ref().map(|(h, _)| &**h),
-                csv_header_at: plan.csv.as_ref().map(|(_, at)| *at),
-                group_errors: opts.detail == Detail::Full,
-                whole_record: plan.whole_record,
-                document: start < plan.document_end,
-                only_errors: opts.detail == Detail::Errors,
-            };
-            let chunk = parse_range(&spec, opts.zone);
-            progress.bytes_done.fetch_add((end - start) as u64, Ordering::Relaxed);
-            chunk
-        })
-        .collect();
-
+    let mut chunks = parse_plans(&plans, opts, progress);
+    // A CSV range cut at a line break inside a quoted cell (a traceback) ends with a quote
+    // that never closed. Such a file is cut again between rows and read anew: rare, and
+    // cheaper than walking the rows of every CSV file before the parallel parse.
+    let mut recut = false;
+    let mut k = 0;
+    for plan in &mut plans {
+        let n = plan.ranges.len();
+        if let Some((h, _)) = &plan.csv
+            && chunks[k..k + n - 1].iter().any(|c| c.unclosed_quote)
+        {
+            plan.ranges = super::csv::split_rows(&plan.data, RANGE_BYTES, h.delimiter);
+            recut = true;
+        }
+        k += n;
+    }
+    if recut {
+        progress.bytes_done.store(0, Ordering::Relaxed);
+        chunks = parse_plans(&plans, opts, progress);
+    }
     phase("parse", t_jobs);
     // Checkpoints for line numbers: where each range starts and on which line.
     let mut k = 0;
@@ -252,6 +243,34 @@ pub fn index_opened(
     index.store = EventStore::from_sorted(events);
     index.settle();
     index
+}
+
+/// Parses every range of every plan in parallel; the chunks come in plan and range order.
+fn parse_plans(plans: &[Planned], opts: Options, progress: &Progress) -> Vec<Chunk> {
+    let jobs: Vec<(&Planned, usize, usize)> =
+        plans.iter().flat_map(|p| p.ranges.iter().map(move |&(a, b)| (p, a, b))).collect();
+    jobs.par_iter()
+        .map(|&(plan, start, end)| {
+            if progress.cancel.load(Ordering::Relaxed) {
+                return Chunk { source: plan.source, ..Chunk::default() };
+            }
+            let spec = RangeSpec {
+                bytes: &plan.data[start..end],
+                base: plan.base + start as u64,
+                source: plan.source,
+                at_file_start: start == 0,
+                csv: plan.csv.as_ref().map(|(h, _)| &**h),
+                csv_header_at: plan.csv.as_ref().map(|(_, at)| *at),
+                group_errors: opts.detail == Detail::Full,
+                whole_record: plan.whole_record,
+                document: start < plan.document_end,
+                only_errors: opts.detail == Detail::Errors,
+            };
+            let chunk = parse_range(&spec, opts.zone);
+            progress.bytes_done.fetch_add((end - start) as u64, Ordering::Relaxed);
+            chunk
+        })
+        .collect()
 }
 
 /// The header of a CSV input (its first non-blank line) and where it starts.

@@ -122,36 +122,52 @@ pub fn first_line(bytes: &[u8]) -> Option<(usize, &[u8])> {
 /// The most lines a quoted cell may span before its row is taken to be broken.
 pub const MAX_ROW_LINES: usize = 1000;
 
+/// A row as [`row`] finds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// Index of the row's line break, or the end of the bytes.
+    pub end: usize,
+    /// Line breaks inside its quoted cells.
+    pub breaks: usize,
+    /// A quoted cell did not close before the end of the bytes: the row is its first line.
+    pub unclosed: bool,
+}
+
 /// Where the row starting at `pos` ends: the index of its line break, or the end of
 /// `bytes`. Cells are read as [`for_each_cell`] reads them: a cell is quoted when it
 /// starts with `"`, and a quote elsewhere is text.
 pub fn row_end(bytes: &[u8], pos: usize, delimiter: u8) -> usize {
-    let line_end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k);
-    if memchr::memchr(b'"', &bytes[pos..line_end]).is_none() {
-        return line_end;
-    }
+    row(bytes, pos, delimiter).end
+}
+
+/// The row starting at `pos` (see [`row_end`]).
+pub fn row(bytes: &[u8], pos: usize, delimiter: u8) -> Row {
+    let line_end = |from: usize| memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |k| from + k);
+    let mut breaks = 0;
     let mut i = pos;
-    let mut at_cell_start = true;
-    let mut lines = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if at_cell_start && b == b'"' {
-            let Some(close) = closing_quote(bytes, i + 1) else { return line_end };
-            lines += memchr::memchr_iter(b'\n', &bytes[i..close]).count();
-            if lines > MAX_ROW_LINES {
-                return line_end;
-            }
-            i = close + 1;
-            at_cell_start = false;
+    // Only line breaks and quotes matter; whether a quote opens a cell is told by the byte
+    // before it.
+    while let Some(k) = memchr::memchr2(b'\n', b'"', &bytes[i..]) {
+        let j = i + k;
+        if bytes[j] == b'\n' {
+            return Row { end: j, breaks, unclosed: false };
+        }
+        if j > pos && bytes[j - 1] != delimiter {
+            i = j + 1;
             continue;
         }
-        match b {
-            b'\n' => return i,
-            _ => at_cell_start = b == delimiter,
+        let Some(close) = closing_quote(bytes, j + 1) else {
+            return Row { end: line_end(pos), breaks: 0, unclosed: true };
+        };
+        if memchr::memchr(b'\n', &bytes[j..close]).is_some() {
+            breaks += memchr::memchr_iter(b'\n', &bytes[j..close]).count();
+            if breaks > MAX_ROW_LINES {
+                return Row { end: line_end(pos), breaks: 0, unclosed: false };
+            }
         }
-        i += 1;
+        i = close + 1;
     }
-    bytes.len()
+    Row { end: bytes.len(), breaks, unclosed: false }
 }
 
 /// The quote that closes a quoted cell whose text starts at `from` (`""` is an escaped
@@ -169,8 +185,9 @@ fn closing_quote(bytes: &[u8], from: usize) -> Option<usize> {
 }
 
 /// Cuts a CSV file into ranges of about `target` bytes, each ending just after a row.
-/// Rows are walked from the start: only there is it known whether a line break sits
-/// inside a quoted cell.
+/// Rows are walked from the start, since only there is it known whether a line break sits
+/// inside a quoted cell: a sequential pass, so it is only used for a file whose cuts at
+/// plain line breaks fell inside a row (see `build`).
 pub fn split_rows(data: &[u8], target: usize, delimiter: u8) -> Vec<(usize, usize)> {
     let mut out = Vec::with_capacity(data.len() / target.max(1) + 1);
     let mut start = 0;
@@ -302,6 +319,8 @@ mod tests {
             rows(data),
             ["t,m,s\r", "1,\"Error\nTraceback:\n  File \"\"x.py\"\"\",ERR\r", "2,\"note\r\nmore\",OK\r", "3,plain,OK"]
         );
+        let traceback = Row { end: 48, breaks: 2, unclosed: false };
+        assert_eq!(row(data, 7, b','), traceback, "the traceback row ends at its LF, with two line breaks inside");
     }
 
     #[test]

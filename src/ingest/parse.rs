@@ -98,6 +98,9 @@ pub struct Chunk {
     /// Unparsed lines at the start with no event before them to take a session from.
     pub leading_unkeyed: usize,
     pub dialects: [u64; Dialect::COUNT],
+    /// A CSV row's quoted cell did not close before the end of the range: the row is
+    /// broken, or the range was cut inside it.
+    pub unclosed_quote: bool,
 }
 
 /// Where a range sits and how to read it.
@@ -184,6 +187,7 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
             }
         }
         let start = pos;
+        let mut row_breaks = 0;
         let end = if spec.whole_record {
             bytes.len()
         } else if spec.document {
@@ -191,7 +195,10 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
             // cannot happen, and would make the rest of the range one unparsed record.
             document::record_end(bytes, pos).unwrap_or(bytes.len())
         } else if let Some(h) = spec.csv {
-            super::csv::row_end(bytes, pos, h.delimiter)
+            let row = super::csv::row(bytes, pos, h.delimiter);
+            row_breaks = row.breaks as u64;
+            out.unclosed_quote |= row.unclosed;
+            row.end
         } else {
             memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k)
         };
@@ -207,8 +214,7 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
             pos = end;
         } else {
             // A CSV row may hold line breaks in a quoted cell.
-            let inside = if spec.csv.is_some() { memchr::memchr_iter(b'\n', line).count() as u64 } else { 0 };
-            (line_index, out.newlines) = (line_index + 1 + inside, out.newlines + inside);
+            (line_index, out.newlines) = (line_index + 1 + row_breaks, out.newlines + row_breaks);
             pos = end + 1;
             if end < bytes.len() {
                 out.newlines += 1;

@@ -192,20 +192,7 @@ impl TimeReader {
         if second > 60 {
             return None;
         }
-        let mut millis = 0i64;
-        if matches!(s.get(i), Some(b'.' | b',')) && s.get(i + 1).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-            let start = i;
-            while i < s.len() && s[i].is_ascii_digit() {
-                if i - start < 3 {
-                    millis = millis * 10 + i64::from(s[i] - b'0');
-                }
-                i += 1;
-            }
-            for _ in (i - start)..3 {
-                millis *= 10;
-            }
-        }
+        let (millis, i) = fraction_millis(s, i);
         let wall = minute_ms + second * 1000 + millis;
         match s.get(i) {
             Some(b'Z' | b'z') => return Some((wall, i + 1)),
@@ -316,6 +303,27 @@ pub fn parse_epoch(num: &[u8]) -> Option<Millis> {
         (whole / 1_000_000) as i64
     };
     Some(ms)
+}
+
+/// A fraction of a second at `i` (`.123`, `,5`, `.123456789`) as milliseconds, and where
+/// it ends; none there is 0 milliseconds.
+#[inline(always)]
+pub(super) fn fraction_millis(s: &[u8], mut i: usize) -> (i64, usize) {
+    let mut millis = 0i64;
+    if matches!(s.get(i), Some(b'.' | b',')) && s.get(i + 1).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+        let start = i;
+        while i < s.len() && s[i].is_ascii_digit() {
+            if i - start < 3 {
+                millis = millis * 10 + i64::from(s[i] - b'0');
+            }
+            i += 1;
+        }
+        for _ in (i - start).min(3)..3 {
+            millis *= 10;
+        }
+    }
+    (millis, i)
 }
 
 /// `Z`, `+HH:MM`, `-HHMM`, `+HH` as seconds east of UTC.

@@ -156,20 +156,8 @@ fn clock(s: &[u8], mut i: usize) -> Option<(Clock, usize)> {
         i += 1;
         second = number(s, &mut i, 2)?;
     }
-    let mut millis = 0i64;
-    if matches!(s.get(i), Some(b'.' | b',')) && s.get(i + 1).is_some_and(u8::is_ascii_digit) {
-        i += 1;
-        let start = i;
-        while i < s.len() && s[i].is_ascii_digit() {
-            if i - start < 3 {
-                millis = millis * 10 + i64::from(s[i] - b'0');
-            }
-            i += 1;
-        }
-        for _ in (i - start).min(3)..3 {
-            millis *= 10;
-        }
-    }
+    let (millis, after) = super::time::fraction_millis(s, i);
+    i = after;
     let mut hour = hour;
     let mut twelve_hour = false;
     if s.get(i) == Some(&b' ')

@@ -1152,6 +1152,23 @@ fn csv_rows_with_line_breaks_in_quoted_cells_are_one_event_each() {
 }
 
 #[test]
+fn a_csv_row_cut_by_a_crash_does_not_swallow_the_rows_written_after_the_restart() {
+    let path = fixture("repricing/audit_log_crash_restart.csv");
+    let errors = json_of(&[OsStr::new("errors"), OsStr::new("--json"), os(&path)]);
+    let locations: Vec<&str> =
+        errors.as_array().unwrap().iter().map(|g| g["sample"]["location"].as_str().unwrap()).collect();
+    assert_eq!(locations, ["audit_log_crash_restart.csv:13"], "the DATA_ERROR row after the restart");
+    // The broken row is exported whole, from its stamp to the line before the restart.
+    let broken = stdout_of(&[OsStr::new("export"), OsStr::new("-q"), OsStr::new("level:none"), os(&path)]);
+    let broken = String::from_utf8_lossy(&broken);
+    assert!(
+        broken.starts_with("2025-07-14 09:05:12,") && broken.ends_with("    merged = merge(file1, file2)\n"),
+        "{broken}"
+    );
+    assert_eq!(broken.lines().count(), 4);
+}
+
+#[test]
 fn a_csv_cell_across_a_parallel_range_cut_stays_one_row() {
     // Ranges are cut at the first line break after each 4 MiB; this file puts a quoted
     // traceback of 200 lines across the first cut.

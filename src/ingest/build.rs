@@ -193,7 +193,7 @@ pub fn index_opened(
         if let Some((h, _)) = &plan.csv
             && chunks[k..k + n - 1].iter().any(|c| c.unclosed_quote)
         {
-            plan.ranges = super::csv::split_rows(&plan.data, RANGE_BYTES, h.delimiter);
+            plan.ranges = super::csv::split_rows(&plan.data, RANGE_BYTES, h);
             recut = true;
         }
         k += n;

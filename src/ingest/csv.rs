@@ -127,7 +127,7 @@ pub const MAX_ROW_LINES: usize = 1000;
 pub struct Row {
     /// Index of the row's line break, or the end of the bytes.
     pub end: usize,
-    /// Line breaks inside its quoted cells.
+    /// Line breaks inside the row.
     pub breaks: usize,
     /// A quoted cell did not close before the end of the bytes: the row is its first line.
     pub unclosed: bool,
@@ -136,12 +136,19 @@ pub struct Row {
 /// Where the row starting at `pos` ends: the index of its line break, or the end of
 /// `bytes`. Cells are read as [`for_each_cell`] reads them: a cell is quoted when it
 /// starts with `"`, and a quote elsewhere is text.
-pub fn row_end(bytes: &[u8], pos: usize, delimiter: u8) -> usize {
-    row(bytes, pos, delimiter).end
+pub fn row_end(bytes: &[u8], pos: usize, header: &CsvHeader) -> usize {
+    row(bytes, pos, header).end
 }
 
 /// The row starting at `pos` (see [`row_end`]).
-pub fn row(bytes: &[u8], pos: usize, delimiter: u8) -> Row {
+///
+/// A quoted cell that a crash left open would run on into the rows written after the
+/// restart, up to the next quote. So a line break inside a quoted cell ends the row when
+/// the line after it starts like a row of its own (see [`RowStart`]) and does not close
+/// the cell: the broken row is its lines up to there, read as one unparsed record, and the
+/// rows after it are read.
+pub fn row(bytes: &[u8], pos: usize, header: &CsvHeader) -> Row {
+    let delimiter = header.delimiter;
     let line_end = |from: usize| memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |k| from + k);
     let mut breaks = 0;
     let mut i = pos;
@@ -156,18 +163,78 @@ pub fn row(bytes: &[u8], pos: usize, delimiter: u8) -> Row {
             i = j + 1;
             continue;
         }
-        let Some(close) = closing_quote(bytes, j + 1) else {
+        let close = closing_quote(bytes, j + 1);
+        let inside = memchr::memchr_iter(b'\n', &bytes[j..close.unwrap_or(bytes.len())]).map(|k| j + k);
+        let mut start = None;
+        for nl in inside {
+            if breaks >= MAX_ROW_LINES {
+                return Row { end: line_end(pos), breaks: 0, unclosed: close.is_none() };
+            }
+            let start = start.get_or_insert_with(|| RowStart::of(&bytes[pos..line_end(pos)], header));
+            let next = nl + 1..line_end(nl + 1);
+            // The line that closes the cell properly is its last line, whatever it starts with.
+            let closes_on_next = close.is_some_and(|c| {
+                next.contains(&c) && bytes.get(c + 1).is_none_or(|&b| matches!(b, b'\r' | b'\n') || b == delimiter)
+            });
+            if !closes_on_next && start.as_ref().is_some_and(|s| s.begins(&bytes[next])) {
+                return Row { end: nl, breaks, unclosed: false };
+            }
+            breaks += 1;
+        }
+        let Some(close) = close else {
             return Row { end: line_end(pos), breaks: 0, unclosed: true };
         };
-        if memchr::memchr(b'\n', &bytes[j..close]).is_some() {
-            breaks += memchr::memchr_iter(b'\n', &bytes[j..close]).count();
-            if breaks > MAX_ROW_LINES {
-                return Row { end: line_end(pos), breaks: 0, unclosed: false };
-            }
-        }
         i = close + 1;
     }
     Row { end: bytes.len(), breaks, unclosed: false }
+}
+
+/// What the first line of a row looks like, to tell a row written after a crash from a
+/// line of a quoted cell: its first cell is a timestamp (letters and digits of the same
+/// shape, `2025-07-11 08:19:03`), and it has at least as many cells as the header.
+struct RowStart<'a> {
+    stamp: &'a [u8],
+    delimiter: u8,
+    columns: usize,
+}
+
+impl<'a> RowStart<'a> {
+    /// `None` when the row's first cell is no timestamp: then nothing tells rows apart.
+    fn of(first_line: &'a [u8], header: &CsvHeader) -> Option<RowStart<'a>> {
+        let stamp = &first_line[..memchr::memchr(header.delimiter, first_line)?];
+        let digits = stamp.iter().filter(|b| b.is_ascii_digit()).count();
+        (digits >= 6 && stamp.len() <= 40 && stamp.first() != Some(&b'"')).then_some(RowStart {
+            stamp,
+            delimiter: header.delimiter,
+            columns: header.names.len(),
+        })
+    }
+
+    fn begins(&self, line: &[u8]) -> bool {
+        let n = self.stamp.len();
+        line.len() > n
+            && line[n] == self.delimiter
+            && self.stamp.iter().zip(line).all(|(&a, &b)| a == b || a.is_ascii_digit() && b.is_ascii_digit())
+            && cells_on_line(line, self.delimiter) >= self.columns
+    }
+}
+
+/// Cells on one line, a quoted cell that does not close on it counting as one.
+fn cells_on_line(line: &[u8], delimiter: u8) -> usize {
+    let mut cells = 1;
+    let mut i = 0;
+    while i < line.len() {
+        if line[i] == b'"' && (i == 0 || line[i - 1] == delimiter) {
+            match closing_quote(line, i + 1) {
+                Some(close) => i = close + 1,
+                None => return cells,
+            }
+            continue;
+        }
+        cells += usize::from(line[i] == delimiter);
+        i += 1;
+    }
+    cells
 }
 
 /// The quote that closes a quoted cell whose text starts at `from` (`""` is an escaped
@@ -188,14 +255,14 @@ fn closing_quote(bytes: &[u8], from: usize) -> Option<usize> {
 /// Rows are walked from the start, since only there is it known whether a line break sits
 /// inside a quoted cell: a sequential pass, so it is only used for a file whose cuts at
 /// plain line breaks fell inside a row (see `build`).
-pub fn split_rows(data: &[u8], target: usize, delimiter: u8) -> Vec<(usize, usize)> {
+pub fn split_rows(data: &[u8], target: usize, header: &CsvHeader) -> Vec<(usize, usize)> {
     let mut out = Vec::with_capacity(data.len() / target.max(1) + 1);
     let mut start = 0;
     while start < data.len() {
         let want = start.saturating_add(target);
         let mut pos = start;
         while pos < data.len() && pos < want {
-            pos = row_end(data, pos, delimiter) + 1;
+            pos = row_end(data, pos, header) + 1;
         }
         let end = pos.min(data.len());
         out.push((start, end));
@@ -300,12 +367,18 @@ mod tests {
         assert_eq!((f.level, display_message(&f).as_str()), (Level::Error, "disk full"));
     }
 
-    /// The rows of `data`, walked with `row_end`.
+    /// A comma-separated header of `columns` names.
+    fn header(columns: usize) -> CsvHeader {
+        CsvHeader::parse((0..columns).map(|c| format!("c{c}")).collect::<Vec<_>>().join(",").as_bytes()).unwrap()
+    }
+
+    /// The rows of `data`, walked with `row_end`; rows have three cells.
     fn rows(data: &[u8]) -> Vec<String> {
+        let h = header(3);
         let mut out = Vec::new();
         let mut pos = 0;
         while pos < data.len() {
-            let end = row_end(data, pos, b',');
+            let end = row_end(data, pos, &h);
             out.push(String::from_utf8_lossy(&data[pos..end]).into_owned());
             pos = end + 1;
         }
@@ -320,7 +393,11 @@ mod tests {
             ["t,m,s\r", "1,\"Error\nTraceback:\n  File \"\"x.py\"\"\",ERR\r", "2,\"note\r\nmore\",OK\r", "3,plain,OK"]
         );
         let traceback = Row { end: 48, breaks: 2, unclosed: false };
-        assert_eq!(row(data, 7, b','), traceback, "the traceback row ends at its LF, with two line breaks inside");
+        assert_eq!(
+            row(data, 7, &header(3)),
+            traceback,
+            "the traceback row ends at its LF, with two line breaks inside"
+        );
     }
 
     #[test]
@@ -340,11 +417,53 @@ mod tests {
     }
 
     #[test]
+    fn a_row_written_after_a_crash_ends_the_open_quote_before_it() {
+        let crash = "2025-07-14 09:05:12,Ann,\"SYSTEM ERROR | Traceback (most recent call last):\n  File \"\"x.py\"\", line 2\n";
+        let restart = "2025-07-14 09:12:30,Ann,SESSION START\n2025-07-14 09:13:05,Ann,\"Imported | Rows: 15,420\"\n";
+        let data = format!("{crash}{restart}");
+        assert_eq!(
+            rows(data.as_bytes()),
+            [
+                crash.trim_end(),
+                "2025-07-14 09:12:30,Ann,SESSION START",
+                "2025-07-14 09:13:05,Ann,\"Imported | Rows: 15,420\""
+            ]
+        );
+        let broken = row(data.as_bytes(), 0, &header(3));
+        assert_eq!((broken.breaks, broken.unclosed), (1, false), "its own line breaks count; nothing to re-cut");
+        // The broken row is read as unparsed: its quote never closes.
+        let mut t = TimeReader::new(Zone::Utc);
+        assert_eq!(header(3).facts(&data.as_bytes()[..broken.end], &mut t).err(), Some(UnclosedQuote));
+    }
+
+    #[test]
+    fn lines_in_a_cell_that_only_resemble_a_row_stay_in_it() {
+        // Python logging's stamp has a comma, but the line has fewer cells than a row.
+        let logged =
+            "2025-07-14 09:14:47,Ann,\"Log:\n2025-07-14 09:14:47,101 INFO done\",OK\n2025-07-14 09:15:00,Ann,end\n";
+        assert_eq!(rows(logged.as_bytes()).len(), 2);
+        // A different stamp shape is no row start either.
+        let other = "2025-07-14 09:14:47,Ann,\"Log:\n14/07/2025 09:14,Ann,x\",OK\n";
+        assert_eq!(rows(other.as_bytes()).len(), 1);
+        // Without a timestamp in the first column nothing tells rows apart: the quote runs on.
+        let untimed = "Ann,x,\"cut\nBob,y,z\nCid,\"w\",OK\n";
+        assert_eq!(rows(untimed.as_bytes()), ["Ann,x,\"cut\nBob,y,z\nCid,\"w\",OK"]);
+    }
+
+    #[test]
+    fn cells_on_a_line_count_quoted_delimiters_once() {
+        assert_eq!(cells_on_line(b"a,b,c", b','), 3);
+        assert_eq!(cells_on_line(br#"a,"b,c",d"#, b','), 3);
+        assert_eq!(cells_on_line(br#"a,"b,c"#, b','), 2, "an open quote is one cell to the end");
+        assert_eq!(cells_on_line(br#"a,5" x,c"#, b','), 3, "a quote inside a cell is text");
+    }
+
+    #[test]
     fn ranges_are_cut_between_rows_only() {
         // Rows end after bytes 4, 16, 26 and 32; the line breaks at 9, 11 and 21 are in cells.
         let data = b"h,m\n1,\"a\nb\nc\",x\n2,\"d\ne\",y\n3,f,z\n";
         for target in 1..data.len() + 2 {
-            let ranges = split_rows(data, target, b',');
+            let ranges = split_rows(data, target, &header(3));
             assert_eq!(ranges.first().map(|r| r.0), Some(0));
             assert_eq!(ranges.last().map(|r| r.1), Some(data.len()));
             for w in ranges.windows(2) {

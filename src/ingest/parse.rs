@@ -195,7 +195,7 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
             // cannot happen, and would make the rest of the range one unparsed record.
             document::record_end(bytes, pos).unwrap_or(bytes.len())
         } else if let Some(h) = spec.csv {
-            let row = super::csv::row(bytes, pos, h.delimiter);
+            let row = super::csv::row(bytes, pos, h);
             row_breaks = row.breaks as u64;
             out.unclosed_quote |= row.unclosed;
             row.end

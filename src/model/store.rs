@@ -71,7 +71,7 @@ impl Blob {
             return &bytes[at..end];
         }
         if let Some(h) = &self.csv {
-            return &bytes[at..crate::ingest::csv::row_end(bytes, at, h.delimiter)];
+            return &bytes[at..crate::ingest::csv::row_end(bytes, at, h)];
         }
         let rest = &bytes[at..];
         match memchr::memchr(b'\n', rest) {

@@ -457,3 +457,58 @@ fn faults_are_handled_the_same_with_notify() {
 fn faults_are_handled_the_same_when_polling() {
     faults_through_the_follower(true);
 }
+
+/// The records of one poll's pieces: each event's or unparsed line's first line, with `!`
+/// before an unparsed one.
+fn records(batch: &audit_tui::ingest::watch::Batch) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in &batch.pieces {
+        for e in &p.chunk.events {
+            let at = e.offset() as usize;
+            let first = p.bytes[at..].split(|&b| b == b'\n').next().unwrap_or_default();
+            let mark = if e.is_unparsed() { "!" } else { "" };
+            out.push(format!("{mark}{}", String::from_utf8_lossy(first).trim_end()));
+        }
+    }
+    out
+}
+
+#[test]
+fn a_csv_row_with_a_traceback_being_written_arrives_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit_log.csv");
+    append(&path, "Timestamp,User,Script,Message,Status\r\n2025-07-14 09:02:11,Ann,Main,SESSION START,INFO\r\n");
+    let now = Arc::new(AtomicI64::new(utc_ms("2025-07-14T09:00:00Z")));
+    let mut f = Follower::new(&path, Zone::Utc, clock_at(&now));
+    assert_eq!(records(&f.poll(true)), ["2025-07-14 09:02:11,Ann,Main,SESSION START,INFO"]);
+
+    // The writer flushed the first lines of a quoted traceback: nothing to show yet.
+    append(
+        &path,
+        "2025-07-14 09:05:12,Ann,Repricing,\"SYSTEM ERROR | Traceback (most recent call last):\n  File \"\"x.py\"\"\n",
+    );
+    assert!(records(&f.poll(false)).is_empty());
+    append(&path, "KeyError: 'GPI'\",SYSTEM_ERROR\r\n2025-07-14 09:06:00,Ann,Main,SESSION END,INFO\r\n");
+    let b = f.poll(false);
+    assert_eq!(
+        records(&b),
+        [
+            "2025-07-14 09:05:12,Ann,Repricing,\"SYSTEM ERROR | Traceback (most recent call last):",
+            "2025-07-14 09:06:00,Ann,Main,SESSION END,INFO"
+        ],
+        "one event for the three-line row"
+    );
+    assert_eq!(b.pieces[0].chunk.errors.len(), 1);
+
+    // Killed mid-row: the row is shown, unparsed, once the restarted tool writes a row.
+    append(&path, "2025-07-14 09:07:00,Ann,Repricing,\"SYSTEM ERROR | Traceback\n");
+    assert!(records(&f.poll(false)).is_empty());
+    append(&path, "2025-07-14 09:12:30,Ann,Main,SESSION START,INFO\r\n");
+    assert_eq!(
+        records(&f.poll(false)),
+        [
+            "!2025-07-14 09:07:00,Ann,Repricing,\"SYSTEM ERROR | Traceback",
+            "2025-07-14 09:12:30,Ann,Main,SESSION START,INFO"
+        ]
+    );
+}

@@ -65,6 +65,10 @@ struct Followed {
     cursor: TailCursor,
     csv: Option<Arc<CsvHeader>>,
     restart_pending: bool,
+    /// A CSV row whose quoted cell was still open at the end of what was read (a traceback
+    /// being written), and its file offset: delivered whole once the cell closes.
+    held: Vec<u8>,
+    held_at: u64,
 }
 
 pub struct Follower {
@@ -151,11 +155,28 @@ impl Follower {
                 self.read_ids.insert(id);
             }
             for event in events {
+                if !matches!(event, TailEvent::Lines { .. } | TailEvent::Incomplete { .. }) {
+                    // The file ends or restarts: a row still open is as complete as it gets.
+                    release_held(f, &mut batch, self.zone);
+                }
                 match event {
-                    TailEvent::Lines { bytes, file_offset } | TailEvent::Incomplete { bytes, file_offset } => {
+                    TailEvent::Lines { bytes, file_offset } => {
                         if f.format == Format::Csv && file_offset == 0 && f.csv.is_none() {
                             f.csv = first_line(&bytes).and_then(|(_, l)| CsvHeader::parse(l)).map(Arc::new);
                         }
+                        let (mut bytes, file_offset) = with_held(f, bytes, file_offset);
+                        if let Some(h) = f.csv.as_deref() {
+                            let complete = complete_rows(&bytes, h);
+                            f.held = bytes.split_off(complete);
+                            f.held_at = file_offset + complete as u64;
+                        }
+                        if !bytes.is_empty() {
+                            let restart = std::mem::take(&mut f.restart_pending);
+                            batch.pieces.push(piece(f, bytes, file_offset, restart, self.zone));
+                        }
+                    }
+                    TailEvent::Incomplete { bytes, file_offset } => {
+                        let (bytes, file_offset) = with_held(f, bytes, file_offset);
                         let restart = std::mem::take(&mut f.restart_pending);
                         batch.pieces.push(piece(f, bytes, file_offset, restart, self.zone));
                     }
@@ -255,8 +276,50 @@ impl Follower {
     }
 
     fn add(&mut self, name: String, _path: PathBuf, format: Format, cursor: TailCursor) {
-        self.files.push(Followed { name, format, cursor, csv: None, restart_pending: false });
+        self.files.push(Followed {
+            name,
+            format,
+            cursor,
+            csv: None,
+            restart_pending: false,
+            held: Vec::new(),
+            held_at: 0,
+        });
     }
+}
+
+/// `bytes` read at `file_offset`, after the row held back from the read before.
+fn with_held(f: &mut Followed, bytes: Vec<u8>, file_offset: u64) -> (Vec<u8>, u64) {
+    if f.held.is_empty() || f.held_at + f.held.len() as u64 != file_offset {
+        return (bytes, file_offset);
+    }
+    let mut joined = std::mem::take(&mut f.held);
+    joined.extend_from_slice(&bytes);
+    (joined, f.held_at)
+}
+
+/// Delivers a held row as it is (its quote never closed).
+fn release_held(f: &mut Followed, batch: &mut Batch, zone: Zone) {
+    if !f.held.is_empty() {
+        let bytes = std::mem::take(&mut f.held);
+        let restart = std::mem::take(&mut f.restart_pending);
+        batch.pieces.push(piece(f, bytes, f.held_at, restart, zone));
+    }
+}
+
+/// How many bytes of `bytes` (whole lines of a CSV file, from a row's start) are complete
+/// rows: a last row whose quoted cell is still open waits for the writer to close it,
+/// unless it already spans more lines than a row may.
+fn complete_rows(bytes: &[u8], header: &CsvHeader) -> usize {
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let row = super::csv::row(bytes, pos, header);
+        if row.unclosed && memchr::memchr_iter(b'\n', &bytes[pos..]).count() <= super::csv::MAX_ROW_LINES {
+            return pos;
+        }
+        pos = row.end + 1;
+    }
+    bytes.len()
 }
 
 fn format_of(path: &Path) -> Format {

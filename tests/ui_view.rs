@@ -262,3 +262,24 @@ fn narrow_terminals_keep_messages_in_the_timeline_and_error_counts_in_the_sessio
         }
     }
 }
+
+#[test]
+fn a_new_error_while_following_is_announced_escaped_on_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("live.jsonl");
+    let line =
+        r#"{"ts":"2026-05-17T10:00:00Z","level":"error","msg":"boom \u001b[2J \u202e evil\nTraceback: the rest"}"#;
+    std::fs::write(&file, format!("{line}\n")).unwrap();
+    let mut follower = audit_tui::ingest::watch::Follower::new(
+        &file,
+        audit_tui::ingest::time::Zone::Utc,
+        audit_tui::ingest::watch::system_clock(),
+    );
+    let mut app = app_for(SAMPLE);
+    send(&mut app, audit_tui::ui::msg::Msg::Tailed(follower.poll(true)));
+    let screen = screen(&app, 160, 45);
+    let status = screen.lines().last().unwrap();
+    assert!(status.contains(r"new error: boom \x1b[2J <U+202E> evil …"), "{status}");
+    assert!(!status.contains("Traceback"), "only the first line of the message: {status}");
+    assert!(!status.chars().any(is_hostile), "{status:?}");
+}

@@ -51,7 +51,12 @@ pub fn on_tailed(app: &mut App, batch: Batch) {
         {
             let mut times = crate::ingest::time::TimeReader::new(app.index.zone);
             let msg = app.index.message_of(e, &mut times);
-            app.note(format!("new error: {}", crate::report::fmt::fit(&msg, 80)), true);
+            // A traceback's first line says what broke; the detail pane has the rest.
+            let first = match msg.split_once('\n') {
+                Some((first, _)) => format!("{} …", first.trim_end()),
+                None => msg,
+            };
+            app.note(format!("new error: {}", crate::report::fmt::fit(&first, 80)), true);
         }
     }
 }

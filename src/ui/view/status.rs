@@ -42,7 +42,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         left.push(Span::styled(format!(" filter: {} ", fmt::fit(&q, 40)), theme.status_key));
     }
     if let Some(note) = &app.note {
-        left.push(Span::styled(format!(" {} ", note.text), if note.is_error { theme.error } else { theme.status_key }));
+        // Notes quote messages from the logs (a new error in follow mode): untrusted text.
+        let text = crate::sanitize::sanitize(&note.text, crate::sanitize::Mode::Line);
+        left.push(Span::styled(format!(" {text} "), if note.is_error { theme.error } else { theme.status_key }));
     }
     let hints = " / filter  e/E errors  [ ] sessions  Enter drill  ? help  q quit ";
     let used: usize = left.iter().map(|s| unicode_width::UnicodeWidthStr::width(s.content.as_ref())).sum();

@@ -20,7 +20,7 @@ pub fn text_facts<'a>(line: &'a [u8], times: &mut TimeReader) -> Option<Facts<'a
     let mut i = start + used;
     // Skip what commonly closes or follows the stamp: `]`, spaces, `|`, `-`.
     let skip = |i: &mut usize| {
-        while *i < line.len() && matches!(line[*i], b']' | b' ' | b'\t' | b'|' | b'-' | b':') {
+        while *i < line.len() && matches!(line[*i], b']' | b'>' | b' ' | b'\t' | b'|' | b'-' | b':') {
             *i += 1;
         }
     };
@@ -33,14 +33,17 @@ pub fn text_facts<'a>(line: &'a [u8], times: &mut TimeReader) -> Option<Facts<'a
     let mut level = Level::None;
     // The level is usually the next word, sometimes bracketed or after a logger name.
     for _ in 0..2 {
-        let word_start = i + usize::from(line.get(i) == Some(&b'['));
+        let opened = matches!(line.get(i), Some(b'[' | b'<'));
+        let word_start = i + usize::from(opened);
         let word_end =
             line[word_start..].iter().position(|b| !b.is_ascii_alphabetic()).map_or(line.len(), |k| word_start + k);
         let word = &line[word_start..word_end];
-        if (3..=8).contains(&word.len())
-            && let Some(l) = std::str::from_utf8(word).ok().and_then(Level::from_name)
-            && word.iter().any(u8::is_ascii_uppercase)
-        {
+        let marked = match line.get(word_end) {
+            Some(b']' | b'>') => opened,
+            Some(b':') => true,
+            _ => false,
+        };
+        if let Some(l) = level_word(word, marked) {
             level = l;
             i = word_end;
             skip(&mut i);
@@ -74,6 +77,38 @@ pub fn text_facts<'a>(line: &'a [u8], times: &mut TimeReader) -> Option<Facts<'a
         dialect: Some(Dialect::Text),
         ..Facts::default()
     })
+}
+
+/// The level a word of a text line names. A word in capitals (`ERROR`, `[WARN]`, `FAILED`)
+/// is one; a capitalized or lowercase word only when it is a level's own name, and
+/// lowercase only when written like a level (`[error]`, `<warning>`, `error:`): so
+/// `Failed password for root` and `info about the upload` stay prose.
+fn level_word(word: &[u8], marked: bool) -> Option<Level> {
+    const NAMES: &[&[u8]] = &[
+        b"trace",
+        b"debug",
+        b"info",
+        b"notice",
+        b"warn",
+        b"warning",
+        b"error",
+        b"err",
+        b"fatal",
+        b"critical",
+        b"crit",
+        b"severe",
+        b"emerg",
+    ];
+    if !(3..=8).contains(&word.len()) {
+        return None;
+    }
+    let level = Level::from_bytes(word).filter(|&l| l != Level::None)?;
+    if word.iter().all(u8::is_ascii_uppercase) {
+        return Some(level);
+    }
+    let own_name = NAMES.iter().any(|n| n.eq_ignore_ascii_case(word));
+    let lowercase = word.iter().all(u8::is_ascii_lowercase);
+    (own_name && (marked || !lowercase)).then_some(level)
 }
 
 /// `host program[pid]: ` after a syslog stamp.
@@ -155,6 +190,32 @@ mod tests {
         // Not syslog: no BSD stamp and no pid.
         let f = text_facts(b"2026-05-17 10:00:00 myapp worker: started", &mut TimeReader::new(Zone::Utc)).unwrap();
         assert_eq!((f.host, f.category), (None, None));
+    }
+
+    #[test]
+    fn level_words_in_lowercase_need_the_shape_of_a_level() {
+        assert_eq!(
+            read("May 17 09:00:00 ws-3 app[123]: error: disk full"),
+            Some((Level::Error, "disk full".into())),
+            "after a syslog header"
+        );
+        assert_eq!(
+            read("May 17 09:00:01 ws-3 app[123]: <warning> low memory"),
+            Some((Level::Warn, "low memory".into()))
+        );
+        assert_eq!(read("2026-05-17 09:00:03 [error] boom"), Some((Level::Error, "boom".into())));
+        assert_eq!(read("2026-05-17T09:00:04Z app warn: slow"), Some((Level::Warn, "slow".into())));
+        assert_eq!(read("2026-05-17 10:00:00 Warning disk 91% full"), Some((Level::Warn, "disk 91% full".into())));
+        // Prose keeps its words: a capitalized status word, a lowercase level name.
+        assert_eq!(
+            read("May 17 09:00:02 ws-3 sshd[99]: Failed password for root"),
+            Some((Level::None, "Failed password for root".into()))
+        );
+        assert_eq!(
+            read("2026-05-17 10:00:00 info about the upload"),
+            Some((Level::None, "info about the upload".into()))
+        );
+        assert_eq!(read("2026-05-17 10:00:00 FAILED upload"), Some((Level::Error, "upload".into())));
     }
 
     #[test]

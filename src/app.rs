@@ -203,7 +203,9 @@ fn run_export(a: ExportArgs, mut opts: Options) -> Result<(), Failure> {
                 .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", path.display())))?;
             let mut w = io::BufWriter::with_capacity(1 << 20, file);
             let n = export::write(&mut w, &index, &ids, a.format, opts.zone, false)?;
-            eprintln!("audit-tui: wrote {} events to {}", crate::report::fmt::count(n), path.display());
+            let path = path.display().to_string();
+            let path = crate::sanitize::sanitize(&path, crate::sanitize::Mode::Line);
+            eprintln!("audit-tui: wrote {} events to {path}", crate::report::fmt::count(n));
         }
         None => {
             let stdout = io::stdout();

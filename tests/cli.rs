@@ -680,6 +680,28 @@ fn missing_path_exits_1_and_names_it() {
 }
 
 #[test]
+fn messages_on_stderr_escape_what_they_quote() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = "no\u{1b}[31m\u{202e}pe";
+    let raw = |err: &str| err.chars().any(|c| c == '\u{1b}' || c == '\u{202e}');
+    // A file name.
+    let err = fails_with(&[OsStr::new("summary"), OsStr::new("--utc"), os(&dir.path().join(hostile))], 1);
+    assert!(err.contains(r"no\x1b[31m<U+202E>pe") && !raw(&err), "{err:?}");
+    // A query.
+    let query = format!("is:{hostile}");
+    let err = fails_with(&[OsStr::new("summary"), OsStr::new("-q"), OsStr::new(&query), os(&fixture("datatools"))], 2);
+    assert!(err.contains(r"is:no\x1b[31m<U+202E>pe is not known") && !raw(&err), "{err:?}");
+    // The export's output file.
+    let out_path = dir.path().join(format!("{hostile}.jsonl"));
+    let out = audit_tui()
+        .args([OsStr::new("export"), OsStr::new("-o"), os(&out_path), os(&fixture("datatools"))])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && err.contains(r"no\x1b[31m<U+202E>pe.jsonl") && !raw(&err), "{err:?}");
+}
+
+#[test]
 fn unknown_time_zone_exits_2() {
     let err = fails_with(&["summary", "--tz", "Mars/Olympus", fixture("datatools").to_str().unwrap()], 2);
     assert!(err.contains("unknown time zone \"Mars/Olympus\""), "{err}");

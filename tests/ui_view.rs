@@ -283,3 +283,18 @@ fn a_new_error_while_following_is_announced_escaped_on_one_line() {
     assert!(!status.contains("Traceback"), "only the first line of the message: {status}");
     assert!(!status.chars().any(is_hostile), "{status:?}");
 }
+
+#[test]
+fn typed_text_is_drawn_escaped_in_titles_and_errors() {
+    let mut app = app_for(SAMPLE);
+    press(&mut app, "/");
+    type_text(&mut app, "is:a\u{202e}b");
+    let first = screen(&app, 160, 45);
+    assert!(first.contains("is:a<U+202E>b is not known"), "the filter's error quotes the query escaped:\n{first}");
+    assert!(!first.lines().flat_map(str::chars).any(is_hostile), "{first:?}");
+    press(&mut app, "Esc 1 /");
+    type_text(&mut app, "Q\u{202e}Z");
+    let screen = screen(&app, 160, 45);
+    assert!(screen.contains("/Q<U+202E>Z"), "the session filter in the pane's title:\n{screen}");
+    assert!(!screen.lines().flat_map(str::chars).any(is_hostile), "{screen:?}");
+}

@@ -23,7 +23,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         title.push(Span::styled(format!("✗{failed} "), theme.error));
     }
     if app.sessions.editing || !app.sessions.filter.is_empty() {
-        title.push(Span::styled(format!("/{}", app.sessions.filter), theme.matched));
+        let typed = crate::sanitize::sanitize(&app.sessions.filter, crate::sanitize::Mode::Line);
+        title.push(Span::styled(format!("/{typed}"), theme.matched));
         if app.sessions.editing {
             title.push(Span::styled("█", theme.matched));
         }

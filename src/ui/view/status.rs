@@ -63,6 +63,8 @@ pub fn draw_filter(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let text = crate::sanitize::sanitize(&f.text, crate::sanitize::Mode::Line).into_owned();
     let mut spans = vec![Span::styled("/", theme.key), Span::raw(text.clone())];
     if let Some(err) = &f.error {
+        // Errors quote the query (`is:… is not known`).
+        let err = crate::sanitize::sanitize(err, crate::sanitize::Mode::Line);
         spans.push(Span::styled(format!("   ✗ {err}"), theme.error));
     } else if f.editing {
         let n = app.results.matches.as_ref().map(Vec::len).unwrap_or(app.row_count());

@@ -159,7 +159,13 @@ thread_local! {
 }
 
 pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
-    let mut out = Chunk { source: spec.source, ..Chunk::default() };
+    parse_range_into(spec, zone, Vec::new())
+}
+
+/// [`parse_range`], filling `events` (an emptied buffer of an absorbed range).
+pub fn parse_range_into(spec: &RangeSpec<'_>, zone: Zone, mut events: Vec<Event>) -> Chunk {
+    events.clear();
+    let mut out = Chunk { source: spec.source, events, ..Chunk::default() };
     let mut ids = LocalIds::default();
     let mut times = TimeReader::new(zone);
     let mut memo = KeyMemo::default();

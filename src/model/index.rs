@@ -158,6 +158,27 @@ pub struct Absorbed {
     pub fingerprints: FxHashMap<u64, u64>,
 }
 
+/// Chunks absorbed so far (see [`Index::absorb_next`]).
+#[derive(Default)]
+pub struct Absorbing {
+    events: Vec<Event>,
+    fingerprints: FxHashMap<u64, u64>,
+    /// Event ranges still waiting for the first time / session of their source.
+    pending_time: FxHashMap<usize, Vec<std::ops::Range<usize>>>,
+    pending_key: FxHashMap<usize, Vec<std::ops::Range<usize>>>,
+}
+
+impl Absorbing {
+    /// Room for about `events` events, backed by huge pages where the kernel can.
+    pub fn with_capacity(events: usize) -> Absorbing {
+        Absorbing { events: super::store::vec_with_huge_pages(events), ..Absorbing::default() }
+    }
+
+    pub fn finish(self) -> Absorbed {
+        Absorbed { events: self.events, fingerprints: self.fingerprints }
+    }
+}
+
 pub struct Index {
     pub zone: Zone,
     pub gap_ms: i64,
@@ -268,72 +289,94 @@ impl Index {
         let maps: Vec<IdMaps> = chunks.iter().map(|chunk| self.id_maps(chunk)).collect();
         // The per-event rewrite runs on all cores.
         let lens: Vec<usize> = chunks.iter().map(|c| c.events.len()).collect();
-        let (mut events, tallies) = gather(&mut chunks, &maps);
-        let mut fingerprints = FxHashMap::default();
-        // Event ranges still waiting for the first time / session of their source.
-        let mut pending_time: FxHashMap<usize, Vec<std::ops::Range<usize>>> = FxHashMap::default();
-        let mut pending_key: FxHashMap<usize, Vec<std::ops::Range<usize>>> = FxHashMap::default();
+        let (events, tallies) = gather(&mut chunks, &maps);
+        let mut state = Absorbing { events, ..Absorbing::default() };
         let mut start = 0;
         for ((chunk, tally), n) in chunks.into_iter().zip(tallies).zip(lens) {
-            let src = chunk.source as usize;
-            let carry = self.carry[src];
-            let info = &mut self.sources[src];
-            info.events += tally.events;
-            info.unparsed += tally.unparsed;
-            if let Some((first, last)) = tally.times {
-                info.first = Some(info.first.map_or(first, |f| f.min(first)));
-                info.last = Some(info.last.map_or(last, |l| l.max(last)));
-            }
-            let end = start + n;
-            // Lines at the start of a range take their time and session from the line
-            // before them in the file; at the start of a file, from the first line after
-            // them that has one (which may be ranges later). Only these can still have no
-            // session (0): a range's later lines inherit from the lines before them.
-            let has_time = chunk.leading_untimed < n;
-            match carry.time {
-                Some(t) => events[start..start + chunk.leading_untimed].iter_mut().for_each(|e| e.set_time(t)),
-                None if has_time => {
-                    let t = events[start + chunk.leading_untimed].time();
-                    for r in pending_time.remove(&src).unwrap_or_default() {
-                        events[r].iter_mut().for_each(|e| e.set_time(t));
-                    }
-                }
-                None => pending_time.entry(src).or_default().push(start..start + n),
-            }
-            let has_key = chunk.leading_unkeyed < n;
-            if carry.key != 0 {
-                events[start..start + chunk.leading_unkeyed].iter_mut().for_each(|e| e.set_session(carry.key));
-            } else if has_key {
-                let k = events[start + chunk.leading_unkeyed].session();
-                for r in pending_key.remove(&src).unwrap_or_default() {
-                    events[r].iter_mut().for_each(|e| e.set_session(k));
-                }
-            } else {
-                pending_key.entry(src).or_default().push(start..start + n);
-            }
-            for d in 0..6 {
-                info.dialects[d] += chunk.dialects[d];
-            }
-            let c = &mut self.carry[src];
-            if let Some(last) = events[start..end].last() {
-                if carry.time.is_some() || has_time {
-                    c.time = Some(last.time());
-                }
-                if last.session() != 0 {
-                    c.key = last.session();
-                }
-            }
-            for mut u in chunk.unparsed {
-                u.line += c.next_line + 1;
-                self.unparsed.push(u);
-            }
-            c.next_line += chunk.newlines;
-            for sig in chunk.errors {
-                fingerprints.insert(sig.offset, sig.fingerprint);
-            }
-            start = end;
+            self.stitch(&mut state, chunk, start..start + n, tally);
+            start += n;
         }
-        Absorbed { events, fingerprints }
+        state.finish()
+    }
+
+    /// Absorbs one more chunk into `state`, after the chunks before it in file order (the
+    /// streaming form of [`Index::absorb`], while later ranges are still being parsed).
+    /// Returns the chunk's emptied event buffer, for the next range to fill: memory the
+    /// process already touched is cheaper to write than fresh pages (see [`gather`]).
+    pub fn absorb_next(&mut self, state: &mut Absorbing, mut chunk: Chunk) -> Vec<Event> {
+        let maps = self.id_maps(&chunk);
+        let (start, n) = (state.events.len(), chunk.events.len());
+        state.events.reserve(n);
+        let tally = maps.rewrite_into(&chunk.events, &mut state.events.spare_capacity_mut()[..n]);
+        // SAFETY: `rewrite_into` wrote all `n` slots after the old length.
+        unsafe { state.events.set_len(start + n) };
+        let mut buffer = std::mem::take(&mut chunk.events);
+        buffer.clear();
+        self.stitch(state, chunk, start..start + n, tally);
+        buffer
+    }
+
+    /// Accounts for a chunk whose events, already rewritten, sit at `range` of
+    /// `state.events`: its file's counts, times and line numbers, and the time and session
+    /// of its first lines.
+    fn stitch(&mut self, state: &mut Absorbing, chunk: Chunk, range: std::ops::Range<usize>, tally: Tally) {
+        let events = &mut state.events;
+        let (start, end, n) = (range.start, range.end, range.len());
+        let src = chunk.source as usize;
+        let carry = self.carry[src];
+        let info = &mut self.sources[src];
+        info.events += tally.events;
+        info.unparsed += tally.unparsed;
+        if let Some((first, last)) = tally.times {
+            info.first = Some(info.first.map_or(first, |f| f.min(first)));
+            info.last = Some(info.last.map_or(last, |l| l.max(last)));
+        }
+        // Lines at the start of a range take their time and session from the line before
+        // them in the file; at the start of a file, from the first line after them that
+        // has one (which may be ranges later). Only these can still have no session (0):
+        // a range's later lines inherit from the lines before them.
+        let has_time = chunk.leading_untimed < n;
+        match carry.time {
+            Some(t) => events[start..start + chunk.leading_untimed].iter_mut().for_each(|e| e.set_time(t)),
+            None if has_time => {
+                let t = events[start + chunk.leading_untimed].time();
+                for r in state.pending_time.remove(&src).unwrap_or_default() {
+                    events[r].iter_mut().for_each(|e| e.set_time(t));
+                }
+            }
+            None => state.pending_time.entry(src).or_default().push(start..end),
+        }
+        let has_key = chunk.leading_unkeyed < n;
+        if carry.key != 0 {
+            events[start..start + chunk.leading_unkeyed].iter_mut().for_each(|e| e.set_session(carry.key));
+        } else if has_key {
+            let k = events[start + chunk.leading_unkeyed].session();
+            for r in state.pending_key.remove(&src).unwrap_or_default() {
+                events[r].iter_mut().for_each(|e| e.set_session(k));
+            }
+        } else {
+            state.pending_key.entry(src).or_default().push(start..end);
+        }
+        for d in 0..6 {
+            info.dialects[d] += chunk.dialects[d];
+        }
+        let c = &mut self.carry[src];
+        if let Some(last) = events[start..end].last() {
+            if carry.time.is_some() || has_time {
+                c.time = Some(last.time());
+            }
+            if last.session() != 0 {
+                c.key = last.session();
+            }
+        }
+        for mut u in chunk.unparsed {
+            u.line += c.next_line + 1;
+            self.unparsed.push(u);
+        }
+        c.next_line += chunk.newlines;
+        for sig in chunk.errors {
+            state.fingerprints.insert(sig.offset, sig.fingerprint);
+        }
     }
 
     /// Global ids for a chunk's categories and session keys; applies its metas.

@@ -3,7 +3,8 @@
 //! outside a quoted cell, so a quoted traceback or Event Viewer description over many
 //! lines is one row, as Python's `csv` module writes and reads it. A quote that does not
 //! close within [`MAX_ROW_LINES`] lines (or before the end) cannot swallow the file: that
-//! row is its first line alone, shown as unparsed.
+//! row is its first line alone, shown as unparsed; and one left open by a crash ends where
+//! a line starts like a row (see [`row`]).
 
 use super::facts::{Dialect, Facts, Text, level_from_status};
 use super::fields::{Role, role_of};

@@ -164,7 +164,7 @@ impl Follower {
                         if f.format == Format::Csv && file_offset == 0 && f.csv.is_none() {
                             f.csv = first_line(&bytes).and_then(|(_, l)| CsvHeader::parse(l)).map(Arc::new);
                         }
-                        let (mut bytes, file_offset) = with_held(f, bytes, file_offset);
+                        let (mut bytes, file_offset) = with_held(f, bytes, file_offset, &mut batch, self.zone);
                         if let Some(h) = f.csv.as_deref() {
                             let complete = complete_rows(&bytes, h);
                             f.held = bytes.split_off(complete);
@@ -176,7 +176,7 @@ impl Follower {
                         }
                     }
                     TailEvent::Incomplete { bytes, file_offset } => {
-                        let (bytes, file_offset) = with_held(f, bytes, file_offset);
+                        let (bytes, file_offset) = with_held(f, bytes, file_offset, &mut batch, self.zone);
                         let restart = std::mem::take(&mut f.restart_pending);
                         batch.pieces.push(piece(f, bytes, file_offset, restart, self.zone));
                     }
@@ -288,9 +288,13 @@ impl Follower {
     }
 }
 
-/// `bytes` read at `file_offset`, after the row held back from the read before.
-fn with_held(f: &mut Followed, bytes: Vec<u8>, file_offset: u64) -> (Vec<u8>, u64) {
-    if f.held.is_empty() || f.held_at + f.held.len() as u64 != file_offset {
+/// `bytes` read at `file_offset`, after the row held back from the read before (delivered
+/// on its own if the bytes do not continue it).
+fn with_held(f: &mut Followed, bytes: Vec<u8>, file_offset: u64, batch: &mut Batch, zone: Zone) -> (Vec<u8>, u64) {
+    if f.held_at + f.held.len() as u64 != file_offset {
+        release_held(f, batch, zone);
+    }
+    if f.held.is_empty() {
         return (bytes, file_offset);
     }
     let mut joined = std::mem::take(&mut f.held);

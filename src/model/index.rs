@@ -12,7 +12,6 @@ use crate::ingest::facts::{Dialect, Facts, display_message, error_text};
 use crate::ingest::parse::{Chunk, Unparsed};
 use crate::ingest::sources::{Format, Origin, Problem, Skipped};
 use crate::ingest::time::{TimeReader, Zone};
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::mem::MaybeUninit;
 use std::sync::Arc;
@@ -121,36 +120,6 @@ impl IdMaps {
         }
         tally
     }
-}
-
-/// Copies every chunk's events, with global ids, into one vector, on all cores. The
-/// vector is fresh memory: in a VM the kernel's zeroing of its pages on first write cost
-/// as much as the copy itself, and split across the cores it costs half the wall time.
-fn gather(chunks: &mut [Chunk], maps: &[IdMaps]) -> (Vec<Event>, Vec<Tally>) {
-    let total = chunks.iter().map(|c| c.events.len()).sum();
-    let mut events = super::store::vec_with_huge_pages(total);
-    let mut slots = Vec::with_capacity(chunks.len());
-    let mut rest = &mut events.spare_capacity_mut()[..total];
-    for chunk in chunks.iter() {
-        let (head, tail) = rest.split_at_mut(chunk.events.len());
-        slots.push(head);
-        rest = tail;
-    }
-    let tallies: Vec<Tally> = chunks
-        .par_iter_mut()
-        .zip(slots)
-        .zip(maps)
-        .map(|((chunk, slot), maps)| {
-            let tally = maps.rewrite_into(&chunk.events, slot);
-            // Freed here, in parallel, instead of one by one later.
-            chunk.events = Vec::new();
-            tally
-        })
-        .collect();
-    // SAFETY: the slots split `0..total` into disjoint pieces, one per chunk and exactly
-    // as long as its events, and `rewrite_into` wrote every slot of its piece.
-    unsafe { events.set_len(total) };
-    (events, tallies)
 }
 
 pub struct Absorbed {
@@ -283,26 +252,18 @@ impl Index {
     /// Makes the ids of parsed ranges global and stitches ranges of one source together
     /// (line numbers, and the time and session inherited by lines that have none). Ranges
     /// of one source must come in file order.
-    pub fn absorb(&mut self, mut chunks: Vec<Chunk>) -> Absorbed {
-        // Interning is sequential but per chunk, not per event: each chunk's local ids get
-        // their global ids here, and metas reach their keys in file order.
-        let maps: Vec<IdMaps> = chunks.iter().map(|chunk| self.id_maps(chunk)).collect();
-        // The per-event rewrite runs on all cores.
-        let lens: Vec<usize> = chunks.iter().map(|c| c.events.len()).collect();
-        let (events, tallies) = gather(&mut chunks, &maps);
-        let mut state = Absorbing { events, ..Absorbing::default() };
-        let mut start = 0;
-        for ((chunk, tally), n) in chunks.into_iter().zip(tallies).zip(lens) {
-            self.stitch(&mut state, chunk, start..start + n, tally);
-            start += n;
+    pub fn absorb(&mut self, chunks: Vec<Chunk>) -> Absorbed {
+        let mut state = Absorbing::default();
+        for chunk in chunks {
+            self.absorb_next(&mut state, chunk);
         }
         state.finish()
     }
 
-    /// Absorbs one more chunk into `state`, after the chunks before it in file order (the
-    /// streaming form of [`Index::absorb`], while later ranges are still being parsed).
+    /// Absorbs one more chunk into `state`, after the chunks before it in file order, while
+    /// later ranges may still be parsed (see [`Index::absorb`] for a batch).
     /// Returns the chunk's emptied event buffer, for the next range to fill: memory the
-    /// process already touched is cheaper to write than fresh pages (see [`gather`]).
+    /// process already touched is cheaper to write than fresh pages.
     pub fn absorb_next(&mut self, state: &mut Absorbing, mut chunk: Chunk) -> Vec<Event> {
         let maps = self.id_maps(&chunk);
         let (start, n) = (state.events.len(), chunk.events.len());

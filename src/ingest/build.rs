@@ -216,7 +216,7 @@ pub fn index_opened(
     let absorbed = absorbing.finish();
     phase("absorb", t_parse);
     let mut events = absorbed.events;
-    if !events.is_sorted_by_key(|e| e.order_key()) {
+    if !absorbed.in_order {
         events.par_sort_unstable_by_key(|e| e.order_key());
     }
     phase("sort", t_parse);
@@ -226,6 +226,7 @@ pub fn index_opened(
     }
     index.store = EventStore::from_sorted(events);
     index.settle();
+    phase("settle", t_parse);
     index
 }
 

@@ -12,6 +12,7 @@ use crate::ingest::facts::{Dialect, Facts, display_message, error_text};
 use crate::ingest::parse::{Chunk, Unparsed};
 use crate::ingest::sources::{Format, Origin, Problem, Skipped};
 use crate::ingest::time::{TimeReader, Zone};
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::mem::MaybeUninit;
 use std::sync::Arc;
@@ -122,9 +123,19 @@ impl IdMaps {
     }
 }
 
+/// What [`Index::settle`] read for one error group.
+struct Refreshed {
+    gid: usize,
+    users: Vec<String>,
+    /// Error type and title, for a group that has none yet.
+    title: Option<(String, String)>,
+}
+
 pub struct Absorbed {
     pub events: Vec<Event>,
     pub fingerprints: FxHashMap<u64, u64>,
+    /// Whether `events` are already in timeline order (by time, then offset).
+    pub in_order: bool,
 }
 
 /// Chunks absorbed so far (see [`Index::absorb_next`]).
@@ -135,6 +146,11 @@ pub struct Absorbing {
     /// Event ranges still waiting for the first time / session of their source.
     pending_time: FxHashMap<usize, Vec<std::ops::Range<usize>>>,
     pending_key: FxHashMap<usize, Vec<std::ops::Range<usize>>>,
+    /// The events before this are known to be in timeline order; checked as chunks come,
+    /// while their events are still in cache, instead of in a pass of its own after the
+    /// parse (8 ms for 1 GiB with both cores but one idle).
+    ordered: usize,
+    out_of_order: bool,
 }
 
 impl Absorbing {
@@ -143,8 +159,25 @@ impl Absorbing {
         Absorbing { events: super::store::vec_with_huge_pages(events), ..Absorbing::default() }
     }
 
-    pub fn finish(self) -> Absorbed {
-        Absorbed { events: self.events, fingerprints: self.fingerprints }
+    pub fn finish(mut self) -> Absorbed {
+        // Times still pending now stay as they are (a file with no time at all).
+        self.pending_time.clear();
+        self.check_order();
+        Absorbed { in_order: !self.out_of_order, events: self.events, fingerprints: self.fingerprints }
+    }
+
+    /// Extends the ordered prefix over the events absorbed since. Lines still waiting for
+    /// the first time of their file may yet change, so the check waits for them.
+    fn check_order(&mut self) {
+        if self.out_of_order || !self.pending_time.is_empty() {
+            return;
+        }
+        let from = self.ordered.saturating_sub(1);
+        if self.events[from..].is_sorted_by_key(|e| e.order_key()) {
+            self.ordered = self.events.len();
+        } else {
+            self.out_of_order = true;
+        }
     }
 }
 
@@ -274,6 +307,7 @@ impl Index {
         let mut buffer = std::mem::take(&mut chunk.events);
         buffer.clear();
         self.stitch(state, chunk, start..start + n, tally);
+        state.check_order();
         buffer
     }
 
@@ -305,6 +339,8 @@ impl Index {
                     events[r].iter_mut().for_each(|e| e.set_time(t));
                 }
             }
+            // An empty chunk (an empty file) has nothing to wait for.
+            None if n == 0 => {}
             None => state.pending_time.entry(src).or_default().push(start..end),
         }
         let has_key = chunk.leading_unkeyed < n;
@@ -429,14 +465,44 @@ impl Index {
     }
 
     /// Finishes what needs stored events: error group titles (read from a sample line)
-    /// and the users each group touched.
+    /// and the users each group touched. Groups are read on all cores: this comes after
+    /// the parse, when one core would otherwise wait (18 ms for the 1,400 groups of 1 GiB).
     pub fn settle(&mut self) {
         let mut dirty = std::mem::take(&mut self.dirty_groups);
         dirty.sort_unstable();
         dirty.dedup();
-        for gid in dirty {
-            self.refresh_group(gid as usize);
+        let this = &*self;
+        let refreshed: Vec<Refreshed> = dirty
+            .par_iter()
+            .filter_map(|&gid| {
+                let g = this.groups.get(gid as usize)?;
+                let title =
+                    if g.title.is_empty() { g.sample().and_then(|id| this.error_title(id as usize)) } else { None };
+                Some(Refreshed { gid: gid as usize, users: this.users_of(g), title })
+            })
+            .collect();
+        for r in refreshed {
+            let g = &mut self.groups[r.gid];
+            if let Some((etype, title)) = r.title {
+                g.error_type = etype;
+                g.title = title;
+            }
+            g.users = r.users;
         }
+    }
+
+    /// The users of the sessions a group touched, sorted, each once.
+    fn users_of(&self, g: &ErrorGroup) -> Vec<String> {
+        let mut users: Vec<&str> = g
+            .sessions
+            .iter()
+            .filter_map(|&s| self.sessions.get(s as usize))
+            .map(|s| s.user.as_str())
+            .filter(|u| !u.is_empty())
+            .collect();
+        users.sort_unstable();
+        users.dedup();
+        users.into_iter().map(str::to_string).collect()
     }
 
     /// The session an event of `key` at `time` belongs to, opening a new one when needed.
@@ -483,23 +549,6 @@ impl Index {
         if s.platform.is_empty() && !state.platform.is_empty() {
             s.platform.clone_from(&state.platform);
         }
-    }
-
-    fn refresh_group(&mut self, gid: usize) {
-        let Some(g) = self.groups.get(gid) else { return };
-        let mut users: Vec<String> =
-            g.sessions.iter().filter_map(|&s| self.sessions.get(s as usize)).map(|s| s.user.clone()).collect();
-        users.sort();
-        users.dedup();
-        users.retain(|u| !u.is_empty());
-        let needs_title = g.title.is_empty();
-        let sample = g.sample();
-        if needs_title && let Some((etype, title)) = sample.and_then(|id| self.error_title(id as usize)) {
-            let g = &mut self.groups[gid];
-            g.error_type = etype;
-            g.title = title;
-        }
-        self.groups[gid].users = users;
     }
 
     /// Error type and masked message of an error event.

@@ -235,6 +235,12 @@ impl EventStore {
         self.live.push(e) + self.base.len()
     }
 
+    /// The sorted initial load as one slice (for scans on all cores), and what follow
+    /// mode appended after it.
+    pub fn parts(&self) -> (&[Event], impl Iterator<Item = Event> + '_) {
+        (&self.base, self.live.iter().map(|(_, e)| *e))
+    }
+
     /// Events `range`, in order, for scans.
     pub fn for_each(&self, range: std::ops::Range<usize>, mut f: impl FnMut(usize, Event)) {
         let split = self.base.len();

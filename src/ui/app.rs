@@ -5,6 +5,7 @@ use crate::ingest::build::Progress;
 use crate::ingest::time::Zone;
 use crate::model::{Event, Index, Level};
 use crate::query::Query;
+use rayon::prelude::*;
 use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,7 +102,29 @@ pub struct Histogram {
 
 pub const HISTOGRAM_BUCKETS: usize = 1024;
 
+/// Events per piece when a histogram is counted on all cores.
+const HISTOGRAM_PIECE: usize = 1 << 16;
+
 impl Histogram {
+    fn add(&mut self, e: Event) {
+        let b = self.bucket_of(e.time());
+        self.events[b] += 1;
+        if e.level() >= Level::Error {
+            self.errors[b] += 1;
+        }
+    }
+
+    /// The sums of two histograms of the same span.
+    fn merge(mut self, other: Histogram) -> Histogram {
+        for (a, b) in self.events.iter_mut().zip(other.events) {
+            *a += b;
+        }
+        for (a, b) in self.errors.iter_mut().zip(other.errors) {
+            *a += b;
+        }
+        self
+    }
+
     pub fn bucket_of(&self, t: i64) -> usize {
         if self.end <= self.start {
             return 0;
@@ -302,28 +325,36 @@ impl App {
         self.sessions.top = self.sessions.top.min(self.sessions.cursor);
     }
 
-    /// Histogram of the rows listed now.
+    /// Histogram of the rows listed now, counted on all cores: after a full index this
+    /// walks every event (20 ms for 6 M events on one core, in the way of the first frame).
     pub fn rebuild_histogram(&mut self) {
         let (start, end) = self.index.span().unwrap_or((0, 0));
-        let mut h = Histogram { start, end, events: vec![0; HISTOGRAM_BUCKETS], errors: vec![0; HISTOGRAM_BUCKETS] };
-        let mut add = |e: Event| {
-            let b = h.bucket_of(e.time());
-            h.events[b] += 1;
-            if e.level() >= Level::Error {
-                h.errors[b] += 1;
+        let empty = Histogram { start, end, events: vec![0; HISTOGRAM_BUCKETS], errors: vec![0; HISTOGRAM_BUCKETS] };
+        let index = &self.index;
+        let counted = |events: &mut dyn Iterator<Item = Event>| {
+            let mut h = empty.clone();
+            for e in events {
+                h.add(e);
             }
+            h
         };
-        match self.row_ids() {
-            Some(ids) => {
-                for &id in ids {
-                    if let Some(e) = self.index.event(id as usize) {
-                        add(e);
-                    }
-                }
+        self.histogram = match self.row_ids() {
+            Some(ids) => ids
+                .par_chunks(HISTOGRAM_PIECE)
+                .map(|piece| counted(&mut piece.iter().filter_map(|&id| index.event(id as usize))))
+                .reduce_with(Histogram::merge),
+            None => {
+                let (base, live) = index.store.parts();
+                let mut h = base
+                    .par_chunks(HISTOGRAM_PIECE)
+                    .map(|piece| counted(&mut piece.iter().copied()))
+                    .reduce_with(Histogram::merge)
+                    .unwrap_or_else(|| empty.clone());
+                live.for_each(|e| h.add(e));
+                Some(h)
             }
-            None => self.index.store.for_each(0..self.index.len(), |_, e| add(e)),
         }
-        self.histogram = h;
+        .unwrap_or(empty);
     }
 
     pub fn note(&mut self, text: impl Into<String>, is_error: bool) {

@@ -1,12 +1,12 @@
 //! What the binary does with parsed arguments: pick the inputs, build the index, run a
 //! report or the explorer. Kept out of `main.rs` so tests and benches can call it.
 
-use crate::cli::{Cli, Command, Common, ExportArgs, ReportArgs};
+use crate::cli::{Cli, Command, Common, ExportArgs, ReportArgs, SupportArgs};
 use crate::ingest::build::{self, Detail, Options, Progress};
 use crate::ingest::time::Zone;
 use crate::model::Index;
 use crate::query::{Compiled, Query, Snapshot, filter_all};
-use crate::report::{errors, export, sessions, summary};
+use crate::report::{errors, export, sessions, summary, support};
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -121,6 +121,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Sessions(a)) => run_sessions(a, opts),
         Some(Command::Errors(a)) => run_errors(a, opts),
         Some(Command::Export(a)) => run_export(a, opts),
+        Some(Command::Report(a)) => run_report(a, opts),
         Some(Command::Tail(a)) => crate::follow::run_tail(a, opts),
         None => crate::ui::run(cli.open, opts),
     }
@@ -183,6 +184,31 @@ fn run_errors(a: ReportArgs, opts: Options) -> Result<(), Failure> {
         return stdout_json(&rows);
     }
     errors::write_text(&mut io::stdout().lock(), &rows, opts.zone)?;
+    Ok(())
+}
+
+fn run_report(a: SupportArgs, opts: Options) -> Result<(), Failure> {
+    let query = parse_query(a.query.as_deref(), opts)?;
+    let index = load(&a.paths, opts)?;
+    let selected = select(&index, query.as_ref());
+    let title: Vec<String> = resolve_paths(&a.paths)?.iter().map(|p| crate::ingest::sources::display_path(p)).collect();
+    let scope = support::Scope { title: &title.join(" "), query: a.query.as_deref(), selected: selected.as_deref() };
+    let limits = support::Limits { before: a.before, groups: a.errors };
+    match &a.output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", path.display())))?;
+            let mut w = io::BufWriter::new(file);
+            support::write(&mut w, &index, opts.zone, &scope, limits)?;
+            w.flush()?;
+            let path = path.display().to_string();
+            eprintln!(
+                "audit-tui: wrote the report to {}",
+                crate::sanitize::sanitize(&path, crate::sanitize::Mode::Line)
+            );
+        }
+        None => support::write(&mut io::BufWriter::new(io::stdout().lock()), &index, opts.zone, &scope, limits)?,
+    }
     Ok(())
 }
 

@@ -70,6 +70,9 @@ pub enum Command {
     Errors(ReportArgs),
     /// Matching events as original lines (jsonl), CSV or text.
     Export(ExportArgs),
+    /// A Markdown support report: failed sessions, each kind of error with what the user
+    /// did just before it, and the lines that could not be read.
+    Report(SupportArgs),
     /// Print matching new events as they are written (follows today's log, like tail -F).
     Tail(TailArgs),
 }
@@ -109,6 +112,23 @@ pub struct ReportArgs {
     /// Machine-readable JSON instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SupportArgs {
+    pub paths: Vec<PathBuf>,
+    /// Only events matching this query (a user, a session, a time window...).
+    #[arg(short, long, value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: Option<String>,
+    /// Events of the session shown before each error.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub before: usize,
+    /// Kinds of error described in full (the rest get one line each).
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub errors: usize,
+    /// Write here instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

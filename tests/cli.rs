@@ -879,6 +879,7 @@ fn reading_leaves_the_log_folder_untouched() {
         &["export"],
         &["export", "--format", "csv"],
         &["export", "--format", "text", "-q", "level:error"],
+        &["report"],
     ] {
         let mut all: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
         all.push(os(&logs));

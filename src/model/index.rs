@@ -668,6 +668,25 @@ impl Index {
         }
     }
 
+    /// Up to `n` event ids before `id` in session `sid`, newest first. The scan is bounded
+    /// so a rare session inside millions of events cannot stall a frame.
+    pub fn previous_in_session(&self, id: u32, sid: u32, n: usize) -> Vec<u32> {
+        const MAX_SCAN: usize = 200_000;
+        let mut out = Vec::with_capacity(n);
+        let mut i = id as usize;
+        let mut scanned = 0;
+        while i > 0 && out.len() < n && scanned < MAX_SCAN {
+            i -= 1;
+            scanned += 1;
+            if let Some(p) = self.event(i)
+                && p.session() == sid
+            {
+                out.push(i as u32);
+            }
+        }
+        out
+    }
+
     pub fn session(&self, id: u32) -> Option<&Session> {
         self.sessions.get(id as usize).filter(|_| id != 0)
     }

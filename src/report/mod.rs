@@ -1,4 +1,5 @@
-//! Headless outputs over the index: summary, sessions, error groups and export. Every
+//! Headless outputs over the index: summary, sessions, error groups, export and the
+//! support report. Every
 //! piece of log text passes through `sanitize` before it is written for a person.
 
 pub mod errors;
@@ -6,3 +7,4 @@ pub mod export;
 pub mod fmt;
 pub mod sessions;
 pub mod summary;
+pub mod support;

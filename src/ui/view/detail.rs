@@ -8,7 +8,7 @@ use crate::ingest::time::TimeReader;
 use crate::json::scan::Value;
 use crate::json::tree::Node;
 use crate::model::store::readable;
-use crate::model::{Event, Index, Level, flag};
+use crate::model::{Event, Level, flag};
 use crate::report::fmt;
 use crate::sanitize::{Mode, Piece, iter_pieces};
 use crate::ui::app::{App, Pane};
@@ -337,7 +337,7 @@ fn push_scalar(
 fn before(app: &App, id: u32, e: Event, theme: &Theme) -> Vec<Line<'static>> {
     let idx = &app.index;
     let sid = e.session();
-    let mut ids = previous_in_session(idx, id, sid, app.detail.before);
+    let mut ids = idx.previous_in_session(id, sid, app.detail.before);
     ids.reverse();
     let who = idx.session(sid).map_or(String::new(), |s| s.id.clone());
     let mut lines = vec![Line::from(vec![
@@ -435,23 +435,4 @@ fn cut_line(line: Line<'static>, width: usize) -> Line<'static> {
         break;
     }
     Line::from(out).style(line.style)
-}
-
-/// Up to `n` event ids before `id` in session `sid`, newest first. The scan is bounded so
-/// a rare session inside millions of events cannot stall a frame.
-pub fn previous_in_session(idx: &Index, id: u32, sid: u32, n: usize) -> Vec<u32> {
-    const MAX_SCAN: usize = 200_000;
-    let mut out = Vec::with_capacity(n);
-    let mut i = id as usize;
-    let mut scanned = 0;
-    while i > 0 && out.len() < n && scanned < MAX_SCAN {
-        i -= 1;
-        scanned += 1;
-        if let Some(p) = idx.event(i)
-            && p.session() == sid
-        {
-            out.push(i as u32);
-        }
-    }
-    out
 }

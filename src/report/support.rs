@@ -1,0 +1,381 @@
+//! `audit-tui report`: what a support engineer sends back, as Markdown to paste into a
+//! ticket or a reply. What was read (files, span, what could not be read), the sessions
+//! that failed, and for each kind of error its count, who it hit, and what the user did
+//! just before its latest occurrence, with the event's own line.
+//!
+//! Every piece of log text is untrusted: it is escaped by `sanitize` like all headless
+//! output, table cells also escape `|`, and code fences are made longer than any run of
+//! backticks inside them, so a log line cannot break out of its block.
+
+use super::fmt;
+use crate::ingest::time::{TimeReader, Zone};
+use crate::model::error_group::ErrorGroup;
+use crate::model::{Event, Index};
+use crate::sanitize::{Mode, sanitize};
+use std::io::{self, Write};
+
+/// How much the report shows.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Events of the session shown before each error.
+    pub before: usize,
+    /// Error groups described in full (the others are listed in one line each).
+    pub groups: usize,
+}
+
+/// Longest original line quoted under an error.
+const MAX_QUOTED_CHARS: usize = 4000;
+/// Rows of the failed-sessions table.
+const MAX_SESSION_ROWS: usize = 30;
+/// Unparsed lines listed.
+const MAX_UNPARSED: usize = 10;
+
+/// What the report covers: the folder's title, the query and the events it selects.
+pub struct Scope<'a> {
+    pub title: &'a str,
+    pub query: Option<&'a str>,
+    /// Sorted event ids matching the query; `None` for everything.
+    pub selected: Option<&'a [u32]>,
+}
+
+pub fn write(out: &mut impl Write, index: &Index, zone: Zone, scope: &Scope<'_>, limits: Limits) -> io::Result<()> {
+    let mut times = TimeReader::new(index.zone);
+    overview(out, index, zone, scope)?;
+    failed_sessions(out, index, zone, scope)?;
+    errors(out, index, zone, scope, limits, &mut times)?;
+    unparsed(out, index, scope)?;
+    let mut again = format!("audit-tui {}", shell_word(scope.title));
+    if let Some(q) = scope.query {
+        again.push_str(&format!(" -q {}", shell_word(q)));
+    }
+    writeln!(out, "---")?;
+    writeln!(out, "To see it yourself: `{}` (audit-tui {}).", inline(&again), env!("CARGO_PKG_VERSION"))
+}
+
+fn overview(out: &mut impl Write, index: &Index, zone: Zone, scope: &Scope<'_>) -> io::Result<()> {
+    writeln!(out, "# Support report: {}", md(scope.title))?;
+    writeln!(out)?;
+    let names: Vec<String> = index.sources.iter().map(|s| format!("`{}`", inline(&s.name))).collect();
+    let shown = names.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
+    let more = if names.len() > 8 { format!(" and {} more", names.len() - 8) } else { String::new() };
+    writeln!(out, "- **Files**: {} ({shown}{more})", names.len())?;
+    let unparsed = index.unparsed.len() as u64;
+    writeln!(
+        out,
+        "- **Events**: {} in {}, {} with errors; {} errors, {} warnings{}",
+        fmt::count(index.len() as u64 - unparsed),
+        fmt::plural(index.listed_sessions().count() as u64, "session"),
+        fmt::count(index.listed_sessions().filter(|(_, s)| s.errors > 0).count() as u64),
+        fmt::count(index.error_count()),
+        fmt::count(index.levels[crate::model::Level::Warn as usize]),
+        if unparsed > 0 {
+            format!("; {} could not be read (listed below)", fmt::plural(unparsed, "line"))
+        } else {
+            String::new()
+        },
+    )?;
+    if let Some((first, last)) = index.span() {
+        writeln!(
+            out,
+            "- **From** {} **to** {} ({})",
+            fmt::format_local(first, zone, "%Y-%m-%d %H:%M:%S"),
+            fmt::format_local(last, zone, "%Y-%m-%d %H:%M:%S"),
+            fmt::zone_label(zone, last)
+        )?;
+    }
+    if let (Some(q), Some(ids)) = (scope.query, scope.selected) {
+        writeln!(out, "- **Only** events matching `{}`: {}", inline(q), fmt::count(ids.len() as u64))?;
+    }
+    writeln!(out)
+}
+
+fn failed_sessions(out: &mut impl Write, index: &Index, zone: Zone, scope: &Scope<'_>) -> io::Result<()> {
+    let mut failed: Vec<u32> = match scope.selected {
+        Some(ids) => {
+            let mut s: Vec<u32> = ids
+                .iter()
+                .filter_map(|&i| index.event(i as usize))
+                .filter(|e| e.level().is_error())
+                .map(|e| e.session())
+                .collect();
+            s.sort_unstable();
+            s.dedup();
+            s
+        }
+        None => index.listed_sessions().filter(|(_, s)| s.errors > 0).map(|(id, _)| id).collect(),
+    };
+    failed.retain(|&id| index.session(id).is_some());
+    if failed.is_empty() {
+        return Ok(());
+    }
+    failed.sort_by_key(|&id| index.session(id).map(|s| s.start));
+    writeln!(out, "## Sessions with errors ({})", fmt::count(failed.len() as u64))?;
+    writeln!(out)?;
+    writeln!(out, "| session | user | host | platform | start | duration | events | errors |")?;
+    writeln!(out, "|---|---|---|---|---|---|--:|--:|")?;
+    for &id in failed.iter().take(MAX_SESSION_ROWS) {
+        let Some(s) = index.session(id) else { continue };
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            cell(&s.id),
+            cell(&s.user),
+            cell(&s.host),
+            cell(&s.platform),
+            fmt::format_local(s.start, zone, "%Y-%m-%d %H:%M"),
+            fmt::duration(s.duration_ms()),
+            fmt::count(s.events - s.unparsed),
+            fmt::count(s.errors),
+        )?;
+    }
+    if failed.len() > MAX_SESSION_ROWS {
+        writeln!(out, "\n… and {} more sessions with errors.", failed.len() - MAX_SESSION_ROWS)?;
+    }
+    writeln!(out)
+}
+
+/// One kind of error as the report's scope sees it: only its occurrences among the
+/// selected events count.
+struct Kind<'a> {
+    group: &'a ErrorGroup,
+    /// Occurrences in scope, in timeline order.
+    ids: Vec<u32>,
+    sessions: usize,
+    users: Vec<String>,
+}
+
+impl Kind<'_> {
+    fn title(&self) -> String {
+        let g = self.group;
+        if g.error_type.is_empty() || g.title.contains(&g.error_type) {
+            g.title.clone()
+        } else {
+            format!("{}: {}", g.error_type, g.title)
+        }
+    }
+}
+
+/// The kinds of error in scope, most frequent first (ties: latest first).
+fn kinds<'a>(index: &'a Index, selected: Option<&[u32]>) -> Vec<Kind<'a>> {
+    let mut kinds: Vec<Kind<'a>> = index
+        .groups
+        .iter()
+        .filter_map(|group| {
+            let ids: Vec<u32> = match selected {
+                None => group.occurrences.clone(),
+                Some(sel) => group.occurrences.iter().copied().filter(|id| sel.binary_search(id).is_ok()).collect(),
+            };
+            if ids.is_empty() {
+                return None;
+            }
+            let mut sessions: Vec<u32> =
+                ids.iter().filter_map(|&id| index.event(id as usize)).map(|e| e.session()).collect();
+            sessions.sort_unstable();
+            sessions.dedup();
+            let mut users: Vec<String> = sessions
+                .iter()
+                .filter_map(|&s| index.session(s))
+                .map(|s| s.user.clone())
+                .filter(|u| !u.is_empty())
+                .collect();
+            users.sort_unstable();
+            users.dedup();
+            Some(Kind { group, ids, sessions: sessions.len(), users })
+        })
+        .collect();
+    let last = |k: &Kind<'_>| k.ids.last().and_then(|&id| index.event(id as usize)).map_or(0, |e| e.time());
+    kinds.sort_by(|a, b| b.ids.len().cmp(&a.ids.len()).then_with(|| last(b).cmp(&last(a))));
+    kinds
+}
+
+fn errors(
+    out: &mut impl Write,
+    index: &Index,
+    zone: Zone,
+    scope: &Scope<'_>,
+    limits: Limits,
+    times: &mut TimeReader,
+) -> io::Result<()> {
+    let kinds = kinds(index, scope.selected);
+    if kinds.is_empty() {
+        return writeln!(out, "## Errors\n\nNone{}.\n", if scope.query.is_some() { " among these events" } else { "" });
+    }
+    let total: usize = kinds.iter().map(|k| k.ids.len()).sum();
+    writeln!(out, "## Errors ({} in {})", fmt::count(total as u64), fmt::plural(kinds.len() as u64, "kind"))?;
+    writeln!(out)?;
+    let time_of = |id: u32| index.event(id as usize).map_or(0, |e| e.time());
+    for (k, kind) in kinds.iter().enumerate().take(limits.groups) {
+        writeln!(out, "### {}. `{}`", k + 1, inline(&kind.title()))?;
+        writeln!(out)?;
+        let users = if kind.users.is_empty() { "none named".to_string() } else { kind.users.join(", ") };
+        let (first, last) = (kind.ids[0], kind.ids[kind.ids.len() - 1]);
+        writeln!(
+            out,
+            "- {} in {}; users: {}; first {}, last {}",
+            fmt::plural(kind.ids.len() as u64, "time"),
+            fmt::plural(kind.sessions as u64, "session"),
+            md(&users),
+            fmt::format_local(time_of(first), zone, "%Y-%m-%d %H:%M"),
+            fmt::format_local(time_of(last), zone, "%Y-%m-%d %H:%M"),
+        )?;
+        occurrence(out, index, zone, last, limits, times)?;
+        writeln!(out)?;
+    }
+    if kinds.len() > limits.groups {
+        writeln!(out, "Other kinds of error:")?;
+        writeln!(out)?;
+        for kind in &kinds[limits.groups..] {
+            writeln!(out, "- {} × `{}`", fmt::count(kind.ids.len() as u64), inline(&fmt::fit(&kind.title(), 120)))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Where and when an occurrence happened, what its session did before it, and its line.
+fn occurrence(
+    out: &mut impl Write,
+    index: &Index,
+    zone: Zone,
+    id: u32,
+    limits: Limits,
+    times: &mut TimeReader,
+) -> io::Result<()> {
+    let Some(e) = index.event(id as usize) else { return Ok(()) };
+    let session = index.session(e.session());
+    let who = session.map_or(String::new(), |s| {
+        let facts: Vec<&str> =
+            [s.user.as_str(), s.host.as_str(), s.platform.as_str()].into_iter().filter(|t| !t.is_empty()).collect();
+        let facts = if facts.is_empty() { String::new() } else { format!(" ({})", facts.join(", ")) };
+        format!(", session `{}`{}", inline(&s.id), md(&facts))
+    });
+    writeln!(
+        out,
+        "- latest: {} at `{}`{who}",
+        fmt::format_local(e.time(), zone, "%Y-%m-%d %H:%M:%S"),
+        inline(&index.location(e)),
+    )?;
+    writeln!(out)?;
+    if limits.before == 0 {
+        return quote_line(out, index, e);
+    }
+    let mut before = index.previous_in_session(id, e.session(), limits.before);
+    before.reverse();
+    let mut block = String::new();
+    let mut prev: Option<i64> = None;
+    for &pid in &before {
+        let Some(p) = index.event(pid as usize) else { continue };
+        if let Some(t) = prev
+            && p.time() - t >= 60_000
+        {
+            block.push_str(&format!("         ⋮ {} later\n", fmt::duration(p.time() - t)));
+        }
+        prev = Some(p.time());
+        block.push_str(&context_row(index, zone, p, e.time(), times, false));
+    }
+    if let Some(t) = prev
+        && e.time() - t >= 60_000
+    {
+        block.push_str(&format!("         ⋮ {} later\n", fmt::duration(e.time() - t)));
+    }
+    block.push_str(&context_row(index, zone, e, e.time(), times, true));
+    let heading = if before.is_empty() { "First event of its session:" } else { "What the session did before it:" };
+    writeln!(out, "{heading}")?;
+    writeln!(out)?;
+    fenced(out, "text", &block)?;
+    writeln!(out)?;
+    quote_line(out, index, e)
+}
+
+/// The event's line as written, escaped, cut when very long.
+fn quote_line(out: &mut impl Write, index: &Index, e: Event) -> io::Result<()> {
+    writeln!(out, "The line as written:")?;
+    writeln!(out)?;
+    let raw = String::from_utf8_lossy(index.raw_line(e));
+    let mut quoted = sanitize(raw.trim_end_matches('\r'), Mode::Block).into_owned();
+    if quoted.chars().count() > MAX_QUOTED_CHARS {
+        let cut: String = quoted.chars().take(MAX_QUOTED_CHARS).collect();
+        quoted = format!("{cut} … ({} more chars)", quoted.chars().count() - MAX_QUOTED_CHARS);
+    }
+    fenced(out, "", &format!("{quoted}\n"))
+}
+
+/// One event of the context: how long before the error, time, level, category, message
+/// (its first line; a traceback's own lines are in the quoted line below).
+fn context_row(index: &Index, zone: Zone, e: Event, now: i64, times: &mut TimeReader, is_error: bool) -> String {
+    let rel = if is_error { "▶ this".to_string() } else { format!("-{}", fmt::duration(now - e.time())) };
+    let level = if e.is_unparsed() { "?" } else { e.level().label().trim() };
+    let category = index.categories.name(e.category());
+    let message = index.message_of(e, times);
+    let first = message.lines().next().unwrap_or("");
+    let more = if message.lines().nth(1).is_some() { " …" } else { "" };
+    let mut row = format!("{rel:>8} {} {level:<5} ", fmt::format_local(e.time(), zone, "%H:%M:%S"));
+    if !category.is_empty() {
+        row.push_str(&text(category));
+        row.push(' ');
+    }
+    row.push_str(&text(&fmt::fit(first, 160)));
+    row.push_str(more);
+    row.push('\n');
+    row
+}
+
+/// Log text on one line, escaped.
+fn text(s: &str) -> String {
+    sanitize(s, Mode::Line).into_owned()
+}
+
+/// Log text inside inline code: escaped, and without backticks, which would end it.
+fn inline(s: &str) -> String {
+    text(s).replace('`', "'")
+}
+
+/// Log text in Markdown prose or a table cell: escaped, and with the characters Markdown
+/// would read as markup (`<str>` as an HTML tag, `|` as a cell's end) backslash-escaped.
+fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in text(s).chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '#') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn cell(s: &str) -> String {
+    if s.is_empty() { "–".to_string() } else { md(s) }
+}
+
+/// A code block whose fence is longer than any run of backticks in `body`.
+fn fenced(out: &mut impl Write, info: &str, body: &str) -> io::Result<()> {
+    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    write!(out, "{fence}{info}\n{body}{fence}\n")
+}
+
+/// A word for a shell command line, single-quoted when it needs to be.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+:@=,".contains(c)) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// The unparsed lines, so that nothing the report is silent about goes unmentioned.
+fn unparsed(out: &mut impl Write, index: &Index, scope: &Scope<'_>) -> io::Result<()> {
+    if index.unparsed.is_empty() || scope.query.is_some() {
+        return Ok(());
+    }
+    writeln!(out, "## Lines that could not be read ({})", fmt::count(index.unparsed.len() as u64))?;
+    writeln!(out)?;
+    for u in index.unparsed.iter().take(MAX_UNPARSED) {
+        let name = index.sources.get(u.source as usize).map_or("?", |s| s.name.as_str());
+        writeln!(out, "- `{}:{}`: {}", inline(name), u.line, md(&u.reason.to_string()))?;
+    }
+    if index.unparsed.len() > MAX_UNPARSED {
+        writeln!(out, "- … and {} more", index.unparsed.len() - MAX_UNPARSED)?;
+    }
+    writeln!(out)
+}

@@ -127,10 +127,12 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
+/// Pretty JSON on stdout, with the characters a terminal must not get raw (bidi
+/// overrides, C1 controls...) as `\uXXXX` escapes: `serde_json` escapes only C0.
 fn stdout_json(value: &impl serde::Serialize) -> Result<(), Failure> {
+    let json = serde_json::to_string_pretty(value).map_err(|e| Failure::Runtime(e.to_string()))?;
     let mut out = io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value).map_err(|e| Failure::Runtime(e.to_string()))?;
-    writeln!(out)?;
+    writeln!(out, "{}", crate::sanitize::escape_json_text(&json))?;
     Ok(())
 }
 

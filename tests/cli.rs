@@ -702,6 +702,26 @@ fn messages_on_stderr_escape_what_they_quote() {
 }
 
 #[test]
+fn json_output_escapes_what_a_terminal_must_not_get_raw_and_means_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("invoice_\u{202e}slx.exe.jsonl");
+    let line = "{\"ts\": \"2026-05-17T09:00:00Z\", \"level\": \"error\", \"user\": \"eve\u{202e}\u{200b}\", \"message\": \"boom \u{202e}gnp.exe \u{85}\"}\n";
+    std::fs::write(&file, line).unwrap();
+    for command in ["summary", "sessions", "errors"] {
+        let out = stdout_of(&[OsStr::new(command), OsStr::new("--json"), os(dir.path())]);
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.chars().any(|c| matches!(c, '\u{202e}' | '\u{200b}' | '\u{85}')), "{command}: {text}");
+        assert!(text.contains(r"\u202e"), "{command}: {text}");
+        let value: Value = serde_json::from_str(&text).expect("still JSON");
+        let all = value.to_string();
+        assert!(all.contains('\u{202e}'), "{command}: the escapes decode to the same text");
+    }
+    let errors: Value = json_of(&["errors", "--json", dir.path().to_str().unwrap()]);
+    assert_eq!(errors[0]["sample"]["message"], "boom \u{202e}gnp.exe \u{85}");
+    assert_eq!(errors[0]["users"][0], "eve\u{202e}\u{200b}");
+}
+
+#[test]
 fn unknown_time_zone_exits_2() {
     let err = fails_with(&["summary", "--tz", "Mars/Olympus", fixture("datatools").to_str().unwrap()], 2);
     assert!(err.contains("unknown time zone \"Mars/Olympus\""), "{err}");

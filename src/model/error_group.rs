@@ -96,6 +96,8 @@ fn mask_token(t: &str, out: &mut String) {
         Some("<file>")
     } else if shape.digit && shape.only_hex_or_dash && shape.not_dash >= 8 {
         Some("<id>")
+    } else if is_hex_literal(trimmed) {
+        Some("<hex>")
     } else if shape.digit && !shape.alphabetic {
         Some("<n>")
     } else {
@@ -145,10 +147,19 @@ impl Shape {
     }
 }
 
+/// `0xa5`, `0x8007000E`: a byte or an HRESULT, which vary like numbers. Any digit may
+/// lead (not only `0`), so that masking stays blind to which digits a message holds.
+fn is_hex_literal(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.len() >= 3 && b[0].is_ascii_digit() && matches!(b[1], b'x' | b'X') && b[2..].iter().all(u8::is_ascii_hexdigit)
+}
+
 /// `weird.csv`, `客户.xlsx`: a name, a dot, a short alphanumeric extension with a letter.
+/// A number before the dot makes it a measure (`30.5s`), not a file.
 fn looks_like_file(t: &str) -> bool {
     let Some((stem, ext)) = t.rsplit_once('.') else { return false };
     !stem.is_empty()
+        && !stem.bytes().all(|c| c.is_ascii_digit())
         && (1..=5).contains(&ext.len())
         && ext.bytes().all(|c| c.is_ascii_alphanumeric())
         && ext.bytes().any(|c| c.is_ascii_alphabetic())
@@ -157,7 +168,7 @@ fn looks_like_file(t: &str) -> bool {
         && !(ext.bytes().all(|c| c.is_ascii_lowercase()) && ext.len() > 4)
 }
 
-/// `row42` → `row<n>`: numbers inside words vary too.
+/// `row42` → `row<n>`: numbers inside words vary too; `30.5s` → `<n>s` like `31s`.
 fn mask_digit_runs(t: &str, out: &mut String) {
     let b = t.as_bytes();
     let (mut from, mut i) = (0, 0);
@@ -167,6 +178,10 @@ fn mask_digit_runs(t: &str, out: &mut String) {
             out.push_str("<n>");
             while i < b.len() && b[i].is_ascii_digit() {
                 i += 1;
+                // A decimal point between digits is part of the number.
+                if i + 1 < b.len() && b[i] == b'.' && b[i + 1].is_ascii_digit() {
+                    i += 1;
+                }
             }
             from = i;
         } else {
@@ -262,6 +277,11 @@ mod tests {
         assert_eq!(mask("open C:\\Users\\ann\\a.csv denied"), "open <path> denied");
         assert_eq!(mask("job 3f9c2a1b-77aa-4c1e-9d2e-0123456789ab died"), "job <id> died");
         assert_eq!(mask("Timeout after 30s"), "Timeout after <n>s");
+        assert_eq!(mask("Timeout after 30.5s"), "Timeout after <n>s");
+        assert_eq!(mask("version v1.2.3 failed"), "version v<n> failed");
+        assert_eq!(mask("can not decode byte 0xa5 in position 12"), "can not decode byte <hex> in position <n>");
+        assert_eq!(mask("HRESULT 0x8007000E: locked"), "HRESULT <hex>: locked");
+        assert_eq!(mask("saved report.csv"), "saved <file>");
         assert_eq!(mask("pandas.errors.ParserError: bad"), "pandas.errors.ParserError: bad");
         assert_eq!(
             mask("USER ERROR - FILE_NOT_FOUND | User: Damion on L01 | Python: 3.12.10 | Action: Import File"),
@@ -289,6 +309,8 @@ mod tests {
             Some("<file>")
         } else if is_hexish_id(trimmed) {
             Some("<id>")
+        } else if is_hex_literal(trimmed) {
+            Some("<hex>")
         } else if trimmed.bytes().any(|b| b.is_ascii_digit()) && !trimmed.chars().any(char::is_alphabetic) {
             Some("<n>")
         } else {
@@ -304,9 +326,14 @@ mod tests {
     }
 
     fn reference_digit_runs(t: &str, out: &mut String) {
+        let chars: Vec<char> = t.chars().collect();
         let mut in_digits = false;
-        for c in t.chars() {
-            if c.is_ascii_digit() {
+        for (k, &c) in chars.iter().enumerate() {
+            let decimal_point = c == '.'
+                && in_digits
+                && chars.get(k + 1).is_some_and(char::is_ascii_digit)
+                && chars.get(k.wrapping_sub(1)).is_some_and(char::is_ascii_digit);
+            if c.is_ascii_digit() || decimal_point {
                 if !in_digits {
                     out.push_str("<n>");
                     in_digits = true;

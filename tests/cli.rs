@@ -402,8 +402,10 @@ fn shipped_and_framework_shapes_read_their_level_and_message() {
     // Docker wraps the app's own line: its level is in the text, its newline is dropped.
     let docker = levels_and_messages("common/docker-json.log");
     let levels: Vec<&str> = docker.iter().map(|(l, _)| l.as_str()).collect();
-    assert_eq!(levels, ["info", "error", "warn", "none", "error", "none"]);
+    assert_eq!(levels, ["info", "error", "warn", "none", "error", "none", "error"]);
     assert_eq!(docker[3].1, "Connected to db");
+    // The app's own JSON line inside `log`: its level and message.
+    assert_eq!(docker[6].1, "upload to \"s3\" failed");
     // Serilog CLEF: the template is rendered the way Serilog renders it; `@m` wins.
     assert_eq!(
         levels_and_messages("common/serilog.clef"),

@@ -320,7 +320,9 @@ impl<'a> Collect<'a> {
             .or_else(|| self.error_message.value.filter(|m| !m.is_empty()).map(|_| Level::Error))
             .or_else(|| success.map(|_| Level::Info))
             .or(self.saw_clef_time.then_some(Level::Info))
-            .or_else(|| self.message.value.and_then(|m| level_in_message(m.raw(), times)))
+            .or_else(|| {
+                self.message.value.and_then(|m| level_in_wrapped_json(&m).or_else(|| level_in_message(m.raw(), times)))
+            })
             .unwrap_or(Level::None)
     }
 
@@ -483,6 +485,23 @@ fn level_in_message(m: &[u8], times: &mut TimeReader) -> Option<Level> {
     level_word_opening(m).or_else(|| super::text::text_facts(m, times).map(|f| f.level).filter(|&l| l != Level::None))
 }
 
+/// The level of a JSON line that a shipper wrapped as text (Docker's `log` holding the
+/// app's own `{"level":"error",...}`).
+#[cold]
+fn level_in_wrapped_json(m: &Text<'_>) -> Option<Level> {
+    wrapped_json(&m.text(), |f| f.level).filter(|&l| l != Level::None)
+}
+
+/// Reads a message that is itself one JSON object (after trimming) with `read`.
+fn wrapped_json<T>(text: &str, read: impl FnOnce(&Facts<'_>) -> T) -> Option<T> {
+    let inner = text.trim();
+    if !(inner.starts_with('{') && inner.ends_with('}')) {
+        return None;
+    }
+    let mut times = TimeReader::new(super::time::Zone::Utc);
+    json_facts(inner.as_bytes(), &mut times).ok().map(|f| read(&f))
+}
+
 /// A level written in capitals as a message's first word (`ERROR failed to connect`,
 /// `[WARN] slow`, `ERROR:root:boom`).
 fn level_word_opening(m: &[u8]) -> Option<Level> {
@@ -558,6 +577,11 @@ fn compose(f: &Facts<'_>, with_args: bool) -> String {
                 Some(values) if with_args => Cow::Owned(super::template::render(&text, values)),
                 _ => text,
             };
+            // A wrapped JSON line shows its own message (Docker's `log` holding the app's
+            // `{"level":"error","msg":...}`).
+            if let Some(Some(inner)) = wrapped_json(&text, |f| f.message.is_some().then(|| compose(f, with_args))) {
+                return inner;
+            }
             // Shippers keep the line's own newline (Docker's `log`);
             // other trailing text is the writer's and stays.
             return text.trim_end_matches(['\r', '\n']).to_string();

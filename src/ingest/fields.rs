@@ -108,6 +108,9 @@ const ALIASES: &[(&str, Role, u8)] = {
         ("log.message", Message, 1),
         ("event", Message, 2),
         ("@mt", Message, 3),
+        // Serilog's JsonFormatter: the rendered text, else the template.
+        ("renderedmessage", Message, 1),
+        ("messagetemplate", Message, 3),
         ("text", Message, 3),
         // GELF (Graylog).
         ("short_message", Message, 1),

@@ -80,6 +80,7 @@ fn parse_one_thread(b: Bencher) {
             whole_record: false,
             document: false,
             only_errors: false,
+            date_order: Default::default(),
         };
         parse_range(black_box(&spec), Zone::Utc).events.len()
     });

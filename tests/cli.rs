@@ -724,6 +724,17 @@ fn json_output_escapes_what_a_terminal_must_not_get_raw_and_means_the_same() {
 }
 
 #[test]
+fn a_csv_saved_by_excel_reads_its_dates_in_the_order_its_other_dates_show() {
+    let dir = tempfile::tempdir().unwrap();
+    // US dates without AM/PM: 7/10 alone could be 7 October; 7/14 says month first.
+    let csv = "Timestamp,User,Script,Message,Status\r\n7/10/2025 8:12,Ann,Import,started,INFO\r\n7/14/2025 9:00,Ann,Import,done,SUCCESS\r\n";
+    std::fs::write(dir.path().join("audit_log.csv"), csv).unwrap();
+    let summary = json_of(&["summary", "--json", dir.path().to_str().unwrap()]);
+    assert_eq!(summary["first_ts"], "2025-07-10T08:12:00.000Z");
+    assert_eq!(summary["last_ts"], "2025-07-14T09:00:00.000Z");
+}
+
+#[test]
 fn unknown_time_zone_exits_2() {
     let err = fails_with(&["summary", "--tz", "Mars/Olympus", fixture("datatools").to_str().unwrap()], 2);
     assert!(err.contains("unknown time zone \"Mars/Olympus\""), "{err}");

@@ -119,6 +119,7 @@ fn spec(bytes: &[u8], base: u64, at_file_start: bool) -> RangeSpec<'_> {
         whole_record: false,
         document: false,
         only_errors: false,
+        date_order: Default::default(),
     }
 }
 

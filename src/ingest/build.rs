@@ -7,6 +7,7 @@ use super::document;
 use super::parse::{Chunk, RangeSpec, parse_range_into};
 use super::sources::{self, Data, Discovery, Format, Input, Problem};
 use super::time::Zone;
+use super::time_other::{DateOrder, vote_date_order};
 use crate::model::Event;
 use crate::model::index::{Absorbing, Index, SourceInfo};
 use crate::model::store::{Blob, EventStore};
@@ -91,6 +92,8 @@ struct Planned {
     /// The file's first `document_end` bytes are a JSON document (see [`document`]).
     document_end: usize,
     ranges: Vec<(usize, usize)>,
+    /// How the file writes ambiguous dates, from its other dates.
+    date_order: DateOrder,
 }
 
 /// Finds, opens and indexes everything under `paths`.
@@ -178,7 +181,14 @@ pub fn index_opened(
             (None, false) => split_ranges(&o.data, RANGE_BYTES),
         };
         let (data, base) = (Arc::clone(&o.data), next_base);
-        plans.push(Planned { source, data, base, csv, whole_record, document_end, ranges });
+        // CSV and text logs write `7/10/2025`; JSON lines are not worth the look.
+        let text_log = || o.data.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|&b| b != b'{' && b != b'[');
+        let date_order = match o.input.format {
+            Format::Csv => vote_date_order(&o.data),
+            Format::Lines if text_log() => vote_date_order(&o.data),
+            _ => DateOrder::Guess,
+        };
+        plans.push(Planned { source, data, base, csv, whole_record, document_end, ranges, date_order });
         next_base += o.data.len() as u64 + 1;
     }
     let total: u64 = plans.iter().map(|p| p.data.len() as u64).sum();
@@ -344,6 +354,7 @@ fn parse_one(
         whole_record: plan.whole_record,
         document: start < plan.document_end,
         only_errors: opts.detail == Detail::Errors,
+        date_order: plan.date_order,
     };
     let chunk = parse_range_into(&spec, opts.zone, buffer);
     progress.bytes_done.fetch_add((end - start) as u64, Ordering::Relaxed);
@@ -441,6 +452,7 @@ mod tests {
                         whole_record: false,
                         document_end: 0,
                         ranges: split_ranges(f.as_bytes(), 300),
+                        date_order: DateOrder::Guess,
                     };
                     base += f.len() as u64 + 1;
                     plan

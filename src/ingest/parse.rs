@@ -14,6 +14,7 @@ use super::markdown;
 use super::screen::{Marks, error_marks, read_in_full};
 use super::text::text_facts;
 use super::time::{TimeReader, Zone};
+use super::time_other::DateOrder;
 use crate::json::scan::{ScanError, is_json_value};
 use crate::model::error_group::{digit_blind_key, fingerprint};
 use crate::model::session::{KeyKind, SessionKey};
@@ -126,6 +127,8 @@ pub struct RangeSpec<'a> {
     /// skipped unread (see [`super::screen`]). Other events may still be read, to keep
     /// the times of the ones that matter exact.
     pub only_errors: bool,
+    /// How the file writes ambiguous dates (`7/10/2025`), from its other dates.
+    pub date_order: DateOrder,
 }
 
 #[derive(Default)]
@@ -167,7 +170,7 @@ pub fn parse_range_into(spec: &RangeSpec<'_>, zone: Zone, mut events: Vec<Event>
     events.clear();
     let mut out = Chunk { source: spec.source, events, ..Chunk::default() };
     let mut ids = LocalIds::default();
-    let mut times = TimeReader::new(zone);
+    let mut times = TimeReader::new(zone).with_date_order(spec.date_order);
     let mut memo = KeyMemo::default();
     let mut last_time: Option<i64> = None;
     let mut last_key: u32 = 0;
@@ -518,6 +521,7 @@ mod tests {
             whole_record: false,
             document: false,
             only_errors: false,
+            date_order: DateOrder::Guess,
         };
         parse_range(&spec, Zone::Utc)
     }

@@ -5,7 +5,7 @@
 //! fixed-position path; only naive times touch the time-zone database, through a small
 //! per-thread cache keyed by quarter hour (DST changes happen on quarter-hour boundaries).
 
-use super::time_other::{self, Today};
+use super::time_other::{self, DateOrder, Today};
 use chrono::{LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone};
 
 /// Milliseconds since the Unix epoch, UTC.
@@ -102,6 +102,8 @@ pub struct TimeReader {
     last_offset_secs: i32,
     /// For dates written without a year (syslog's `May 17 09:00:00`).
     today: Today,
+    /// For dates whose day and month could be either way round (`7/10/2025`).
+    date_order: DateOrder,
 }
 
 const QUARTER_HOUR_MS: i64 = 15 * 60 * 1000;
@@ -117,7 +119,14 @@ impl TimeReader {
             last_offset: [0; 6],
             last_offset_secs: 0,
             today: Today::now(),
+            date_order: DateOrder::Guess,
         }
+    }
+
+    /// Reads ambiguous `a/b/yyyy` dates in the order the file's other dates show.
+    pub fn with_date_order(mut self, order: DateOrder) -> TimeReader {
+        self.date_order = order;
+        self
     }
 
     pub fn zone(&self) -> Zone {
@@ -152,7 +161,7 @@ impl TimeReader {
     /// A date-time at the start of `s` in one of the shapes [`time_other`] reads.
     #[cold]
     fn parse_other(&mut self, s: &[u8]) -> Option<(Millis, usize)> {
-        let w = time_other::read(s, self.today)?;
+        let w = time_other::read(s, self.today, self.date_order)?;
         let ms = match w.offset {
             Some(off) => w.ms - i64::from(off) * 1000,
             None => self.local_to_utc(w.ms),

@@ -6,9 +6,9 @@
 //! - BSD syslog, which has no year: `May 17 09:00:00`, `May  7 09:00:00.123`, and the
 //!   same after a weekday and with the year behind (`Sun May 17 09:00:00 2026`, ctime).
 //!
-//! Day and month order: a number above 12 decides it; otherwise a 12-hour clock
-//! (`AM`/`PM`) means the US order and a 24-hour one the day-first order most other
-//! locales write.
+//! Day and month order: a number above 12 decides it; otherwise the order the file's
+//! other dates show ([`vote_date_order`]); otherwise a 12-hour clock (`AM`/`PM`) means the
+//! US order and a 24-hour one the day-first order most other locales write.
 
 /// A wall-clock time at the start of a text: milliseconds as if the wall clock were UTC,
 /// how many bytes it took, and the UTC offset in seconds when one was written.
@@ -43,9 +43,68 @@ const MONTHS: [&[u8; 3]; 12] =
     [b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec"];
 const WEEKDAYS: [&[u8; 3]; 7] = [b"mon", b"tue", b"wed", b"thu", b"fri", b"sat", b"sun"];
 
-pub fn read(s: &[u8], today: Today) -> Option<Wall> {
+/// Which number comes first in a date like `7/10/2025`, when the file says.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DateOrder {
+    /// Nothing decided it: a 12-hour clock means month first, else day first.
+    #[default]
+    Guess,
+    MonthFirst,
+    DayFirst,
+}
+
+/// Bytes of a file read to decide its [`DateOrder`].
+const VOTE_BYTES: usize = 1 << 20;
+
+/// The order of a file's `a/b/yyyy` dates, from those where a number above 12 shows it:
+/// Excel saves the repricing log as `7/10/2025 8:12`, and `7/14/2025` further down says
+/// that this is 10 July. Undecided when no date says, or when dates disagree.
+pub fn vote_date_order(bytes: &[u8]) -> DateOrder {
+    let bytes = &bytes[..bytes.len().min(VOTE_BYTES)];
+    let (mut month_first, mut day_first) = (false, false);
+    for slash in memchr::memchr_iter(b'/', bytes) {
+        let Some((a, b)) = slashed_date_at(bytes, slash) else { continue };
+        month_first |= b > 12 && a <= 12;
+        day_first |= a > 12 && b <= 12;
+        if month_first && day_first {
+            return DateOrder::Guess;
+        }
+    }
+    match (month_first, day_first) {
+        (true, false) => DateOrder::MonthFirst,
+        (false, true) => DateOrder::DayFirst,
+        _ => DateOrder::Guess,
+    }
+}
+
+/// The two numbers of an `a/b/yyyy` date whose first slash is at `slash`.
+fn slashed_date_at(s: &[u8], slash: usize) -> Option<(u32, u32)> {
+    let digits_before = s[..slash].iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    if !(1..=2).contains(&digits_before) {
+        return None;
+    }
+    let start = slash - digits_before;
+    // Inside a path or a word (`docs/13/2/2025/x`), it is no date.
+    let in_word = |b: Option<&u8>| b.is_some_and(|&b| b == b'/' || b.is_ascii_alphanumeric());
+    if in_word(start.checked_sub(1).and_then(|k| s.get(k))) {
+        return None;
+    }
+    let mut i = start;
+    let a = number(s, &mut i, 2)?;
+    i += 1;
+    let b = number(s, &mut i, 2)?;
+    if s.get(i) != Some(&b'/') {
+        return None;
+    }
+    i += 1;
+    let year_start = i;
+    number(s, &mut i, 4)?;
+    (i - year_start == 4 && !in_word(s.get(i))).then_some((a, b))
+}
+
+pub fn read(s: &[u8], today: Today, order: DateOrder) -> Option<Wall> {
     match s.first()? {
-        b'0'..=b'9' => numeric_date(s),
+        b'0'..=b'9' => numeric_date(s, order),
         b'A'..=b'Z' | b'a'..=b'z' => syslog_date(s, today),
         _ => None,
     }
@@ -63,7 +122,7 @@ fn number(s: &[u8], i: &mut usize, max: usize) -> Option<u32> {
     std::str::from_utf8(&s[start..*i]).ok()?.parse().ok()
 }
 
-fn numeric_date(s: &[u8]) -> Option<Wall> {
+fn numeric_date(s: &[u8], order: DateOrder) -> Option<Wall> {
     let mut i = 0;
     let a = number(s, &mut i, 4)?;
     let year_first = i == 4;
@@ -92,6 +151,8 @@ fn numeric_date(s: &[u8]) -> Option<Wall> {
         let (month, day) = match (a, b) {
             (a, b) if a > 12 => (b, a),
             (a, b) if b > 12 => (a, b),
+            (a, b) if sep == b'/' && order == DateOrder::MonthFirst => (a, b),
+            (a, b) if sep == b'/' && order == DateOrder::DayFirst => (b, a),
             (a, b) if twelve_hour && sep == b'/' => (a, b),
             (a, b) => (b, a),
         };
@@ -216,7 +277,25 @@ mod tests {
     }
 
     fn ms(s: &str) -> Option<i64> {
-        read(s.as_bytes(), TODAY).map(|w| w.ms)
+        read(s.as_bytes(), TODAY, DateOrder::Guess).map(|w| w.ms)
+    }
+
+    #[test]
+    fn a_file_s_other_dates_decide_the_order_of_ambiguous_ones() {
+        let excel = b"Timestamp,User\n7/10/2025 8:12,Ann\n7/14/2025 9:00,Ann\n";
+        assert_eq!(vote_date_order(excel), DateOrder::MonthFirst);
+        assert_eq!(vote_date_order(b"10/7/2025 8:12\n14/7/2025 9:00\n"), DateOrder::DayFirst);
+        assert_eq!(vote_date_order(b"7/10/2025 8:12\n"), DateOrder::Guess, "nothing decides");
+        assert_eq!(vote_date_order(b"7/14/2025 1:00\n14/7/2025 1:00\n"), DateOrder::Guess, "they disagree");
+        assert_eq!(vote_date_order(b"see docs/13/2/2025/x and 1/13/20251"), DateOrder::Guess, "not dates");
+        let at_8_12 = |order| read(b"7/10/2025 8:12", TODAY, order).map(|w| w.ms);
+        assert_eq!(at_8_12(DateOrder::MonthFirst), Some(at(2025, 7, 10, 8, 12, 0, 0)));
+        assert_eq!(at_8_12(DateOrder::DayFirst), Some(at(2025, 10, 7, 8, 12, 0, 0)));
+        assert_eq!(at_8_12(DateOrder::Guess), Some(at(2025, 10, 7, 8, 12, 0, 0)), "24-hour clock: day first");
+        assert_eq!(
+            read(b"13/10/2025 8:12", TODAY, DateOrder::MonthFirst).map(|w| w.ms),
+            Some(at(2025, 10, 13, 8, 12, 0, 0))
+        );
     }
 
     #[test]
@@ -242,15 +321,15 @@ mod tests {
         assert_eq!(ms("Dec 31 23:59:59"), Some(at(2025, 12, 31, 23, 59, 59, 0)));
         assert_eq!(ms("Sun May 17 09:00:00 2026"), Some(at(2026, 5, 17, 9, 0, 0, 0)));
         assert_eq!(ms("Wed Dec 31 23:59:59 2031"), Some(at(2031, 12, 31, 23, 59, 59, 0)));
-        let w = read(b"May 17 09:00:00 host", TODAY).unwrap();
+        let w = read(b"May 17 09:00:00 host", TODAY, DateOrder::Guess).unwrap();
         assert_eq!((w.used, w.offset), (15, None));
     }
 
     #[test]
     fn offsets_are_kept() {
-        let w = read(b"2026/05/17 09:00:01+02:00 x", TODAY).unwrap();
+        let w = read(b"2026/05/17 09:00:01+02:00 x", TODAY, DateOrder::Guess).unwrap();
         assert_eq!((w.used, w.offset), (25, Some(7200)));
-        assert_eq!(read(b"17.05.2026 09:00Z", TODAY).unwrap().offset, Some(0));
+        assert_eq!(read(b"17.05.2026 09:00Z", TODAY, DateOrder::Guess).unwrap().offset, Some(0));
     }
 
     #[test]

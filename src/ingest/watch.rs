@@ -10,6 +10,7 @@ use super::parse::{Chunk, RangeSpec, parse_range};
 use super::sources::{self, Format, Origin};
 use super::tail::{TailCursor, TailEvent};
 use super::time::Zone;
+use super::time_other::DateOrder;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
@@ -347,6 +348,8 @@ fn piece(f: &Followed, bytes: Vec<u8>, file_offset: u64, restart: bool, zone: Zo
         whole_record: false,
         document: false,
         only_errors: false,
+        // A growing file's earlier dates are not at hand here; the plain rule decides.
+        date_order: DateOrder::Guess,
     };
     let chunk = parse_range(&spec, zone);
     Piece {

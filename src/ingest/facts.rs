@@ -153,6 +153,8 @@ struct Collect<'a> {
     args: Slot<&'a [u8]>,
     snippet: Slot<Text<'a>>,
     has_stack: bool,
+    /// The stack as text, where the exception's type can be read when no field names it.
+    stack: Slot<Text<'a>>,
     /// Field-name evidence for the dialect.
     saw_operation_id: bool,
     saw_result_chars: bool,
@@ -255,6 +257,9 @@ impl<'a> Collect<'a> {
             Role::Stack => {
                 if text.is_some_and(|t| !t.is_empty()) || matches!(value, Value::Array(_) | Value::Object(_)) {
                     self.has_stack = true;
+                }
+                if let Some(t) = text {
+                    self.stack.offer(t, prio);
                 }
             }
             _ => {
@@ -368,7 +373,7 @@ impl<'a> Collect<'a> {
             host: self.host.value,
             pid: self.pid.value,
             platform: self.platform.value,
-            error_type: self.error_type.value,
+            error_type: self.error_type.value.or_else(|| self.stack.value.and_then(exception_type)),
             error_message: self.error_message.value,
             has_stack: self.has_stack,
             status: self.status.value,
@@ -433,6 +438,55 @@ pub fn json_brief<'a>(
         *error_facts = Some(c.finish(times, line));
     }
     Ok(brief)
+}
+
+/// The exception's type named in a stack trace: the last line of a Python traceback
+/// (`ValueError: bad value`), the first line of a Java or .NET one
+/// (`System.IO.IOException: The process cannot access the file`). Read from the raw
+/// text, where a JSON string's line breaks are still `\n`, so the type is a slice of it.
+fn exception_type(stack: Text<'_>) -> Option<Text<'_>> {
+    let raw = match stack {
+        Text::Json(r) => r.raw,
+        Text::Plain(b) | Text::CsvQuoted(b) => b,
+        Text::ByteArray(_) => return None,
+    };
+    let lines = || {
+        raw.split(|&b| b == b'\n').flat_map(|l| {
+            // `\n` escapes inside a JSON string, and `\r` before them.
+            let mut parts = Vec::new();
+            let mut rest = l;
+            while let Some(k) = rest.windows(2).position(|w| w == b"\\n") {
+                parts.push(&rest[..k]);
+                rest = &rest[k + 2..];
+            }
+            parts.push(rest);
+            parts
+        })
+    };
+    let named = |line: &[u8]| -> Option<usize> {
+        let line_start = line.len() - line.trim_ascii_start().len();
+        let line = line.trim_ascii();
+        let end = line.iter().position(|&b| b == b':').unwrap_or(line.len());
+        let name = &line[..end];
+        let last = name.rsplit(|&b| b == b'.').next()?;
+        let word = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'$');
+        let is_type = !name.is_empty()
+            && name[0].is_ascii_alphabetic()
+            && name.iter().all(word)
+            && ["Error", "Exception", "Exit", "Interrupt", "Warning", "Fault"]
+                .iter()
+                .any(|s| last.ends_with(s.as_bytes()));
+        is_type.then_some(line_start + end)
+    };
+    let first = lines().find(|l| !l.trim_ascii().is_empty())?;
+    let candidate = if first.trim_ascii().starts_with(b"Traceback") {
+        lines().rfind(|l| !l.trim_ascii().is_empty() && !l.starts_with(b" ") && !l.starts_with(b"\\t"))?
+    } else {
+        first
+    };
+    let end = named(candidate)?;
+    let start = candidate.len() - candidate.trim_ascii_start().len();
+    Some(Text::Plain(&candidate[start..end]))
 }
 
 /// A time written as seconds and nanoseconds: log4j2's `instant` {epochSecond,
@@ -690,6 +744,24 @@ mod tests {
         assert_eq!(display_message(&f), "read_file q3.md → denied");
         assert_eq!(error_text(&f), "read_file → denied");
         assert_eq!(f.category.map(|c| c.text().into_owned()).as_deref(), Some("read_file"));
+    }
+
+    #[test]
+    fn the_exception_type_is_read_from_the_stack_when_no_field_names_it() {
+        let etype = |line: &str| facts(line).error_type.map(|t| t.text().into_owned());
+        // python-json-logger's exc_info: the traceback's last line.
+        let python = r#"{"levelname":"ERROR","message":"Failed to load","exc_info":"Traceback (most recent call last):\n  File \"loader.py\", line 3, in load\n    df = read()\npandas.errors.ParserError: Error tokenizing data\n"}"#;
+        assert_eq!(etype(python).as_deref(), Some("pandas.errors.ParserError"));
+        // .NET and Java: the first line.
+        let dotnet = r#"{"Level":"Error","RenderedMessage":"Sync failed","Exception":"System.Net.Http.HttpRequestException: No such host is known.\r\n   at Sync.Run()"}"#;
+        assert_eq!(etype(dotnet).as_deref(), Some("System.Net.Http.HttpRequestException"));
+        let java = r#"{"level":"ERROR","message":"boom","stack_trace":"java.lang.IllegalStateException: closed\n\tat a.B.c(B.java:1)"}"#;
+        assert_eq!(etype(java).as_deref(), Some("java.lang.IllegalStateException"));
+        // A field that names it wins; a stack without a type-like name gives none.
+        let named = r#"{"level":"error","message":"x","exc_type":"KeyError","exc_info":"Traceback (most recent call last):\nValueError: y"}"#;
+        assert_eq!(etype(named).as_deref(), Some("KeyError"));
+        assert_eq!(etype(r#"{"level":"error","message":"x","stack":"at main (app.js:3:9)"}"#), None);
+        assert_eq!(etype(r#"{"level":"error","message":"x","stack":"Connection reset: peer"}"#), None);
     }
 
     #[test]

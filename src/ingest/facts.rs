@@ -306,7 +306,7 @@ impl<'a> Collect<'a> {
     fn level(&self, times: &mut TimeReader) -> Level {
         let explicit = self.level.value.and_then(|v| match v {
             Value::Str(s) if !s.has_escapes() => Level::from_bytes(s.raw).or_else(|| level_from_odd_text(s.raw)),
-            Value::Str(s) => Level::from_name(&s.text()),
+            Value::Str(s) => Level::from_name(&super::text::strip_colours(&s.text())),
             Value::Num(n) => level_from_number(n),
             _ => None,
         });
@@ -744,6 +744,18 @@ mod tests {
         assert_eq!(display_message(&f), "read_file q3.md → denied");
         assert_eq!(error_text(&f), "read_file → denied");
         assert_eq!(f.category.map(|c| c.text().into_owned()).as_deref(), Some("read_file"));
+    }
+
+    #[test]
+    fn a_coloured_level_reads_as_its_name() {
+        // winston's colorize(): the level string carries ANSI colour codes.
+        let f = facts(
+            r#"{"level":"\u001b[31merror\u001b[39m","message":"Job 4411 failed","timestamp":"2025-07-14 11:10:51"}"#,
+        );
+        assert_eq!(f.level, Level::Error);
+        // A message keeps its colour codes, to be shown escaped: they are part of the evidence.
+        let f = facts(r#"{"level":"info","message":"\u001b[32mready\u001b[39m on :80"}"#);
+        assert_eq!(display_message(&f), "\u{1b}[32mready\u{1b}[39m on :80");
     }
 
     #[test]

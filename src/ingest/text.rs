@@ -8,20 +8,62 @@ use super::facts::{Dialect, Facts, Text};
 use super::time::TimeReader;
 use crate::model::Level;
 
+/// `i` moved past any ANSI colour sequences (`ESC [ 31 m`) that start there.
+fn skip_colours(s: &[u8], mut i: usize) -> usize {
+    while s.get(i) == Some(&0x1b) && s.get(i + 1) == Some(&b'[') {
+        let params = s[i + 2..].iter().take_while(|b| b.is_ascii_digit() || **b == b';').count();
+        if s.get(i + 2 + params) != Some(&b'm') {
+            break;
+        }
+        i += params + 3;
+    }
+    i
+}
+
+/// `s` without its ANSI colour sequences, for reading what it says: a coloured level
+/// (`ESC[31merror ESC[39m`, winston's `colorize()`) reads as its name. Messages are not
+/// stripped: their escapes are shown, as evidence of what the writer sent.
+pub fn strip_colours(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('\u{1b}') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let next = skip_colours(b, i);
+        if next > i {
+            i = next;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    // Only whole ASCII sequences were taken out, so `out` is still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8_lossy(&out).into_owned())
+}
+
 pub fn text_facts<'a>(line: &'a [u8], times: &mut TimeReader) -> Option<Facts<'a>> {
-    let mut start = 0;
+    // Loggers writing to a terminal colour the stamp and the level (tracing, loguru).
+    let mut start = skip_colours(line, 0);
+    let coloured = start;
     while start < line.len() && matches!(line[start], b'[' | b' ' | b'\t') {
         start += 1;
     }
-    if start > 2 {
+    if start - coloured > 2 {
         return None;
     }
     let (time, used) = times.parse_prefix(&line[start..])?;
     let mut i = start + used;
     // Skip what commonly closes or follows the stamp: `]`, spaces, `|`, `-`.
     let skip = |i: &mut usize| {
-        while *i < line.len() && matches!(line[*i], b']' | b'>' | b' ' | b'\t' | b'|' | b'-' | b':') {
-            *i += 1;
+        loop {
+            *i = skip_colours(line, *i);
+            if *i < line.len() && matches!(line[*i], b']' | b'>' | b' ' | b'\t' | b'|' | b'-' | b':') {
+                *i += 1;
+            } else {
+                break;
+            }
         }
     };
     skip(&mut i);
@@ -159,6 +201,21 @@ mod tests {
         let mut t = TimeReader::new(Zone::Utc);
         text_facts(line.as_bytes(), &mut t)
             .map(|f| (f.level, f.message.map(|m| m.text().into_owned()).unwrap_or_default()))
+    }
+
+    #[test]
+    fn coloured_terminal_output_is_read_through_its_colours() {
+        // tracing-subscriber with ANSI on: a dimmed stamp, a red level, a dimmed target.
+        let line = "\u{1b}[2m2025-07-14T09:40:03.114480Z\u{1b}[0m \u{1b}[31mERROR\u{1b}[0m \u{1b}[2mledger::http\u{1b}[0m: request failed";
+        let (level, message) = read(line).expect("a timed line");
+        assert_eq!(level, Level::Error);
+        assert_eq!(strip_colours(&message), "ledger::http: request failed");
+        let mut t = TimeReader::new(Zone::Utc);
+        let f = text_facts(line.as_bytes(), &mut t).unwrap();
+        assert_eq!(f.time, TimeReader::new(Zone::Utc).parse_str(b"2025-07-14T09:40:03.114480Z"));
+        // Only colour sequences go; other controls stay to be shown escaped.
+        assert_eq!(strip_colours("a\u{1b}[1;31mb\u{1b}[mc\u{1b}]0;title\u{7}"), "abc\u{1b}]0;title\u{7}");
+        assert_eq!(strip_colours("\u{1b}[31"), "\u{1b}[31", "cut short: kept");
     }
 
     #[test]

@@ -735,6 +735,21 @@ fn a_csv_saved_by_excel_reads_its_dates_in_the_order_its_other_dates_show() {
 }
 
 #[test]
+fn long_session_ids_are_printed_whole_so_they_can_be_queried() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = "api-6d9f8b7c5-x2lqp-worker-7f3a9c0e-2025-07-14T09:00:00Z";
+    let line = format!(
+        "{{\"ts\": \"2026-05-17T09:00:00Z\", \"level\": \"info\", \"session\": \"{id}\", \"message\": \"up\"}}\n"
+    );
+    std::fs::write(dir.path().join("app.jsonl"), line).unwrap();
+    let text = text_of(&["sessions", dir.path().to_str().unwrap()]);
+    assert!(text.lines().nth(1).is_some_and(|row| row.starts_with(&format!("{id}  "))), "{text}");
+    let query = format!("session:{id}");
+    let summary = json_of(&["summary", "--json", "-q", &query, dir.path().to_str().unwrap()]);
+    assert_eq!(summary["matching"], 1);
+}
+
+#[test]
 fn unknown_time_zone_exits_2() {
     let err = fails_with(&["summary", "--tz", "Mars/Olympus", fixture("datatools").to_str().unwrap()], 2);
     assert!(err.contains("unknown time zone \"Mars/Olympus\""), "{err}");

@@ -63,7 +63,8 @@ pub fn rows(index: &Index, zone: Zone, only: Option<&[u32]>) -> Vec<SessionRow> 
 
 pub fn write_text(out: &mut impl Write, rows: &[SessionRow], zone: Zone) -> io::Result<()> {
     let s = |t: &str| sanitize(t, Mode::Line).into_owned();
-    let id_w = rows.iter().map(|r| s(&r.id).chars().count()).max().unwrap_or(7).clamp(7, 34);
+    // Ids are never cut: they are what `-q session:ID` and the explorer's filter take.
+    let id_w = rows.iter().map(|r| s(&r.id).chars().count()).max().unwrap_or(7).max(7);
     let user_w = rows.iter().map(|r| s(&r.user).chars().count()).max().unwrap_or(4).clamp(4, 24);
     writeln!(
         out,

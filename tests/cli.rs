@@ -750,6 +750,32 @@ fn long_session_ids_are_printed_whole_so_they_can_be_queried() {
 }
 
 #[test]
+fn repricing_sessions_know_the_machine_their_messages_name() {
+    // `SESSION START | User: KPatel on L01377-FIN | Python: 3.11.9 | OS: Windows 10`
+    let sessions = json_of(&["sessions", "--json", fixture("repricing/audit_log.csv").to_str().unwrap()]);
+    let machines: Vec<(String, String, String)> = sessions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["user"].as_str().unwrap().into(),
+                s["host"].as_str().unwrap().into(),
+                s["platform"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        machines,
+        [
+            ("DamionMorrison".into(), "L01403-DATA".into(), "Windows 11".into()),
+            ("KPatel".into(), "L01377-FIN".into(), "Windows 10".into()),
+            ("DamionMorrison".into(), "L01403-DATA".into(), "Windows 11".into()),
+        ]
+    );
+}
+
+#[test]
 fn unknown_time_zone_exits_2() {
     let err = fails_with(&["summary", "--tz", "Mars/Olympus", fixture("datatools").to_str().unwrap()], 2);
     assert!(err.contains("unknown time zone \"Mars/Olympus\""), "{err}");

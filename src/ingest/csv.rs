@@ -92,8 +92,32 @@ impl CsvHeader {
         if f.level.is_error() && f.error_type.is_none() {
             f.error_type = status;
         }
+        if f.host.is_none()
+            && let Some(m) = f.message
+        {
+            let (host, platform) = machine_in_message(m.raw());
+            f.host = host.map(Text::Plain);
+            f.platform = f.platform.or(platform.map(Text::Plain));
+        }
         Ok(f)
     }
+}
+
+/// The machine a repricing message names in its context segments:
+/// `… | User: DamionMorrison on L01403-DATA | Python: 3.12.10 | OS: Windows 11 | …`.
+fn machine_in_message(m: &[u8]) -> (Option<&[u8]>, Option<&[u8]>) {
+    let (mut host, mut platform) = (None, None);
+    for segment in m.split(|&b| b == b'|').map(<[u8]>::trim_ascii) {
+        let plain = |v: &'_ [u8]| -> bool { !v.is_empty() && !v.contains(&b'"') };
+        if let Some(rest) = segment.strip_prefix(b"User: ")
+            && let Some(at) = memchr::memmem::rfind(rest, b" on ")
+        {
+            host = Some(rest[at + 4..].trim_ascii()).filter(|v| plain(v));
+        } else if let Some(os) = segment.strip_prefix(b"OS: ") {
+            platform = Some(os.trim_ascii()).filter(|v| plain(v));
+        }
+    }
+    (host, platform)
 }
 
 fn sniff_delimiter(header: &[u8]) -> u8 {

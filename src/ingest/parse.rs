@@ -291,7 +291,9 @@ pub fn parse_range_into(spec: &RangeSpec<'_>, zone: Zone, mut events: Vec<Event>
                     }
                 }
                 last_key = key;
-                if kind == KeyKind::Explicit {
+                // Who and where: explicit sessions and per-user ones take it from their
+                // lines (the repricing log names the machine in its messages).
+                if matches!(kind, KeyKind::Explicit | KeyKind::User) {
                     ids.note_meta(&mut out.metas, key, &brief);
                 }
                 if brief.level.is_error() && spec.group_errors {

@@ -491,6 +491,33 @@ fn y_copies_the_selected_line_exactly_as_written() {
     assert!(note(&app).starts_with("copied the event's line"), "{}", note(&app));
 }
 
+#[test]
+fn capital_r_copies_a_support_report_of_the_rows_listed() {
+    let mut app = app_for(SAMPLE);
+    press(&mut app, "/");
+    type_text(&mut app, "level:error");
+    press(&mut app, "Enter");
+    let copied = press(&mut app, "R");
+    let [Request::Copy(report)] = copied.as_slice() else { panic!("one copy: {copied:?}") };
+    assert!(report.starts_with("# Support report: "), "{report}");
+    assert!(report.contains("- **Only** events matching `level:error`: "), "{report}");
+    assert!(report.contains("What the session did before it:"), "{report}");
+    assert!(report.contains("-q level:error`"), "the command to see it again: {report}");
+    assert!(note(&app).starts_with("copied a support report"), "{}", note(&app));
+
+    // Scoped to one session, the report says so and covers only it.
+    let mut app = app_for(SAMPLE);
+    let failed = sid_of(&app, FAILED_SESSION);
+    press(&mut app, "1 /");
+    type_text(&mut app, "7d41");
+    press(&mut app, "Enter j");
+    assert_eq!(app.scope, Some(failed));
+    let copied = press(&mut app, "R");
+    let [Request::Copy(report)] = copied.as_slice() else { panic!("one copy: {copied:?}") };
+    assert!(report.contains(&format!("matching `session:{FAILED_SESSION}`")), "{report}");
+    assert!(report.contains("## Sessions with errors (1)"), "{report}");
+}
+
 // ---------------------------------------------------------------------------
 // Mouse and resizing
 

@@ -38,6 +38,7 @@ pub enum Action {
     ToggleUtc,
     ToggleFollow,
     CopyEvent,
+    CopyReport,
     ToggleHelp,
     Quit,
 }
@@ -83,6 +84,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding { keys: &["t"], action: Action::ToggleUtc, help: "local time / UTC" },
     Binding { keys: &["F"], action: Action::ToggleFollow, help: "follow new events (with --follow)" },
     Binding { keys: &["y"], action: Action::CopyEvent, help: "copy the event's line (OSC 52)" },
+    Binding { keys: &["R"], action: Action::CopyReport, help: "copy a support report of the rows listed (Markdown)" },
     Binding { keys: &["?", "F1"], action: Action::ToggleHelp, help: "this help" },
     Binding { keys: &["q"], action: Action::Quit, help: "quit (Ctrl-C always quits)" },
 ];
@@ -127,6 +129,7 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('t') => Action::ToggleUtc,
         KeyCode::Char('F') => Action::ToggleFollow,
         KeyCode::Char('y') => Action::CopyEvent,
+        KeyCode::Char('R') => Action::CopyReport,
         KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
         KeyCode::Char('q') => Action::Quit,
         _ => return None,

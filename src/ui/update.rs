@@ -548,6 +548,7 @@ pub fn apply(app: &mut App, action: Action) {
             app.note(format!("times in {}", super::view::zone_name(app.zone, app.now_ms)), false);
         }
         Action::ToggleFollow => super::follow_view::toggle(app),
+        Action::CopyReport => copy_report(app),
         Action::CopyEvent => {
             if let Some(e) = app.selected() {
                 let raw = app.index.raw_line(e);
@@ -558,6 +559,43 @@ pub fn apply(app: &mut App, action: Action) {
             }
         }
     }
+}
+
+/// The support report (`audit-tui report`) of the rows listed now: the scoped session
+/// and the filter, with as many events before each error as the detail shows.
+fn copy_report(app: &mut App) {
+    use crate::report::support;
+    if app.loading.is_some() {
+        app.note("the report waits for the full index", true);
+        return;
+    }
+    let mut query: Vec<String> = Vec::new();
+    if let Some(s) = app.scope.and_then(|sid| app.index.session(sid)) {
+        let id = &s.id;
+        query.push(if id.contains(char::is_whitespace) {
+            format!("session:\"{id}\"")
+        } else {
+            format!("session:{id}")
+        });
+    }
+    if !app.filter.applied_text.trim().is_empty() {
+        query.push(app.filter.applied_text.trim().to_string());
+    }
+    let query = query.join(" ");
+    let scope = support::Scope {
+        title: &app.title,
+        query: (!query.is_empty()).then_some(query.as_str()),
+        selected: app.row_ids(),
+    };
+    let limits = support::Limits { before: app.detail.before, groups: 5 };
+    let mut out = Vec::new();
+    if support::write(&mut out, &app.index, app.zone, &scope, limits).is_err() {
+        return;
+    }
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let kib = text.len().div_ceil(1024);
+    app.requests.push(Request::Copy(text));
+    app.note(format!("copied a support report ({kib} KiB of Markdown) to the clipboard (OSC 52)"), false);
 }
 
 fn back(app: &mut App) {

@@ -148,7 +148,7 @@ pub struct Absorbing {
     pending_key: FxHashMap<usize, Vec<std::ops::Range<usize>>>,
     /// The events before this are known to be in timeline order; checked as chunks come,
     /// while their events are still in cache, instead of in a pass of its own after the
-    /// parse (8 ms for 1 GiB with both cores but one idle).
+    /// parse (8 ms for 1 GiB, with one of the two cores idle).
     ordered: usize,
     out_of_order: bool,
 }

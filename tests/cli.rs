@@ -776,6 +776,34 @@ fn repricing_sessions_know_the_machine_their_messages_name() {
 }
 
 #[test]
+fn a_line_cut_by_a_crash_stays_in_its_own_session_when_two_writers_share_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two DataTools instances append to one daily file; José's app dies mid-line, and
+    // Ana's next line follows on the next line.
+    let lines = [
+        r#"{"ts": "2026-05-17T14:00:00Z", "level": "info", "category": "session", "session": "a1", "message": "Session started", "user": "Ana"}"#,
+        r#"{"ts": "2026-05-17T14:00:01Z", "level": "info", "category": "session", "session": "j2", "message": "Session started", "user": "José"}"#,
+        r#"{"ts": "2026-05-17T14:02:00Z", "level": "info", "category": "nav", "session": "a1", "message": "Opened Home"}"#,
+        r#"{"ts": "2026-05-17T14:02:11Z", "level": "error", "category": "error", "session": "j2", "message": "MemoryError: Unable to allo"#,
+        r#"{"ts": "2026-05-17T14:03:00Z", "level": "info", "category": "nav", "session": "a1", "message": "Opened Import"}"#,
+    ];
+    std::fs::write(dir.path().join("datatools-2026-05-17.jsonl"), lines.join("\n") + "\n").unwrap();
+    let sessions = json_of(&["sessions", "--json", dir.path().to_str().unwrap()]);
+    let unparsed: Vec<(String, u64)> = sessions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["id"].as_str().unwrap().to_string(), s["unparsed"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(unparsed, [("a1".to_string(), 0), ("j2".to_string(), 1)]);
+    // It keeps its place in the file and the time of the line before it.
+    let csv = text_of(&["export", "--format", "csv", dir.path().to_str().unwrap()]);
+    let row = csv.lines().find(|l| l.contains("MemoryError")).expect("the cut line is exported");
+    assert!(row.starts_with("2026-05-17T14:02:00.000Z,"), "{row}");
+    assert!(row.contains(",j2,"), "{row}");
+}
+
+#[test]
 fn unknown_time_zone_exits_2() {
     let err = fails_with(&["summary", "--tz", "Mars/Olympus", fixture("datatools").to_str().unwrap()], 2);
     assert!(err.contains("unknown time zone \"Mars/Olympus\""), "{err}");

@@ -594,6 +594,15 @@ pub fn level_from_status(s: &str) -> Option<Level> {
     })
 }
 
+/// The session a JSON line cut off by a crash names in the members written whole before
+/// the cut. Two app instances writing one daily file interleave their lines, so the line
+/// before is not always of the same session.
+pub fn salvage_session(line: &[u8]) -> Option<Text<'_>> {
+    let mut c = Collect::default();
+    let _ = scan::scan_object(line, |k, v| c.member(k.raw, v, 0));
+    c.session.value.filter(|s| !s.is_empty())
+}
+
 /// Reads a JSON object line. `Err` means the line is not an event.
 pub fn json_facts<'a>(line: &'a [u8], times: &mut TimeReader) -> Result<Facts<'a>, ScanError> {
     let mut c = Collect::default();

@@ -307,14 +307,32 @@ pub fn parse_range_into(spec: &RangeSpec<'_>, zone: Zone, mut events: Vec<Event>
                 out.events.push(Event::new(time, brief.level, category, key, offset, flags));
             }
             Err(reason) => {
-                if last_time.is_none() {
+                // A line cut off by a crash still says which session wrote it (two app
+                // instances may share a daily file); it keeps its place and the time of
+                // the line before it, where it was written.
+                let session = match reason {
+                    Reason::Json(ScanError::Truncated) => super::facts::salvage_session(line),
+                    _ => None,
+                };
+                let own_key = session.map(|s| ids.key(&mut out.keys, KeyKind::Explicit, &identity_bytes(&s)));
+                let time = last_time;
+                if time.is_none() {
                     out.leading_untimed = out.events.len() + 1;
                 }
-                if last_key == 0 {
+                if own_key.is_none() && last_key == 0 {
                     out.leading_unkeyed = out.events.len() + 1;
                 }
                 out.unparsed.push(Unparsed { offset, source: spec.source, line: this_line, reason });
-                out.events.push(Event::new(last_time.unwrap_or(0), Level::None, 0, last_key, offset, flag::UNPARSED));
+                // Lines around it take its session as they would a parsed line's (and as
+                // the next range would).
+                let key = own_key.unwrap_or(last_key);
+                if own_key.is_some() && last_key == 0 && out.leading_unkeyed > 0 {
+                    for e in &mut out.events[..out.leading_unkeyed] {
+                        e.set_session(key);
+                    }
+                }
+                last_key = key;
+                out.events.push(Event::new(time.unwrap_or(0), Level::None, 0, key, offset, flag::UNPARSED));
             }
         }
     }

@@ -107,14 +107,15 @@ impl CsvHeader {
 /// `… | User: DamionMorrison on L01403-DATA | Python: 3.12.10 | OS: Windows 11 | …`.
 fn machine_in_message(m: &[u8]) -> (Option<&[u8]>, Option<&[u8]>) {
     let (mut host, mut platform) = (None, None);
+    // A value with a quote would still hold CSV's doubled `""`: not a name to show.
+    let plain = |v: &&[u8]| !v.is_empty() && !v.contains(&b'"');
     for segment in m.split(|&b| b == b'|').map(<[u8]>::trim_ascii) {
-        let plain = |v: &'_ [u8]| -> bool { !v.is_empty() && !v.contains(&b'"') };
         if let Some(rest) = segment.strip_prefix(b"User: ")
             && let Some(at) = memchr::memmem::rfind(rest, b" on ")
         {
-            host = Some(rest[at + 4..].trim_ascii()).filter(|v| plain(v));
+            host = Some(rest[at + 4..].trim_ascii()).filter(plain);
         } else if let Some(os) = segment.strip_prefix(b"OS: ") {
-            platform = Some(os.trim_ascii()).filter(|v| plain(v));
+            platform = Some(os.trim_ascii()).filter(plain);
         }
     }
     (host, platform)

@@ -70,11 +70,7 @@ pub fn write_text(out: &mut impl Write, rows: &[GroupRow], zone: Zone) -> io::Re
     for r in rows {
         let first = fmt::format_local(r.first_ms, zone, "%Y-%m-%d %H:%M");
         let last = fmt::format_local(r.last_ms, zone, "%Y-%m-%d %H:%M");
-        let title = if r.error_type.is_empty() || r.title.contains(&r.error_type) {
-            s(&r.title)
-        } else {
-            format!("{}: {}", s(&r.error_type), s(&r.title))
-        };
+        let title = s(&fmt::error_heading(&r.error_type, &r.title));
         writeln!(
             out,
             "{:>6}  {:>8}  {:>5}  {:<16}  {:<16}  {}",

@@ -107,6 +107,16 @@ pub fn fit(s: &str, width: usize) -> String {
 }
 
 /// Pads to `width` display columns.
+/// An error group's heading: its type before its masked message, unless the message
+/// already names it.
+pub fn error_heading(error_type: &str, title: &str) -> String {
+    if error_type.is_empty() || title.contains(error_type) {
+        title.to_string()
+    } else {
+        format!("{error_type}: {title}")
+    }
+}
+
 pub fn pad(s: &str, width: usize) -> String {
     use unicode_width::UnicodeWidthStr;
     let fitted = fit(s, width);

@@ -146,12 +146,7 @@ struct Kind<'a> {
 
 impl Kind<'_> {
     fn title(&self) -> String {
-        let g = self.group;
-        if g.error_type.is_empty() || g.title.contains(&g.error_type) {
-            g.title.clone()
-        } else {
-            format!("{}: {}", g.error_type, g.title)
-        }
+        fmt::error_heading(&self.group.error_type, &self.group.title)
     }
 }
 

@@ -566,13 +566,20 @@ fn level_word_opening(m: &[u8]) -> Option<Level> {
     ((3..=8).contains(&end) && closes).then(|| Level::from_bytes(&m[..end])).flatten()
 }
 
-/// Level strings that are not names: a number (journald's `"PRIORITY": "3"`), or a name
-/// with an offset (Go slog's `WARN+2`, `DEBUG-4`).
+/// Level strings that are not names: a number (journald's `"PRIORITY": "3"`), a name with
+/// an offset (Go slog's `WARN+2`, `DEBUG-4`), or winston's `http` and `silly` (levels only
+/// in a level field: in text, `HTTP` opens requests, not levels).
 #[cold]
 fn level_from_odd_text(s: &[u8]) -> Option<Level> {
     let s = s.trim_ascii();
     if s.first().is_some_and(u8::is_ascii_digit) {
         return level_from_number(s);
+    }
+    if s.eq_ignore_ascii_case(b"http") {
+        return Some(Level::Info);
+    }
+    if s.eq_ignore_ascii_case(b"silly") {
+        return Some(Level::Trace);
     }
     let name = s.iter().position(|b| matches!(b, b'+' | b'-')).filter(|&k| k > 0)?;
     s[name + 1..].iter().all(u8::is_ascii_digit).then(|| Level::from_bytes(&s[..name])).flatten()
@@ -824,5 +831,15 @@ mod tests {
             facts(r#"{"asctime":"2026-03-02 12:00:00,123","levelname":"WARNING","name":"app.io","message":"disk"}"#);
         assert_eq!((pyjson.level, pyjson.time.is_some()), (Level::Warn, true));
         assert_eq!(pyjson.category.map(|c| c.text().into_owned()).as_deref(), Some("app.io"));
+    }
+
+    #[test]
+    fn winston_levels_beyond_the_common_names() {
+        let http = facts(r#"{"level":"http","message":"GET /api 200","timestamp":"2026-05-17T05:30:00Z"}"#);
+        let silly = facts(r#"{"level":"silly","message":"x","timestamp":"2026-05-17T05:30:00Z"}"#);
+        assert_eq!((http.level, silly.level), (Level::Info, Level::Trace));
+        // In a message, a capitalized HTTP is the start of a request, not a level.
+        let docker = facts(r#"{"log":"HTTP 500 on /api\n","stream":"stdout","time":"2026-05-17T05:30:00Z"}"#);
+        assert_eq!(docker.level, Level::None);
     }
 }

@@ -1116,6 +1116,9 @@ fn rtgs_markdown_execution_logs_are_one_event_per_file() {
     assert_eq!((v["files"].as_u64(), v["events"].as_u64(), v["errors"].as_u64()), (Some(3), Some(3), Some(1)), "{v:#}");
     let dialects: Vec<&str> = v["sources"].as_array().unwrap().iter().filter_map(|s| s["dialect"].as_str()).collect();
     assert_eq!(dialects, ["rtgs", "rtgs", "rtgs"]);
+    let text = json_of(&[OsStr::new("summary"), OsStr::new("--json"), os(&fixture("quirks/text.log"))]);
+    assert_eq!(text["sources"][0]["dialect"], "text", "{text:#}");
+    assert_eq!(text["dialects"]["text"], text["events"], "{text:#}");
     assert_eq!(v["skipped"][0]["name"], "README.md", "a Markdown file that is not an execution log is skipped");
     assert_eq!(v["categories"], serde_json::json!({"data-extraction": 2, "visualization": 1}));
 

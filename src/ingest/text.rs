@@ -5,7 +5,7 @@
 //! agent[2301]: ERROR upload failed`) also give their host, program and pid.
 
 use super::facts::{Dialect, Facts, Text};
-use super::time::TimeReader;
+use super::time::{Millis, TimeReader};
 use crate::model::Level;
 
 /// `i` moved past any ANSI colour sequences (`ESC [ 31 m`) that start there.
@@ -54,6 +54,9 @@ pub fn text_facts<'a>(line: &'a [u8], times: &mut TimeReader) -> Option<Facts<'a
         return None;
     }
     let (time, used) = times.parse_prefix(&line[start..])?;
+    if let Some(content) = cri_content(line, start + used) {
+        return Some(container_line(content, time, times));
+    }
     let mut i = start + used;
     // Skip what commonly closes or follows the stamp: `]`, spaces, `|`, `-`.
     let skip = |i: &mut usize| {
@@ -73,12 +76,15 @@ pub fn text_facts<'a>(line: &'a [u8], times: &mut TimeReader) -> Option<Facts<'a
     }
     let stamp_end = i;
     let mut level = Level::None;
+    // Who wrote the line: the syslog program, Apache's module, or a logger's name.
+    let mut category = syslog.as_ref().map(|h| h.program);
+    // A word skipped on the way to the level: the logger, when a level follows it.
+    let mut skipped = None;
     // The level is usually the next word, sometimes bracketed or after a logger name.
     for _ in 0..2 {
         let opened = matches!(line.get(i), Some(b'[' | b'<'));
         let word_start = i + usize::from(opened);
-        let word_end =
-            line[word_start..].iter().position(|b| !b.is_ascii_alphabetic()).map_or(line.len(), |k| word_start + k);
+        let word_end = alphabetic_end(line, word_start);
         let word = &line[word_start..word_end];
         let marked = match line.get(word_end) {
             Some(b']' | b'>') => opened,
@@ -91,16 +97,44 @@ pub fn text_facts<'a>(line: &'a [u8], times: &mut TimeReader) -> Option<Facts<'a
             skip(&mut i);
             break;
         }
+        // Apache's `[module:level]` (`[core:error]`, `[mpm_event:notice]`).
+        let module_end = line[word_start..]
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_'))
+            .map_or(line.len(), |k| word_start + k);
+        if opened && module_end > word_start && line.get(module_end) == Some(&b':') {
+            let level_end = alphabetic_end(line, module_end + 1);
+            if line.get(level_end) == Some(&b']')
+                && let Some(l) = level_word(&line[module_end + 1..level_end], true)
+            {
+                level = l;
+                category = category.or(Some(&line[word_start..module_end]));
+                i = level_end;
+                skip(&mut i);
+                break;
+            }
+        }
         if level == Level::None && word_end > word_start && word_end < line.len() {
             // Not a level: maybe a logger name; look one word further.
             let next = line[word_end..].iter().position(|&b| b == b' ').map(|k| word_end + k);
             match next {
                 Some(n) => {
+                    if !opened {
+                        skipped = Some(&line[word_start..n]);
+                    }
                     i = n;
                     skip(&mut i);
                 }
                 None => break,
             }
+        }
+    }
+    if level != Level::None && category.is_none() {
+        if let Some((name, after)) = logger_after_level(line, i) {
+            category = Some(name);
+            i = after;
+        } else {
+            category = skipped.map(|w| w.strip_suffix(b":").unwrap_or(w)).filter(|w| is_logger_name(w));
         }
     }
     let message_start = match (level, &syslog) {
@@ -114,11 +148,78 @@ pub fn text_facts<'a>(line: &'a [u8], times: &mut TimeReader) -> Option<Facts<'a
         level,
         message: Some(Text::Plain(message)),
         host: syslog.as_ref().map(|h| Text::Plain(h.host)),
-        category: syslog.as_ref().map(|h| Text::Plain(h.program)),
+        category: category.map(Text::Plain),
         pid: syslog.as_ref().and_then(|h| h.pid).map(Text::Plain),
         dialect: Some(Dialect::Text),
         ..Facts::default()
     })
+}
+
+fn alphabetic_end(line: &[u8], from: usize) -> usize {
+    line[from..].iter().position(|b| !b.is_ascii_alphabetic()).map_or(line.len(), |k| from + k)
+}
+
+/// What a container runtime wrote after its stamp: containerd/CRI's `stdout F <content>`
+/// (`P` for a part of a longer line), or `None`.
+fn cri_content(line: &[u8], after_stamp: usize) -> Option<&[u8]> {
+    let rest = line[after_stamp..].strip_prefix(b" ")?;
+    let rest = rest.strip_prefix(b"stdout ").or_else(|| rest.strip_prefix(b"stderr "))?;
+    match rest {
+        [b'F' | b'P'] => Some(&[]),
+        [b'F' | b'P', b' ', content @ ..] => Some(content),
+        _ => None,
+    }
+}
+
+/// A line an app wrote inside a container: its own JSON or text line, read as such; the
+/// runtime's stamp is its time, and content that reads as neither is the message.
+fn container_line<'a>(content: &'a [u8], time: Millis, times: &mut TimeReader) -> Facts<'a> {
+    let inner = match content.first() {
+        Some(b'{') => super::facts::json_facts(content, times).ok(),
+        _ => text_facts(content, times),
+    };
+    match inner {
+        Some(f) => Facts { time: Some(time), ..f },
+        None => Facts {
+            time: Some(time),
+            message: Some(Text::Plain(content.trim_ascii())),
+            dialect: Some(Dialect::Text),
+            ..Facts::default()
+        },
+    }
+}
+
+/// A logger's name right after the level, and where the message after it starts:
+/// `reprice.loader: …`, `app::db: …` (a name with `.`, `::`, `_` or `/` before a colon, so
+/// that `Failed: disk full` stays prose), or any name before ` - ` (log4j, logback).
+fn logger_after_level(line: &[u8], i: usize) -> Option<(&[u8], usize)> {
+    let rest = line.get(i..)?;
+    let len = rest.iter().position(|&b| b == b' ')?;
+    let token = &rest[..len];
+    let (name, after) = match token.strip_suffix(b":") {
+        Some(name) if name.iter().any(|b| matches!(b, b'.' | b'_' | b'/')) || contains(name, b"::") => {
+            (name, i + len + 1)
+        }
+        Some(_) => return None,
+        None if rest[len..].starts_with(b" - ") => (token, i + len + 3),
+        None => return None,
+    };
+    if !is_logger_name(name) {
+        return None;
+    }
+    let after = after + line[after..].iter().take_while(|&&b| b == b' ').count();
+    Some((name, after))
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A logger or module name: `reprice.loader`, `c.a.orders.OrderController`, `app::db`.
+fn is_logger_name(w: &[u8]) -> bool {
+    (2..=96).contains(&w.len())
+        && w[0].is_ascii_alphabetic()
+        && w.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'$' | b'/' | b'-'))
 }
 
 /// The level a word of a text line names. A word in capitals (`ERROR`, `[WARN]`, `FAILED`)
@@ -225,6 +326,63 @@ mod tests {
         assert_eq!(read("2026-05-17 10:00:00 app.db INFO connected"), Some((Level::Info, "connected".into())));
         assert_eq!(read("2026-05-17 10:00:00 - started"), Some((Level::None, "- started".into())));
         assert_eq!(read("2026-05-17T10:00:00.5+02:00 CRITICAL boom"), Some((Level::Fatal, "boom".into())));
+    }
+
+    fn category(line: &str) -> Option<String> {
+        let f = text_facts(line.as_bytes(), &mut TimeReader::new(Zone::Utc))?;
+        f.category.map(|c| c.text().into_owned())
+    }
+
+    #[test]
+    fn logger_names_become_the_category() {
+        let java = "2025-07-14 09:00:26.679 [http-nio-8080-exec-1] ERROR c.a.orders.OrderService - Order 1001 failed";
+        assert_eq!(read(java), Some((Level::Error, "Order 1001 failed".into())));
+        assert_eq!(category(java).as_deref(), Some("c.a.orders.OrderService"), "the thread is not the logger");
+        let python = "2026-05-17 10:00:06,001 ERROR datatools.analyze: analyze(weird.csv) failed";
+        assert_eq!(read(python), Some((Level::Error, "analyze(weird.csv) failed".into())));
+        assert_eq!(category(python).as_deref(), Some("datatools.analyze"));
+        assert_eq!(category("2026-05-17 10:00:00 WARN app::db: slow").as_deref(), Some("app::db"));
+        // Before the level, as `%(asctime)s - %(name)s - %(levelname)s - %(message)s` writes it.
+        let before = "2026-05-17 10:00:00,123 - reprice.loader - ERROR - no prices";
+        assert_eq!(read(before), Some((Level::Error, "no prices".into())));
+        assert_eq!(category(before).as_deref(), Some("reprice.loader"));
+        // Prose after the level is not a logger.
+        assert_eq!(read("2026-05-17 10:00:00 ERROR Failed: disk full"), Some((Level::Error, "Failed: disk full".into())));
+        assert_eq!(category("2026-05-17 10:00:00 ERROR Failed: disk full"), None);
+        assert_eq!(category("2026-05-17 10:00:00 ERROR 10.0.0.1: refused"), None);
+        assert_eq!(category("2026-05-17 10:00:00 ERROR app: refused"), None, "a bare word before a colon");
+    }
+
+    #[test]
+    fn apache_module_and_level() {
+        let line = "[Mon Jul 14 09:06:49.637581 2025] [mpm_event:notice] [pid 4003:tid 1403] AH00489: resuming";
+        assert_eq!(read(line), Some((Level::Info, "[pid 4003:tid 1403] AH00489: resuming".into())));
+        assert_eq!(category(line).as_deref(), Some("mpm_event"));
+        let error = "[Mon Jul 14 09:06:49.637581 2025] [core:error] [pid 1] AH00037: Symbolic link not allowed";
+        assert_eq!(read(error).map(|(l, _)| l), Some(Level::Error));
+    }
+
+    #[test]
+    fn container_runtime_lines_are_read_for_what_the_app_wrote() {
+        let mut t = TimeReader::new(Zone::Utc);
+        let json = br#"2025-07-14T09:20:00.537123456Z stderr F {"level":"error","ts":1752484800.5,"msg":"request failed"}"#;
+        let f = text_facts(json, &mut t).expect("an event");
+        assert_eq!(f.level, Level::Error);
+        assert_eq!(f.message.map(|m| m.text().into_owned()).as_deref(), Some("request failed"));
+        assert_eq!(f.time, t.parse_str(b"2025-07-14T09:20:00.537Z"), "the runtime's stamp");
+        assert_eq!(
+            read("2025-07-14T09:20:01.000000000Z stdout F 2025-07-14 09:20:01,000 ERROR app.db: pool exhausted"),
+            Some((Level::Error, "pool exhausted".into()))
+        );
+        assert_eq!(
+            read("2025-07-14T09:20:02.000000000Z stdout P partial line start "),
+            Some((Level::None, "partial line start".into()))
+        );
+        // A cut-off JSON line inside is still shown, as text.
+        assert_eq!(
+            read(r#"2025-07-14T09:20:03Z stdout F {"level":"info","msg":"cut"#),
+            Some((Level::None, r#"{"level":"info","msg":"cut"#.into()))
+        );
     }
 
     #[test]

@@ -354,8 +354,8 @@ impl Index {
         } else {
             state.pending_key.entry(src).or_default().push(start..end);
         }
-        for d in 0..6 {
-            info.dialects[d] += chunk.dialects[d];
+        for (total, n) in info.dialects.iter_mut().zip(chunk.dialects) {
+            *total += n;
         }
         let c = &mut self.carry[src];
         if let Some(last) = events[start..end].last() {

@@ -187,7 +187,10 @@ fn parse_term(raw: &Raw, at: usize, now: Millis, zone: Zone) -> Result<Term, Que
             "warn" | "warning" => TermKind::Levels(1 << Level::Warn as u8),
             other => return Err(err(format!("is:{other} is not known (use is:unparsed, is:error, is:warn)"))),
         },
-        _ => TermKind::Field(key.split('.').map(str::to_string).collect(), parse_field_test(value, raw.quoted_value)),
+        _ => TermKind::Field(
+            key.split('.').map(str::to_string).collect(),
+            parse_field_test(key, value, raw.quoted_value).map_err(err)?,
+        ),
     };
     Ok(Term { negated, kind })
 }
@@ -242,19 +245,26 @@ pub fn parse_when(value: &str, now: Millis, zone: Zone) -> Result<Millis, String
     TimeReader::new(zone).parse_str(v.as_bytes()).ok_or_else(|| format!("cannot read the time {value:?} ({help})"))
 }
 
-fn parse_field_test(value: &str, quoted: bool) -> FieldTest {
+/// `key:>N` compares numbers; an unquoted `>` or `<` before anything else is a mistake to
+/// point out, not a text to look for (`"<none>"` quoted is one).
+fn parse_field_test(key: &str, value: &str, quoted: bool) -> Result<FieldTest, String> {
     if value.is_empty() && !quoted {
-        return FieldTest::Present;
+        return Ok(FieldTest::Present);
     }
     if !quoted {
         let ops: [(&str, Cmp); 4] = [(">=", Cmp::Ge), ("<=", Cmp::Le), (">", Cmp::Gt), ("<", Cmp::Lt)];
         for (sym, cmp) in ops {
-            if let Some(n) = value.strip_prefix(sym).and_then(|n| n.parse::<f64>().ok()) {
-                return FieldTest::Compare(cmp, n);
+            if let Some(n) = value.strip_prefix(sym) {
+                return match n.parse::<f64>() {
+                    Ok(n) if n.is_finite() => Ok(FieldTest::Compare(cmp, n)),
+                    _ => Err(format!(
+                        "{key}:{value} compares with a number, and {n:?} is not one (to match the text, quote it: {key}:\"{value}\")"
+                    )),
+                };
             }
         }
     }
-    FieldTest::Contains(value.to_lowercase())
+    Ok(FieldTest::Contains(value.to_lowercase()))
 }
 
 #[cfg(test)]
@@ -338,6 +348,11 @@ mod tests {
         assert!(Query::parse("since:yesterday", NOW, Zone::Utc).unwrap_err().message.contains("cannot read the time"));
         assert!(Query::parse("msg:\"open", NOW, Zone::Utc).unwrap_err().message.contains("unclosed quote"));
         assert!(Query::parse("is:nope", NOW, Zone::Utc).is_err());
+        let e = Query::parse("bytes:>abc", NOW, Zone::Utc).unwrap_err();
+        assert_eq!(e.at, 0);
+        assert!(e.message.contains("\"abc\" is not one") && e.message.contains("bytes:\">abc\""), "{}", e.message);
+        assert!(Query::parse("elapsed_ms:>=1e400", NOW, Zone::Utc).is_err(), "not a finite number");
+        assert!(matches!(&kinds("note:\"<none>\"")[0], TermKind::Field(_, FieldTest::Contains(t)) if t == "<none>"));
     }
 
     #[test]

@@ -44,6 +44,15 @@ fn overview_of_the_sample() {
 }
 
 #[test]
+fn the_time_range_names_its_year_when_it_is_not_this_one() {
+    let mut app = app_for(SAMPLE);
+    assert!(screen(&app, 160, 45).contains(" 05-11 08:28 → 05-17 17:08 "), "this year's logs: no year");
+    app.now_ms += 400 * 86_400_000;
+    let screen = screen(&app, 160, 45);
+    assert!(screen.contains(" 2026-05-11 08:28 → 2026-05-17 17:08 "), "{screen}");
+}
+
+#[test]
 fn live_filter_level_error_with_its_status_line() {
     let mut app = app_for(SAMPLE);
     press(&mut app, "/");

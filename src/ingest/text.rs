@@ -347,7 +347,10 @@ mod tests {
         assert_eq!(read(before), Some((Level::Error, "no prices".into())));
         assert_eq!(category(before).as_deref(), Some("reprice.loader"));
         // Prose after the level is not a logger.
-        assert_eq!(read("2026-05-17 10:00:00 ERROR Failed: disk full"), Some((Level::Error, "Failed: disk full".into())));
+        assert_eq!(
+            read("2026-05-17 10:00:00 ERROR Failed: disk full"),
+            Some((Level::Error, "Failed: disk full".into()))
+        );
         assert_eq!(category("2026-05-17 10:00:00 ERROR Failed: disk full"), None);
         assert_eq!(category("2026-05-17 10:00:00 ERROR 10.0.0.1: refused"), None);
         assert_eq!(category("2026-05-17 10:00:00 ERROR app: refused"), None, "a bare word before a colon");
@@ -365,7 +368,8 @@ mod tests {
     #[test]
     fn container_runtime_lines_are_read_for_what_the_app_wrote() {
         let mut t = TimeReader::new(Zone::Utc);
-        let json = br#"2025-07-14T09:20:00.537123456Z stderr F {"level":"error","ts":1752484800.5,"msg":"request failed"}"#;
+        let json =
+            br#"2025-07-14T09:20:00.537123456Z stderr F {"level":"error","ts":1752484800.5,"msg":"request failed"}"#;
         let f = text_facts(json, &mut t).expect("an event");
         assert_eq!(f.level, Level::Error);
         assert_eq!(f.message.map(|m| m.text().into_owned()).as_deref(), Some("request failed"));

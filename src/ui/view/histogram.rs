@@ -36,10 +36,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         marks.push(if in_view { Span::styled("▔", theme.border_focus) } else { Span::raw(" ") });
     }
     let label = if h.end > h.start {
+        // The year, when it is not this year's or the logs span more than one.
+        let year = |ms| fmt::format_local(ms, app.zone, "%Y");
+        let start_year = year(h.start);
+        let pattern =
+            if start_year != year(h.end) || start_year != year(app.now_ms) { "%Y-%m-%d %H:%M" } else { "%m-%d %H:%M" };
         format!(
             " {} → {} ({}) ",
-            fmt::format_local(h.start, app.zone, "%m-%d %H:%M"),
-            fmt::format_local(h.end, app.zone, "%m-%d %H:%M"),
+            fmt::format_local(h.start, app.zone, pattern),
+            fmt::format_local(h.end, app.zone, pattern),
             fmt::duration(h.end - h.start)
         )
     } else {

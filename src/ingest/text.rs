@@ -44,6 +44,16 @@ pub fn strip_colours(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 pub fn text_facts<'a>(line: &'a [u8], times: &mut TimeReader) -> Option<Facts<'a>> {
+    if let Some((severity, rest)) = syslog_priority(line) {
+        let mut f = match rest.strip_prefix(b"1 ") {
+            Some(rfc5424) => rfc5424_facts(rfc5424, times)?,
+            None => text_facts(rest, times)?,
+        };
+        if f.level == Level::None {
+            f.level = severity;
+        }
+        return Some(f);
+    }
     // Loggers writing to a terminal colour the stamp and the level (tracing, loguru).
     let mut start = skip_colours(line, 0);
     let coloured = start;
@@ -150,6 +160,72 @@ pub fn text_facts<'a>(line: &'a [u8], times: &mut TimeReader) -> Option<Facts<'a
         host: syslog.as_ref().map(|h| Text::Plain(h.host)),
         category: category.map(Text::Plain),
         pid: syslog.as_ref().and_then(|h| h.pid).map(Text::Plain),
+        dialect: Some(Dialect::Text),
+        ..Facts::default()
+    })
+}
+
+/// A syslog priority `<PRI>` opening the line (as sent over the network, or written by
+/// rsyslog with a template that keeps it): the severity it carries and the rest.
+fn syslog_priority(line: &[u8]) -> Option<(Level, &[u8])> {
+    let digits = line.strip_prefix(b"<")?.iter().take_while(|b| b.is_ascii_digit()).count();
+    if !(1..=3).contains(&digits) || line.get(1 + digits) != Some(&b'>') {
+        return None;
+    }
+    let pri: u32 = std::str::from_utf8(&line[1..1 + digits]).ok()?.parse().ok()?;
+    let level = match pri % 8 {
+        0..=2 => Level::Fatal,
+        3 => Level::Error,
+        4 => Level::Warn,
+        5 | 6 => Level::Info,
+        _ => Level::Debug,
+    };
+    (pri <= 191).then_some((level, &line[2 + digits..]))
+}
+
+/// RFC 5424 after `<PRI>1 `: `TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA MSG`,
+/// `-` for what is absent.
+fn rfc5424_facts<'a>(s: &'a [u8], times: &mut TimeReader) -> Option<Facts<'a>> {
+    let (time, used) =
+        if s.starts_with(b"- ") { (None, 1) } else { times.parse_prefix(s).map(|(t, n)| (Some(t), n))? };
+    let mut fields = [&b""[..]; 4];
+    let mut i = used;
+    for field in &mut fields {
+        i += usize::from(s.get(i) == Some(&b' '));
+        let len = s[i.min(s.len())..].iter().position(|&b| b == b' ').unwrap_or(s.len().saturating_sub(i));
+        *field = &s[i.min(s.len())..(i + len).min(s.len())];
+        i += len;
+    }
+    let [host, app, procid, _msgid] = fields;
+    i += usize::from(s.get(i) == Some(&b' '));
+    // Structured data: `-`, or `[id k="v" …]` blocks, where `\]` and `\"` are escaped.
+    if s.get(i) == Some(&b'-') {
+        i += 1;
+    } else {
+        while s.get(i) == Some(&b'[') {
+            let mut quoted = false;
+            i += 1;
+            while let Some(&b) = s.get(i) {
+                i += 1;
+                match b {
+                    b'\\' => i += 1,
+                    b'"' => quoted = !quoted,
+                    b']' if !quoted => break,
+                    _ => {}
+                }
+            }
+        }
+    }
+    let message = s.get(i..).unwrap_or_default();
+    let message = message.strip_prefix(b" ").unwrap_or(message);
+    let message = message.strip_prefix("\u{feff}".as_bytes()).unwrap_or(message);
+    let given = |f: &'a [u8]| (f != b"-" && !f.is_empty()).then_some(Text::Plain(f));
+    Some(Facts {
+        time,
+        message: Some(Text::Plain(message.trim_ascii())),
+        host: given(host),
+        category: given(app),
+        pid: given(procid),
         dialect: Some(Dialect::Text),
         ..Facts::default()
     })
@@ -354,6 +430,30 @@ mod tests {
         assert_eq!(category("2026-05-17 10:00:00 ERROR Failed: disk full"), None);
         assert_eq!(category("2026-05-17 10:00:00 ERROR 10.0.0.1: refused"), None);
         assert_eq!(category("2026-05-17 10:00:00 ERROR app: refused"), None, "a bare word before a colon");
+    }
+
+    #[test]
+    fn syslog_priorities_and_rfc5424() {
+        let mut t = TimeReader::new(Zone::Utc);
+        let line = br#"<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog 4711 ID47 [exampleSDID@32473 iut="3" eventSource="App\]lication"] An application event"#;
+        let f = text_facts(line, &mut t).expect("an event");
+        assert_eq!(f.time, t.parse_str(b"2003-10-11T22:14:15.003Z"));
+        assert_eq!(f.level, Level::Info, "165 = local4.notice");
+        assert_eq!(f.message.map(|m| m.text().into_owned()).as_deref(), Some("An application event"));
+        let (host, app, pid) = (f.host.map(|h| h.raw()), f.category.map(|c| c.raw()), f.pid.map(|p| p.raw()));
+        assert_eq!((host, app, pid), (Some(&b"mymachine.example.com"[..]), Some(&b"evntslog"[..]), Some(&b"4711"[..])));
+        assert_eq!(
+            read("<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - \u{feff}'su root' failed"),
+            Some((Level::Fatal, "'su root' failed".into())),
+            "34 = auth.crit; no structured data; the BOM goes"
+        );
+        // BSD syslog with its priority kept: the line's own level word wins.
+        assert_eq!(
+            read("<11>May 17 09:00:05 ws-lab-3 app[2301]: WARN disk 91% full"),
+            Some((Level::Warn, "disk 91% full".into()))
+        );
+        assert_eq!(read("<11>May 17 09:00:05 ws-lab-3 app[2301]: disk full"), Some((Level::Error, "disk full".into())));
+        assert_eq!(read("<999>May 17 09:00:05 ws-lab-3 app[2301]: x"), None, "not a priority");
     }
 
     #[test]

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Makes pgo/audit-tui.profdata, the profile that release builds are optimized with
 # (scripts/pgo-rustc applies it). Run it after changing the parser's hot paths: a stale
-# profile still builds, but the functions that changed lose the optimization.
+# profile still builds, but the functions that changed lose the optimization. A fresh
+# profile can also be worse: inlining follows it, and once made one binary 1.22x slower.
+# Rebuild and compare with the binary before (scripts/ab.sh) before committing one.
 #
 #   scripts/pgo.sh [--size-mb N]     (default 500: the generated DataTools part of the training)
 #

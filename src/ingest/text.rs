@@ -44,10 +44,17 @@ pub fn strip_colours(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 pub fn text_facts<'a>(line: &'a [u8], times: &mut TimeReader) -> Option<Facts<'a>> {
-    if let Some((severity, rest)) = syslog_priority(line) {
+    read_text(line, times, false)
+}
+
+/// [`text_facts`]; `nested` for a line inside a syslog priority or a container runtime's
+/// line, where those wrappers are not looked for again (a hostile line of a million `<1>`
+/// must not recurse a million times).
+fn read_text<'a>(line: &'a [u8], times: &mut TimeReader, nested: bool) -> Option<Facts<'a>> {
+    if !nested && let Some((severity, rest)) = syslog_priority(line) {
         let mut f = match rest.strip_prefix(b"1 ") {
             Some(rfc5424) => rfc5424_facts(rfc5424, times)?,
-            None => text_facts(rest, times)?,
+            None => read_text(rest, times, true)?,
         };
         if f.level == Level::None {
             f.level = severity;
@@ -64,7 +71,7 @@ pub fn text_facts<'a>(line: &'a [u8], times: &mut TimeReader) -> Option<Facts<'a
         return None;
     }
     let (time, used) = times.parse_prefix(&line[start..])?;
-    if let Some(content) = cri_content(line, start + used) {
+    if !nested && let Some(content) = cri_content(line, start + used) {
         return Some(container_line(content, time, times));
     }
     let mut i = start + used;
@@ -252,7 +259,7 @@ fn cri_content(line: &[u8], after_stamp: usize) -> Option<&[u8]> {
 fn container_line<'a>(content: &'a [u8], time: Millis, times: &mut TimeReader) -> Facts<'a> {
     let inner = match content.first() {
         Some(b'{') => super::facts::json_facts(content, times).ok(),
-        _ => text_facts(content, times),
+        _ => read_text(content, times, true),
     };
     match inner {
         Some(f) => Facts { time: Some(time), ..f },
@@ -273,7 +280,9 @@ fn logger_after_level(line: &[u8], i: usize) -> Option<(&[u8], usize)> {
     let len = rest.iter().position(|&b| b == b' ')?;
     let token = &rest[..len];
     let (name, after) = match token.strip_suffix(b":") {
-        Some(name) if name.iter().any(|b| matches!(b, b'.' | b'_' | b'/')) || contains(name, b"::") => {
+        Some(name)
+            if name.iter().any(|b| matches!(b, b'.' | b'_' | b'/')) || memchr::memmem::find(name, b"::").is_some() =>
+        {
             (name, i + len + 1)
         }
         Some(_) => return None,
@@ -285,10 +294,6 @@ fn logger_after_level(line: &[u8], i: usize) -> Option<(&[u8], usize)> {
     }
     let after = after + line[after..].iter().take_while(|&&b| b == b' ').count();
     Some((name, after))
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// A logger or module name: `reprice.loader`, `c.a.orders.OrderController`, `app::db`.
@@ -454,6 +459,10 @@ mod tests {
         );
         assert_eq!(read("<11>May 17 09:00:05 ws-lab-3 app[2301]: disk full"), Some((Level::Error, "disk full".into())));
         assert_eq!(read("<999>May 17 09:00:05 ws-lab-3 app[2301]: x"), None, "not a priority");
+        // Wrappers are read once, not recursively: no stack overflow on hostile lines.
+        assert_eq!(read(&"<1>".repeat(300_000)), None);
+        let stamps = "2025-07-14T09:20:00Z stdout F ".repeat(40_000);
+        assert_eq!(read(&stamps).map(|(l, _)| l), Some(Level::None));
     }
 
     #[test]

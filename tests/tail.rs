@@ -512,3 +512,18 @@ fn a_csv_row_with_a_traceback_being_written_arrives_whole() {
         ]
     );
 }
+
+#[test]
+fn a_followed_text_log_reads_its_dates_in_the_order_its_other_dates_show() {
+    let dir = tempfile::tempdir().unwrap();
+    // Month first: 7/14 can only be 14 July, so 7/10 is 10 July, not 7 October.
+    append(
+        &dir.path().join("reprice-2026-05-17.log"),
+        "7/10/2025 08:12:00 INFO first\n7/14/2025 09:00:00 INFO second\n",
+    );
+    let now = Arc::new(AtomicI64::new(utc_ms("2026-05-17T10:00:00Z")));
+    let mut f = Follower::new(dir.path(), Zone::Utc, clock_at(&now));
+    let b = f.poll(true);
+    let times: Vec<i64> = b.pieces.iter().flat_map(|p| p.chunk.events.iter().map(|e| e.time())).collect();
+    assert_eq!(times, [utc_ms("2025-07-10T08:12:00Z"), utc_ms("2025-07-14T09:00:00Z")]);
+}

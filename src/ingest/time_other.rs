@@ -54,7 +54,7 @@ pub enum DateOrder {
 }
 
 /// Bytes of a file read to decide its [`DateOrder`].
-const VOTE_BYTES: usize = 1 << 20;
+pub const VOTE_BYTES: usize = 1 << 20;
 
 /// The order of a file's `a/b/yyyy` dates, from those where a number above 12 shows it:
 /// Excel saves the repricing log as `7/10/2025 8:12`, and `7/14/2025` further down says

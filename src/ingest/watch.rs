@@ -10,7 +10,7 @@ use super::parse::{Chunk, RangeSpec, parse_range};
 use super::sources::{self, Format, Origin};
 use super::tail::{TailCursor, TailEvent};
 use super::time::Zone;
-use super::time_other::DateOrder;
+use super::time_other::{DateOrder, VOTE_BYTES, vote_date_order};
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
@@ -70,6 +70,22 @@ struct Followed {
     /// being written), and its file offset: delivered whole once the cell closes.
     held: Vec<u8>,
     held_at: u64,
+    /// How its `a/b/yyyy` dates read, voted on the bytes read so far (as a sealed file's
+    /// first megabyte is); the first decision holds.
+    date_order: DateOrder,
+    voted_bytes: usize,
+}
+
+impl Followed {
+    /// Votes on the date order of a CSV or text log's newly read bytes until one shows it.
+    fn vote_date_order(&mut self, bytes: &[u8]) {
+        let text = self.format == Format::Csv || !bytes.trim_ascii_start().starts_with(b"{");
+        if self.date_order != DateOrder::Guess || !text || self.voted_bytes >= VOTE_BYTES {
+            return;
+        }
+        self.date_order = vote_date_order(bytes);
+        self.voted_bytes += bytes.len();
+    }
 }
 
 pub struct Follower {
@@ -165,6 +181,7 @@ impl Follower {
                         if f.format == Format::Csv && file_offset == 0 && f.csv.is_none() {
                             f.csv = first_line(&bytes).and_then(|(_, l)| CsvHeader::parse(l)).map(Arc::new);
                         }
+                        f.vote_date_order(&bytes);
                         let (mut bytes, file_offset) = with_held(f, bytes, file_offset, &mut batch, self.zone);
                         if let Some(h) = f.csv.as_deref() {
                             let complete = complete_rows(&bytes, h);
@@ -285,6 +302,8 @@ impl Follower {
             restart_pending: false,
             held: Vec::new(),
             held_at: 0,
+            date_order: DateOrder::Guess,
+            voted_bytes: 0,
         });
     }
 }
@@ -348,8 +367,7 @@ fn piece(f: &Followed, bytes: Vec<u8>, file_offset: u64, restart: bool, zone: Zo
         whole_record: false,
         document: false,
         only_errors: false,
-        // A growing file's earlier dates are not at hand here; the plain rule decides.
-        date_order: DateOrder::Guess,
+        date_order: f.date_order,
     };
     let chunk = parse_range(&spec, zone);
     Piece {

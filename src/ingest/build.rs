@@ -7,7 +7,7 @@ use super::document;
 use super::parse::{Chunk, RangeSpec, parse_range_into};
 use super::sources::{self, Data, Discovery, Format, Input, Problem};
 use super::time::Zone;
-use super::time_other::{DateOrder, vote_date_order};
+use super::time_other::{DateOrder, vote_date_order_of_log};
 use crate::model::Event;
 use crate::model::index::{Absorbing, Index, SourceInfo};
 use crate::model::store::{Blob, EventStore};
@@ -181,11 +181,9 @@ pub fn index_opened(
             (None, false) => split_ranges(&o.data, RANGE_BYTES),
         };
         let (data, base) = (Arc::clone(&o.data), next_base);
-        // CSV and text logs write `7/10/2025`; JSON lines are not worth the look.
-        let text_log = || o.data.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|&b| b != b'{' && b != b'[');
         let date_order = match o.input.format {
-            Format::Csv => vote_date_order(&o.data),
-            Format::Lines if text_log() => vote_date_order(&o.data),
+            Format::Csv => vote_date_order_of_log(&o.data, true),
+            Format::Lines => vote_date_order_of_log(&o.data, false),
             _ => DateOrder::Guess,
         };
         plans.push(Planned { source, data, base, csv, whole_record, document_end, ranges, date_order });

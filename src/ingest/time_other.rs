@@ -77,6 +77,13 @@ pub fn vote_date_order(bytes: &[u8]) -> DateOrder {
     }
 }
 
+/// [`vote_date_order`] for a CSV (`csv`) or a text log: lines of JSON (opening `{` or `[`)
+/// write ISO dates and are not worth the look.
+pub fn vote_date_order_of_log(bytes: &[u8], csv: bool) -> DateOrder {
+    let json = bytes.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|&b| b == b'{' || b == b'[');
+    if csv || !json { vote_date_order(bytes) } else { DateOrder::Guess }
+}
+
 /// The two numbers of an `a/b/yyyy` date whose first slash is at `slash`.
 fn slashed_date_at(s: &[u8], slash: usize) -> Option<(u32, u32)> {
     let digits_before = s[..slash].iter().rev().take_while(|b| b.is_ascii_digit()).count();

@@ -10,7 +10,7 @@ use super::parse::{Chunk, RangeSpec, parse_range};
 use super::sources::{self, Format, Origin};
 use super::tail::{TailCursor, TailEvent};
 use super::time::Zone;
-use super::time_other::{DateOrder, VOTE_BYTES, vote_date_order};
+use super::time_other::{DateOrder, VOTE_BYTES, vote_date_order_of_log};
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
@@ -79,11 +79,11 @@ struct Followed {
 impl Followed {
     /// Votes on the date order of a CSV or text log's newly read bytes until one shows it.
     fn vote_date_order(&mut self, bytes: &[u8]) {
-        let text = self.format == Format::Csv || !bytes.trim_ascii_start().starts_with(b"{");
-        if self.date_order != DateOrder::Guess || !text || self.voted_bytes >= VOTE_BYTES {
+        let log = matches!(self.format, Format::Csv | Format::Lines);
+        if self.date_order != DateOrder::Guess || !log || self.voted_bytes >= VOTE_BYTES {
             return;
         }
-        self.date_order = vote_date_order(bytes);
+        self.date_order = vote_date_order_of_log(bytes, self.format == Format::Csv);
         self.voted_bytes += bytes.len();
     }
 }

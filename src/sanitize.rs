@@ -264,16 +264,18 @@ const fn utf8_lead(cp: u32) -> u8 {
 }
 
 /// JSON text (as `serde_json` writes it) with every character that [`sanitize`] would
-/// escape written as a `\uXXXX` escape instead. The JSON means the same, but a bidi
-/// override or a C1 control inside a string no longer reaches the terminal raw. Such
-/// characters can only occur inside strings, so escaping them anywhere is valid.
+/// escape written as a `\uXXXX` escape instead. The JSON means the same, but DEL, a bidi
+/// override or a C1 control inside a string no longer reaches the terminal raw
+/// (`serde_json` escapes only C0). Such characters can only occur inside strings, so
+/// escaping them anywhere is valid.
 pub fn escape_json_text(json: &str) -> Cow<'_, str> {
-    if !json.chars().any(is_escaped_char) {
+    let escaped = |c: char| c == '\u{7f}' || is_escaped_char(c);
+    if !json.chars().any(escaped) {
         return Cow::Borrowed(json);
     }
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
-        if is_escaped_char(c) {
+        if escaped(c) {
             let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {
                 out.push_str(&format!("\\u{unit:04x}"));

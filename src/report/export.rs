@@ -1,5 +1,7 @@
 //! `audit-tui export`: the matching events as their original lines (byte-exact), as CSV
-//! for a spreadsheet, or as readable text.
+//! for a spreadsheet, or as readable text. CSV and text show a log's control, C1 and
+//! bidi characters as visible escapes (`\x1b`, `<U+202E>`) wherever they are written;
+//! only JSON lines sent to a file or a pipe keep the evidence byte for byte.
 
 use super::fmt;
 use crate::ingest::time::{TimeReader, Zone};
@@ -12,7 +14,7 @@ use std::io::{self, Write};
 pub enum Format {
     /// The original lines, byte for byte.
     Jsonl,
-    /// time, level, category, session, user, message, file, line.
+    /// time, level, category, session, user, message, file, line; controls escaped.
     Csv,
     /// One readable row per event.
     Text,
@@ -105,7 +107,7 @@ pub fn write(
                     file.to_string(),
                     line.to_string(),
                 ];
-                let quoted: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+                let quoted: Vec<String> = cells.iter().map(|c| csv_cell(&csv_text(c))).collect();
                 writeln!(out, "{}", quoted.join(","))?;
             }
             Format::Text => {
@@ -144,6 +146,21 @@ fn row_fields(index: &Index, e: Event, times: &mut TimeReader) -> RowFields {
     }
 }
 
+/// A cell's text for people and spreadsheets: every control, C1 and bidi character is a
+/// visible escape, as in the text format, but for line breaks and tabs, which a quoted
+/// cell holds and a spreadsheet shows as such.
+fn csv_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(k) = rest.find(['\n', '\t']) {
+        out.push_str(&sanitize(&rest[..k], Mode::Line));
+        out.push_str(&rest[k..k + 1]);
+        rest = &rest[k + 1..];
+    }
+    out.push_str(&sanitize(rest, Mode::Line));
+    out
+}
+
 /// RFC 4180 quoting, and a leading `'` on cells a spreadsheet would run as a formula.
 fn csv_cell(s: &str) -> String {
     let guarded = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err() {
@@ -166,5 +183,10 @@ mod tests {
         assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(csv_cell("-5"), "-5");
         assert_eq!(csv_cell("line\nbreak"), "\"line\nbreak\"");
+    }
+
+    #[test]
+    fn csv_text_escapes_controls_but_keeps_line_breaks_and_tabs() {
+        assert_eq!(csv_text("a\x1b[2J\tb\r\nc\u{202e}"), "a\\x1b[2J\tb\\r\nc<U+202E>");
     }
 }

@@ -48,12 +48,13 @@ pub fn options(common: &Common) -> Result<Options, Failure> {
     Ok(Options { zone: zone_of(common)?, gap_minutes: common.gap, detail: Detail::Full })
 }
 
-/// The paths to read: as given; else stdin when it is piped; else the DataTools folder.
+/// The paths to read: as given; else stdin when it holds data (a pipe or a file); else
+/// the DataTools folder.
 pub fn resolve_paths(given: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
     if !given.is_empty() {
         return Ok(given.to_vec());
     }
-    if !io::stdin().is_terminal() {
+    if stdin_holds_data() {
         return Ok(vec![PathBuf::from("-")]);
     }
     let dir = default_dir()
@@ -65,6 +66,29 @@ pub fn resolve_paths(given: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
         )));
     }
     Ok(vec![dir])
+}
+
+/// Whether stdin is a pipe, a socket or a regular file: what a user sends with `|` or `<`.
+/// A terminal, `/dev/null` (cron, CI, `ssh host audit-tui summary`) or a closed stdin is
+/// not read unless `-` says so (ripgrep decides the same way).
+fn stdin_holds_data() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::FileTypeExt;
+        let Ok(fd) = io::stdin().as_fd().try_clone_to_owned() else { return false };
+        match std::fs::File::from(fd).metadata() {
+            Ok(m) => {
+                let t = m.file_type();
+                t.is_file() || t.is_fifo() || t.is_socket()
+            }
+            Err(_) => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        !io::stdin().is_terminal()
+    }
 }
 
 /// `$DATATOOLS_AUDIT_DIR`, else `~/.datatools/logs` (where the DataTools app writes).
@@ -191,15 +215,18 @@ fn run_errors(a: ReportArgs, opts: Options) -> Result<(), Failure> {
 
 fn run_report(a: SupportArgs, opts: Options) -> Result<(), Failure> {
     let query = parse_query(a.query.as_deref(), opts)?;
-    let index = load(&a.paths, opts)?;
+    let paths = resolve_paths(&a.paths)?;
+    if let Some(path) = &a.output {
+        crate::evidence::check_output(path, &paths, a.force).map_err(Failure::Runtime)?;
+    }
+    let index = load(&paths, opts)?;
     let selected = select(&index, query.as_ref());
-    let title: Vec<String> = resolve_paths(&a.paths)?.iter().map(|p| crate::ingest::sources::display_path(p)).collect();
+    let title: Vec<String> = paths.iter().map(|p| crate::ingest::sources::display_path(p)).collect();
     let scope = support::Scope { title: &title.join(" "), query: a.query.as_deref(), selected: selected.as_deref() };
     let limits = support::Limits { before: a.before, groups: a.errors };
     match &a.output {
         Some(path) => {
-            let file = std::fs::File::create(path)
-                .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", path.display())))?;
+            let file = crate::evidence::create_output(path, a.force).map_err(Failure::Runtime)?;
             let mut w = io::BufWriter::new(file);
             support::write(&mut w, &index, opts.zone, &scope, limits)?;
             w.flush()?;
@@ -223,12 +250,15 @@ fn run_export(a: ExportArgs, mut opts: Options) -> Result<(), Failure> {
             false => Detail::Timeline,
         };
     }
-    let index = load(&a.paths, opts)?;
+    let paths = resolve_paths(&a.paths)?;
+    if let Some(path) = &a.output {
+        crate::evidence::check_output(path, &paths, a.force).map_err(Failure::Runtime)?;
+    }
+    let index = load(&paths, opts)?;
     let ids = select(&index, query.as_ref()).unwrap_or_else(|| (0..index.len() as u32).collect());
     match &a.output {
         Some(path) => {
-            let file = std::fs::File::create(path)
-                .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", path.display())))?;
+            let file = crate::evidence::create_output(path, a.force).map_err(Failure::Runtime)?;
             let mut w = io::BufWriter::with_capacity(1 << 20, file);
             let n = export::write(&mut w, &index, &ids, a.format, opts.zone, false)?;
             let path = path.display().to_string();

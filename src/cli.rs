@@ -126,9 +126,12 @@ pub struct SupportArgs {
     /// Kinds of error described in full (the rest get one line each).
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub errors: usize,
-    /// Write here instead of stdout.
+    /// Write here instead of stdout (never onto or into the logs being read).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// With --output: replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args, Debug)]
@@ -139,7 +142,10 @@ pub struct ExportArgs {
     pub query: Option<String>,
     #[arg(long, value_enum, default_value_t = export::Format::Jsonl)]
     pub format: export::Format,
-    /// Write here instead of stdout (never into the log folder unless you ask).
+    /// Write here instead of stdout (never onto or into the logs being read).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// With --output: replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }

@@ -1,0 +1,100 @@
+//! Where audit-tui may write: never onto a log it reads, never into a folder it reads
+//! (the client's files are evidence), and never over an existing file unless asked.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// Checks that `path` may receive output of a run reading `inputs`, before anything is
+/// read, so a mistake fails at once. `-` (stdin) among the inputs is ignored.
+pub fn check_output(path: &Path, inputs: &[PathBuf], force: bool) -> Result<(), String> {
+    let shown = crate::ingest::sources::display_path(path);
+    let target = resolved(path).map_err(|e| format!("cannot write {shown}: {e}"))?;
+    for input in inputs.iter().filter(|p| p.as_os_str() != "-") {
+        let Ok(read) = input.canonicalize() else { continue };
+        if read == target || same_file(input, path) {
+            return Err(format!(
+                "refusing to write {shown}: it is a log being read (the client's files are evidence); \
+                 write the output elsewhere"
+            ));
+        }
+        if read.is_dir() && target.starts_with(&read) {
+            return Err(format!(
+                "refusing to write {shown}: it lies inside {}, the folder being read (the client's files are \
+                 evidence); write the output elsewhere",
+                crate::ingest::sources::display_path(input)
+            ));
+        }
+    }
+    if !force && path.symlink_metadata().is_ok() {
+        return Err(format!("{shown} already exists; pass --force to overwrite it"));
+    }
+    Ok(())
+}
+
+/// Creates the output file checked by [`check_output`]; without `force` it must still not
+/// exist (another process may have made it meanwhile).
+pub fn create_output(path: &Path, force: bool) -> Result<File, String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    options.open(path).map_err(|e| {
+        let shown = crate::ingest::sources::display_path(path);
+        match e.kind() {
+            std::io::ErrorKind::AlreadyExists => format!("{shown} already exists; pass --force to overwrite it"),
+            _ => format!("cannot write {shown}: {}", crate::ingest::sources::io_message(&e)),
+        }
+    })
+}
+
+/// The absolute path `path` names, with every link and `..` resolved; for a file that does
+/// not exist yet, its resolved folder and its name.
+fn resolved(path: &Path) -> std::io::Result<PathBuf> {
+    if let Ok(p) = path.canonicalize() {
+        return Ok(p);
+    }
+    let name = path.file_name().ok_or_else(|| std::io::Error::other("not a file name"))?;
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.canonicalize()?,
+        _ => std::env::current_dir()?,
+    };
+    Ok(parent.join(name))
+}
+
+/// Two names of one file (a hard link), where the platform can tell.
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(x), Ok(y)) => x.is_file() && x.dev() == y.dev() && x.ino() == y.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hard_link_to_a_log_is_the_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("a.jsonl");
+        std::fs::write(&log, "{}\n").unwrap();
+        let other = tempfile::tempdir().unwrap();
+        let link = other.path().join("b.md");
+        std::fs::hard_link(&log, &link).unwrap();
+        let err = check_output(&link, std::slice::from_ref(&log), true).unwrap_err();
+        assert!(err.contains("log being read"), "{err}");
+        assert!(check_output(&other.path().join("c.md"), &[log, "-".into()], false).is_ok());
+    }
+}

@@ -200,3 +200,39 @@ fn a_piped_stdin_is_still_read_without_a_path() {
     assert_eq!(v["events"], 1);
     assert_eq!(v["sources"][0]["name"], "-");
 }
+
+/// A writer truncates a log after audit-tui mapped it and before (or while) it is read:
+/// the index holds what is still there, says the file shrank, and nothing dies of SIGBUS.
+#[test]
+fn a_log_truncated_under_its_map_is_read_to_its_new_end_and_said_to_have_shrunk() {
+    use audit_tui::ingest::build::{Opened, Options, Progress, SHRANK, index_opened};
+    use audit_tui::ingest::sources;
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("datatools-2026-05-17.jsonl");
+    let line = |i: usize, level: &str| {
+        format!(
+            "{{\"ts\":\"2026-05-17T10:{:02}:{:02}Z\",\"level\":\"{level}\",\"session\":\"s1\",\"message\":\"event {i} {}\"}}\n",
+            i / 60 % 60,
+            i % 60,
+            "x".repeat(200)
+        )
+    };
+    let mut text = String::new();
+    for i in 0..40_000 {
+        text.push_str(&line(i, if i % 10 == 0 { "error" } else { "info" }));
+    }
+    std::fs::write(&path, &text).unwrap();
+    let mut discovery = sources::discover(std::slice::from_ref(&path));
+    let input = discovery.inputs.remove(0);
+    let opened = sources::open(&input).unwrap();
+    assert!(matches!(opened.data, sources::Data::Mapped(_)), "a plain file is mapped, however fresh");
+    let kept = text.len() / 4;
+    std::fs::OpenOptions::new().write(true).open(&path).unwrap().set_len(kept as u64).unwrap();
+    let opened = Opened { input, data: Arc::new(opened.data), warning: None, prefix: false };
+    let index = index_opened(vec![opened], Vec::new(), Vec::new(), Options::default(), &Progress::default());
+    assert!(index.problems.iter().any(|p| p.message == SHRANK), "{:?}", index.problems);
+    let whole_lines = text[..kept].matches('\n').count();
+    let readable = (0..index.len()).filter(|&i| index.event(i).is_some_and(|e| !index.raw_line(e).is_empty())).count();
+    assert_eq!(readable, whole_lines + 1, "the lines still in the file, and the one cut at its end");
+}

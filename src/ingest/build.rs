@@ -72,6 +72,10 @@ impl Progress {
     }
 }
 
+/// Said of a file truncated by its writer while it was read.
+pub const SHRANK: &str = "the file shrank while it was read (truncated by its writer?): \
+    what was past its new end reads as NUL bytes";
+
 /// An input opened for indexing.
 pub struct Opened {
     pub input: Input,
@@ -197,8 +201,23 @@ pub fn index_opened(
     let mut absorbing = Absorbing::with_capacity((total / 128) as usize);
     let newlines = parse_and_absorb(&mut plans, opts, progress, |chunk| index.absorb_next(&mut absorbing, chunk));
     phase("parse", t_jobs);
+    // A file truncated while it was read: its lines past the new end are gone, and what
+    // the map shows there is NUL bytes. Rows and details read no further than its end.
+    let mut kept = Vec::with_capacity(plans.len());
+    for plan in &plans {
+        let mut len = plan.data.len();
+        if plan.data.shrank() {
+            let info = &index.sources[plan.source as usize];
+            if let sources::Origin::File(path) = &info.origin {
+                len = std::fs::metadata(path).map_or(0, |m| m.len().min(len as u64) as usize);
+            }
+            let name = info.name.clone();
+            index.problems.push(Problem { name, message: SHRANK.into() });
+        }
+        kept.push(len);
+    }
     // Checkpoints for line numbers: where each range starts and on which line.
-    for (plan, newlines) in plans.iter().zip(newlines) {
+    for ((plan, newlines), kept) in plans.iter().zip(newlines).zip(kept) {
         let mut checkpoints = Vec::with_capacity(plan.ranges.len());
         let mut line = 1u64;
         for (&(start, _), n) in plan.ranges.iter().zip(newlines) {
@@ -209,7 +228,7 @@ pub fn index_opened(
             base: plan.base,
             data: Arc::clone(&plan.data),
             start: 0,
-            end: plan.data.len(),
+            end: kept,
             source: plan.source,
             file_offset: 0,
             first_line: 1,

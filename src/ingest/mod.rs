@@ -7,6 +7,7 @@ pub mod document;
 pub mod facts;
 pub mod fields;
 pub mod logfmt;
+pub mod mapped;
 pub mod markdown;
 pub mod parse;
 pub mod screen;

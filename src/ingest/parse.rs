@@ -375,7 +375,7 @@ fn push_last_timed(out: &mut Chunk, spec: &RangeSpec<'_>, from: usize, times: &m
 /// Strips what precedes a line's content: a `\r` at the end, a NUL run at the start.
 fn body_of(line: &[u8]) -> (&[u8], usize) {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let nuls = line.iter().take_while(|&&b| b == 0).count();
+    let nuls = crate::model::store::leading_nuls(line);
     (&line[nuls..], nuls)
 }
 

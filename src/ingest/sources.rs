@@ -3,21 +3,17 @@
 //!
 //! The client's folder is evidence: nothing here ever writes beside it. Compressed data
 //! and stdin are spooled into unnamed temporary files (already deleted on Linux) and
-//! memory-mapped from there; sealed plain files are memory-mapped directly, and files
-//! still being written are read into memory, because a writer truncating a mapped file
-//! would kill us with SIGBUS.
+//! memory-mapped from there; plain files are memory-mapped directly, guarded against a
+//! writer truncating them under the map (see [`super::mapped`]).
 
+use super::mapped::SafeMap;
 use super::markdown;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
 
 /// Refuse to inflate one input beyond this (a gzip bomb must not fill the disk).
 pub const MAX_DECOMPRESSED: u64 = 64 << 30;
-
-/// A file modified this recently may still be appended to or truncated: copy, don't map.
-const LIVE_WINDOW: Duration = Duration::from_secs(60);
 
 /// How rows of an input are read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,8 +65,15 @@ pub struct Discovery {
 
 /// The bytes of one opened input.
 pub enum Data {
-    Mapped(memmap2::Mmap),
+    Mapped(SafeMap),
     Heap(Vec<u8>),
+}
+
+impl Data {
+    /// The file shrank while mapped: bytes past its new end read as NUL.
+    pub fn shrank(&self) -> bool {
+        matches!(self, Data::Mapped(m) if m.shrank())
+    }
 }
 
 impl std::ops::Deref for Data {
@@ -348,19 +351,15 @@ fn open_file(path: &Path) -> Result<Opened, String> {
     if meta.len() == 0 {
         return Ok(Data::Heap(Vec::new()).into());
     }
-    let recently_written =
-        meta.modified().ok().and_then(|m| SystemTime::now().duration_since(m).ok()).is_none_or(|age| age < LIVE_WINDOW);
-    if recently_written {
-        let mut buf = Vec::with_capacity(meta.len() as usize);
-        File::open(path).and_then(|mut f| f.read_to_end(&mut buf)).map_err(|e| io_message(&e))?;
-        return Ok(Data::Heap(buf).into());
+    match SafeMap::map(&file) {
+        Ok(map) => Ok(Data::Mapped(map).into()),
+        // Some file systems cannot map; reading is slower but just as right.
+        Err(_) => {
+            let mut buf = Vec::with_capacity(meta.len() as usize);
+            File::open(path).and_then(|mut f| f.read_to_end(&mut buf)).map_err(|e| io_message(&e))?;
+            Ok(Data::Heap(buf).into())
+        }
     }
-    // SAFETY: the file has not been modified for a while (see LIVE_WINDOW); we only read it.
-    // Not populated up front: MAP_POPULATE holds the address-space lock while it maps a
-    // whole gigabyte, which delayed the explorer's first frame by ~90 ms; page faults
-    // spread over the parsing threads cost the same in total.
-    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| format!("cannot map the file: {e}"))?;
-    Ok(Data::Mapped(map).into())
 }
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
@@ -448,8 +447,7 @@ fn map_temp(file: File) -> Result<Data, String> {
     if len == 0 {
         return Ok(Data::Heap(Vec::new()));
     }
-    // SAFETY: the temporary file is unnamed and private to this process.
-    unsafe { memmap2::Mmap::map(&file) }.map(Data::Mapped).map_err(|e| format!("cannot map a temporary file: {e}"))
+    SafeMap::private(&file).map(Data::Mapped).map_err(|e| format!("cannot map a temporary file: {e}"))
 }
 
 fn spool(mut r: impl Read) -> Result<File, String> {

@@ -58,7 +58,20 @@ impl Blob {
     /// a whole-record blob, the record (the file without its final line break); in a JSON
     /// document, the record (a JSON value over one or more lines); in a CSV file, the row
     /// (whose quoted cells may hold line breaks).
+    ///
+    /// A plain line is cut after [`LINE_CAP`] bytes: longer lines are not parsed, and a
+    /// file truncated under its map reads as one NUL "line" to its end, which every row,
+    /// detail and error title would otherwise scan whole. [`Blob::whole_line`] has all.
     pub fn raw_line(&self, offset: u64) -> &[u8] {
+        self.line_up_to(offset, LINE_CAP + 1)
+    }
+
+    /// [`Blob::raw_line`] without the cap: what export writes.
+    pub fn whole_line(&self, offset: u64) -> &[u8] {
+        self.line_up_to(offset, usize::MAX)
+    }
+
+    fn line_up_to(&self, offset: u64, cap: usize) -> &[u8] {
         let bytes = self.bytes();
         if self.whole_record {
             let record = bytes.strip_suffix(b"\n").unwrap_or(bytes);
@@ -74,6 +87,7 @@ impl Blob {
             return &bytes[at..crate::ingest::csv::row_end(bytes, at, h)];
         }
         let rest = &bytes[at..];
+        let rest = &rest[..rest.len().min(cap)];
         match memchr::memchr(b'\n', rest) {
             Some(k) => &rest[..k],
             None => rest,
@@ -110,9 +124,23 @@ impl Blob {
 /// The line of an event, trimmed for reading (`\r` and a leading NUL run removed).
 pub fn readable(raw: &[u8]) -> &[u8] {
     let line = raw.strip_suffix(b"\r").unwrap_or(raw);
-    let nuls = line.iter().take_while(|&&b| b == 0).count();
-    let line = &line[nuls..];
+    let line = &line[leading_nuls(line)..];
     line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line)
+}
+
+/// How many NUL bytes `bytes` starts with, sixteen at a time: zero-filled runs after a
+/// crash (or a file truncated under its map) can be gigabytes long.
+pub fn leading_nuls(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    for chunk in bytes.chunks_exact(16) {
+        let mut word = [0u8; 16];
+        word.copy_from_slice(chunk);
+        if u128::from_ne_bytes(word) != 0 {
+            break;
+        }
+        n += 16;
+    }
+    n + bytes[n..].iter().take_while(|&&b| b == 0).count()
 }
 
 /// All blobs, appendable while shared.

@@ -74,7 +74,7 @@ pub fn write(
     for &id in ids {
         let Some(e) = index.event(id as usize) else { continue };
         let Some(blob) = index.blob_of(e) else { continue };
-        let raw = blob.raw_line(e.offset());
+        let raw = blob.whole_line(e.offset());
         // A record of a JSON document may span lines; JSON lines needs it on one.
         let one_line;
         let raw = match blob.in_document(e.offset()) {

@@ -34,7 +34,9 @@ pub fn sniff(data: &[u8], range_bytes: usize) -> Option<Document> {
         b'{' if lone_brace_line(data, first) => walk_objects(data, first, Walk::new(range_bytes)),
         _ => return None,
     };
-    if walk.records == 0 && walk.stop < data.len() {
+    // No record at all (`[]`, `[][]`): read as lines, so the line is shown as unparsed
+    // rather than vanish.
+    if walk.records == 0 {
         return None;
     }
     let end = match walk.stop >= data.len() {
@@ -228,7 +230,8 @@ mod tests {
         let data = "[\n  {\"a\": 1},\n  {\"b\": [1, {\"c\": 2}]}\n]\n";
         assert_eq!(records(data), Some((data.len(), 1)));
         assert_eq!(records("[{\"a\":1},{\"b\":2}]"), Some((17, 1)));
-        assert_eq!(records("\u{feff}[]"), Some((5, 1)));
+        // No record: the line is read as a line (and shown as unparsed), not hidden.
+        assert_eq!(records("\u{feff}[]"), None);
     }
 
     #[test]

@@ -18,6 +18,8 @@ use std::io;
 /// A read-only map of a file, safe against the file shrinking while it is mapped.
 pub struct SafeMap {
     map: memmap2::Mmap,
+    /// Bytes at the start that are not part of the log (a stray byte-order mark).
+    skip: usize,
     /// Where the map is registered with the SIGBUS guard; `None` for private temporary
     /// files that nobody else can truncate.
     slot: Option<usize>,
@@ -31,9 +33,9 @@ impl SafeMap {
         // guard below, and changed bytes only make the lines read differ from the file.
         let map = unsafe { memmap2::Mmap::map(file) }?;
         match guard::register(map.as_ptr() as usize, map.len()) {
-            Some(slot) => Ok(SafeMap { map, slot: Some(slot) }),
+            Some(slot) => Ok(SafeMap { map, skip: 0, slot: Some(slot) }),
             None if guard::NEEDED => Err(io::Error::other("too many files mapped at once")),
-            None => Ok(SafeMap { map, slot: None }),
+            None => Ok(SafeMap { map, skip: 0, slot: None }),
         }
     }
 
@@ -41,7 +43,12 @@ impl SafeMap {
     pub fn private(file: &File) -> io::Result<SafeMap> {
         // SAFETY: the temporary file is unnamed and private to this process.
         let map = unsafe { memmap2::Mmap::map(file) }?;
-        Ok(SafeMap { map, slot: None })
+        Ok(SafeMap { map, skip: 0, slot: None })
+    }
+
+    /// Leaves the first `n` bytes out of what the map shows.
+    pub fn skip_prefix(&mut self, n: usize) {
+        self.skip = (self.skip + n).min(self.map.len());
     }
 
     /// The file shrank under the map: some bytes read as NUL past its new end.
@@ -53,7 +60,7 @@ impl SafeMap {
 impl std::ops::Deref for SafeMap {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
-        &self.map
+        &self.map[self.skip..]
     }
 }
 

@@ -1,6 +1,7 @@
 //! Reading inputs into events: finding files, decompressing, splitting lines, telling
 //! dialects apart, parsing in parallel, and (for follow mode) tailing. No UI here.
 
+pub mod archive;
 pub mod build;
 pub mod csv;
 pub mod document;

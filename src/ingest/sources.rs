@@ -6,14 +6,22 @@
 //! memory-mapped from there; plain files are memory-mapped directly, guarded against a
 //! writer truncating them under the map (see [`super::mapped`]).
 
+use super::archive::{self, Member};
 use super::mapped::SafeMap;
 use super::markdown;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-/// Refuse to inflate one input beyond this (a gzip bomb must not fill the disk).
+/// Never inflate one input beyond this (a gzip bomb must not fill the disk)...
 pub const MAX_DECOMPRESSED: u64 = 64 << 30;
+/// ...nor beyond this many times its compressed size, past a floor. Logs compress 5 to 30
+/// times, very repetitive ones a few hundred; 58 KB of gzip that inflates to 1.9 GiB is a
+/// bomb, and what it inflated up to the bound is read and said to be cut.
+pub const MAX_RATIO: u64 = 250;
+pub const RATIO_FLOOR: u64 = 256 << 20;
+/// Stdin is spooled to a temporary file up to this much.
+pub const MAX_STDIN: u64 = 8 << 30;
 
 /// How rows of an input are read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +38,7 @@ pub enum Format {
 pub enum Origin {
     File(PathBuf),
     ZipEntry { zip: PathBuf, entry: String },
+    TarEntry { tar: PathBuf, entry: String, member: Member },
     Stdin,
 }
 
@@ -67,12 +76,32 @@ pub struct Discovery {
 pub enum Data {
     Mapped(SafeMap),
     Heap(Vec<u8>),
+    /// A member of a tar archive, read where it lies.
+    Member(Member),
 }
 
 impl Data {
     /// The file shrank while mapped: bytes past its new end read as NUL.
     pub fn shrank(&self) -> bool {
-        matches!(self, Data::Mapped(m) if m.shrank())
+        match self {
+            Data::Mapped(m) => m.shrank(),
+            Data::Member(m) => m.archive.shrank(),
+            Data::Heap(_) => false,
+        }
+    }
+
+    /// Leaves the first `n` bytes out (a stray byte-order mark).
+    fn skip_prefix(&mut self, n: usize) {
+        match self {
+            Data::Mapped(m) => m.skip_prefix(n),
+            Data::Heap(v) => {
+                v.drain(..n.min(v.len()));
+            }
+            Data::Member(m) => {
+                let n = n.min(m.len);
+                (m.start, m.len) = (m.start + n, m.len - n);
+            }
+        }
     }
 }
 
@@ -82,6 +111,7 @@ impl std::ops::Deref for Data {
         match self {
             Data::Mapped(m) => m,
             Data::Heap(v) => v,
+            Data::Member(m) => m.bytes(),
         }
     }
 }
@@ -91,6 +121,7 @@ impl std::fmt::Debug for Data {
         match self {
             Data::Mapped(m) => write!(f, "Mapped({} bytes)", m.len()),
             Data::Heap(v) => write!(f, "Heap({} bytes)", v.len()),
+            Data::Member(m) => write!(f, "Member({} bytes)", m.len),
         }
     }
 }
@@ -100,6 +131,10 @@ impl std::fmt::Debug for Data {
 pub enum Kind {
     Log(Format),
     Zip,
+    /// `.tar`, `.tar.gz`, `.tgz`.
+    Tar,
+    /// Compressed by this tool, which audit-tui does not decompress.
+    Compressed(&'static str),
     /// Markdown: a log only if its first lines say so (an rtgs execution log).
     Markdown,
     Other,
@@ -111,6 +146,12 @@ pub fn kind_of(name: &str) -> Kind {
     let base = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
     if base.starts_with("._") {
         return Kind::Other;
+    }
+    if archive::is_tar_name(base) {
+        return Kind::Tar;
+    }
+    if let Some(tool) = archive::unsupported_by_name(base) {
+        return Kind::Compressed(tool);
     }
     let stem = without_rotation(base.strip_suffix(".gz").unwrap_or(base));
     // The system logs a client copies from /var/log have no extension.
@@ -163,9 +204,9 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
             Err(e) => d.problems.push(Problem { name: display_path(p), message: io_message(&e) }),
             Ok(m) if m.is_dir() => walk_dir(p, &shown_root, &mut d),
             Ok(m) if m.is_file() => add_file(p, &shown_root, true, &mut d),
-            Ok(_) => d
+            Ok(m) => d
                 .skipped
-                .push(Skipped { name: display_path(p), reason: "not a regular file (device, FIFO or socket)".into() }),
+                .push(Skipped { name: display_path(p), reason: format!("{}, not read", special_kind(&m.file_type())) }),
         }
     }
     d
@@ -193,16 +234,42 @@ fn walk_dir(dir: &Path, root: &Path, d: &mut Discovery) {
         } else if ft.is_symlink() {
             match std::fs::metadata(&path) {
                 Ok(m) if m.is_file() => add_file(&path, root, false, d),
-                Ok(_) => d.skipped.push(Skipped {
+                Ok(m) if m.is_dir() => d.skipped.push(Skipped {
                     name: relative(&path, root),
                     reason: "symbolic link to a directory (not followed)".into(),
+                }),
+                Ok(m) => d.skipped.push(Skipped {
+                    name: relative(&path, root),
+                    reason: format!("symbolic link to {}, not read", special_kind(&m.file_type())),
                 }),
                 Err(e) => d.problems.push(Problem { name: relative(&path, root), message: io_message(&e) }),
             }
         } else if ft.is_file() {
             add_file(&path, root, false, d);
+        } else {
+            // A FIFO would block the reader forever, a device may never end.
+            d.skipped.push(Skipped { name: relative(&path, root), reason: format!("{}, not read", special_kind(&ft)) });
         }
     }
+}
+
+/// What a file that is neither a regular file nor a folder is, in a user's words.
+fn special_kind(ft: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if ft.is_socket() {
+            return "a socket";
+        }
+        if ft.is_char_device() || ft.is_block_device() {
+            return "a device";
+        }
+    }
+    let _ = ft;
+    "not a regular file"
 }
 
 fn add_file(path: &Path, root: &Path, explicit: bool, d: &mut Discovery) {
@@ -210,6 +277,8 @@ fn add_file(path: &Path, root: &Path, explicit: bool, d: &mut Discovery) {
     match kind_of(&name) {
         Kind::Log(format) => d.inputs.push(Input { name, origin: Origin::File(path.to_path_buf()), format }),
         Kind::Zip => add_zip(path, &name, d),
+        Kind::Tar => archive::add_tar(path, &name, d),
+        Kind::Compressed(tool) => d.skipped.push(Skipped { name, reason: archive::unsupported_reason(tool) }),
         Kind::Markdown => {
             let head = File::open(path).and_then(|mut f| {
                 let mut head = vec![0; markdown::SNIFF_BYTES];
@@ -275,7 +344,12 @@ fn add_zip(path: &Path, name: &str, d: &mut Discovery) {
                 origin: Origin::ZipEntry { zip: path.to_path_buf(), entry },
                 format,
             }),
-            Kind::Zip => d.skipped.push(Skipped { name: shown, reason: "zip inside a zip (extract it first)".into() }),
+            Kind::Zip | Kind::Tar => d
+                .skipped
+                .push(Skipped { name: shown, reason: "an archive inside an archive (extract it first)".into() }),
+            Kind::Compressed(tool) => {
+                d.skipped.push(Skipped { name: shown, reason: archive::unsupported_reason(tool) })
+            }
             Kind::Markdown => {
                 let mut head = vec![0; markdown::SNIFF_BYTES];
                 let n = archive.by_name(&entry).map_or(0, |mut f| read_up_to(&mut f, &mut head).unwrap_or(0));
@@ -309,27 +383,45 @@ pub fn open(input: &Input) -> Result<Opened, String> {
     let opened = match &input.origin {
         Origin::File(path) => open_file(path),
         Origin::ZipEntry { zip, entry } => open_zip_entry(zip, entry),
+        Origin::TarEntry { member, .. } => open_member(member),
         Origin::Stdin => {
             let stdin = io::stdin();
-            let spooled = spool(stdin.lock())?;
-            inflate_if_gzip(spooled)
+            let (spooled, cut) = spool(stdin.lock(), MAX_STDIN)?;
+            let mut opened = inflate_if_gzip(spooled)?;
+            if cut {
+                let note = format!("stopped reading stdin after {} GiB; only that part is read", MAX_STDIN >> 30);
+                opened.warning = Some(opened.warning.map_or(note.clone(), |w| format!("{w}; {note}")));
+            }
+            Ok(opened)
         }
     }?;
     Ok(decode_utf16(opened))
 }
 
 /// Windows tools sometimes write UTF-16 with a byte-order mark; every line would read as
-/// NUL-riddled garbage, so such input is decoded to UTF-8 (in memory) and says so.
-fn decode_utf16(opened: Opened) -> Opened {
+/// NUL-riddled garbage, so such input is decoded to UTF-8 (in memory) and says so. The
+/// mark alone does not decide it: a UTF-8 log that starts with a stray `FF FE` (a tool
+/// that wrote a mark, then UTF-8) would become one line of CJK garbage. Only content whose
+/// code units are mostly ASCII, as any log's are, is decoded; otherwise the stray mark is
+/// left out and the file read as UTF-8.
+fn decode_utf16(mut opened: Opened) -> Opened {
     let bytes: &[u8] = &opened.data;
     let little = match bytes {
         [0xff, 0xfe, ..] => true,
         [0xfe, 0xff, ..] => false,
         _ => return opened,
     };
-    let units = bytes[2..]
-        .chunks_exact(2)
-        .map(|p| if little { u16::from_le_bytes([p[0], p[1]]) } else { u16::from_be_bytes([p[0], p[1]]) });
+    let unit = |p: &[u8]| if little { u16::from_le_bytes([p[0], p[1]]) } else { u16::from_be_bytes([p[0], p[1]]) };
+    if !mostly_ascii_units(&bytes[2..], unit) {
+        let note = format!(
+            "starts with a UTF-16 byte-order mark ({:02X} {:02X}) but holds UTF-8: the mark is left out",
+            bytes[0], bytes[1]
+        );
+        opened.data.skip_prefix(2);
+        opened.warning = Some(opened.warning.map_or(note.clone(), |w| format!("{w}; {note}")));
+        return opened;
+    }
+    let units = bytes[2..].chunks_exact(2).map(unit);
     let text: String = char::decode_utf16(units).map(|r| r.unwrap_or('\u{FFFD}')).collect();
     let note = format!("decoded from UTF-16 {}", if little { "LE" } else { "BE" });
     let warning = Some(match opened.warning {
@@ -339,6 +431,15 @@ fn decode_utf16(opened: Opened) -> Opened {
     Opened { data: Data::Heap(text.into_bytes()), warning }
 }
 
+/// Whether at least a quarter of the first 512 code units are ASCII characters: JSON keys,
+/// timestamps and punctuation make most of any UTF-16 log's, and almost none of the pairs
+/// of bytes of UTF-8 text read as such.
+fn mostly_ascii_units(bytes: &[u8], unit: impl Fn(&[u8]) -> u16) -> bool {
+    let units: Vec<u16> = bytes.chunks_exact(2).take(512).map(unit).collect();
+    let ascii = units.iter().filter(|&&u| (0x09..0x80).contains(&u)).count();
+    !units.is_empty() && ascii * 4 >= units.len()
+}
+
 fn open_file(path: &Path) -> Result<Opened, String> {
     let mut file = File::open(path).map_err(|e| io_message(&e))?;
     let meta = file.metadata().map_err(|e| io_message(&e))?;
@@ -346,10 +447,15 @@ fn open_file(path: &Path) -> Result<Opened, String> {
     let n = read_up_to(&mut file, &mut magic).map_err(|e| io_message(&e))?;
     if n == 2 && magic == GZIP_MAGIC {
         let f = File::open(path).map_err(|e| io_message(&e))?;
-        return gunzip(f);
+        return gunzip(f, meta.len());
     }
     if meta.len() == 0 {
         return Ok(Data::Heap(Vec::new()).into());
+    }
+    let mut head = [0u8; 512];
+    let n = File::open(path).and_then(|mut f| read_up_to(&mut f, &mut head)).map_err(|e| io_message(&e))?;
+    if let Some(tool) = archive::unsupported_by_magic(&head[..n]) {
+        return Err(archive::unsupported_reason(tool));
     }
     match SafeMap::map(&file) {
         Ok(map) => Ok(Data::Mapped(map).into()),
@@ -362,7 +468,7 @@ fn open_file(path: &Path) -> Result<Opened, String> {
     }
 }
 
-const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+pub(super) const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// The first `max` bytes of a plain or gzipped file, cut after the last complete line: a
 /// cheap preview. `None` for inputs that cannot be previewed cheaply (zip, stdin).
@@ -399,23 +505,45 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 }
 
 /// Decompresses every gzip member. A corrupt or cut-off stream keeps what was decoded and
-/// says how far it got.
-fn gunzip(reader: impl Read) -> Result<Opened, String> {
+/// says how far it got; so does a bomb, cut at its bound.
+fn gunzip(reader: impl Read, compressed: u64) -> Result<Opened, String> {
+    let (tmp, warning) = inflate_to_temp(reader, compressed)?;
+    Ok(Opened { data: map_temp(tmp)?, warning })
+}
+
+/// How much `compressed` bytes may inflate to (see [`MAX_RATIO`]).
+fn inflate_bound(compressed: u64) -> u64 {
+    compressed.saturating_mul(MAX_RATIO).clamp(RATIO_FLOOR, MAX_DECOMPRESSED)
+}
+
+/// Inflates every gzip member of `reader` (`compressed` bytes) into an unnamed temporary
+/// file, up to [`inflate_bound`]. The warning says where it stopped short.
+pub(super) fn inflate_to_temp(reader: impl Read, compressed: u64) -> Result<(File, Option<String>), String> {
     let decoder = flate2::read::MultiGzDecoder::new(io::BufReader::with_capacity(1 << 20, reader));
     let mut tmp = tempfile::tempfile().map_err(|e| format!("cannot create a temporary file: {e}"))?;
-    let mut limited = decoder.take(MAX_DECOMPRESSED + 1);
-    let copied = copy_keep_partial(&mut limited, &mut tmp);
-    match copied {
-        Ok(n) if n > MAX_DECOMPRESSED => {
-            Err(format!("decompresses to more than {} GiB; refusing (gzip bomb?)", MAX_DECOMPRESSED >> 30))
+    let bound = inflate_bound(compressed);
+    let mut limited = decoder.take(bound + 1);
+    match copy_keep_partial(&mut limited, &mut tmp) {
+        Ok(n) if n > bound => {
+            tmp.set_len(bound).map_err(|e| format!("cannot cut a temporary file: {e}"))?;
+            let warning = format!(
+                "inflates to more than {} (over {MAX_RATIO} times its size: a gzip bomb?); only the first {} is read",
+                human_bytes(bound),
+                human_bytes(bound)
+            );
+            Ok((tmp, Some(warning)))
         }
-        Ok(_) => map_temp(tmp).map(Opened::from),
-        Err((n, e)) if n > 0 => {
-            // Keep the readable prefix: the lines before the damage are still evidence.
-            let data = map_temp(tmp)?;
-            Ok(Opened { data, warning: Some(format!("corrupt or truncated gzip stream after {n} bytes: {e}")) })
-        }
+        Ok(_) => Ok((tmp, None)),
+        // Keep the readable prefix: the lines before the damage are still evidence.
+        Err((n, e)) if n > 0 => Ok((tmp, Some(format!("corrupt or truncated gzip stream after {n} bytes: {e}")))),
         Err((_, e)) => Err(format!("corrupt gzip stream: {e}")),
+    }
+}
+
+fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 30 => format!("{:.1} GiB", n as f64 / (1u64 << 30) as f64),
+        n => format!("{} MiB", n >> 20),
     }
 }
 
@@ -450,10 +578,14 @@ fn map_temp(file: File) -> Result<Data, String> {
     SafeMap::private(&file).map(Data::Mapped).map_err(|e| format!("cannot map a temporary file: {e}"))
 }
 
-fn spool(mut r: impl Read) -> Result<File, String> {
+/// Copies `r` into an unnamed temporary file, up to `max` bytes; `true` when it had more.
+fn spool(r: impl Read, max: u64) -> Result<(File, bool), String> {
     let mut tmp = tempfile::tempfile().map_err(|e| format!("cannot create a temporary file: {e}"))?;
-    copy_keep_partial(&mut r, &mut tmp).map_err(|(_, e)| format!("reading failed: {e}"))?;
-    Ok(tmp)
+    let n = copy_keep_partial(&mut r.take(max + 1), &mut tmp).map_err(|(_, e)| format!("reading failed: {e}"))?;
+    if n > max {
+        tmp.set_len(max).map_err(|e| format!("cannot cut a temporary file: {e}"))?;
+    }
+    Ok((tmp, n > max))
 }
 
 fn inflate_if_gzip(mut spooled: File) -> Result<Opened, String> {
@@ -462,7 +594,12 @@ fn inflate_if_gzip(mut spooled: File) -> Result<Opened, String> {
     spooled.seek(io::SeekFrom::Start(0)).map_err(|e| e.to_string())?;
     let n = read_up_to(&mut spooled, &mut magic).map_err(|e| e.to_string())?;
     spooled.seek(io::SeekFrom::Start(0)).map_err(|e| e.to_string())?;
-    if n == 2 && magic == GZIP_MAGIC { gunzip(spooled) } else { map_temp(spooled).map(Opened::from) }
+    if n == 2 && magic == GZIP_MAGIC {
+        let compressed = spooled.metadata().map(|m| m.len()).unwrap_or(0);
+        gunzip(spooled, compressed)
+    } else {
+        map_temp(spooled).map(Opened::from)
+    }
 }
 
 fn open_zip_entry(zip_path: &Path, entry: &str) -> Result<Opened, String> {
@@ -470,15 +607,41 @@ fn open_zip_entry(zip_path: &Path, entry: &str) -> Result<Opened, String> {
     let mut archive = zip::ZipArchive::new(file).map_err(|e| format!("cannot read the zip archive: {e}"))?;
     let mut member = archive.by_name(entry).map_err(|e| format!("cannot open the zip entry: {e}"))?;
     let mut tmp = tempfile::tempfile().map_err(|e| format!("cannot create a temporary file: {e}"))?;
-    let mut limited = (&mut member).take(MAX_DECOMPRESSED + 1);
+    let bound = inflate_bound(member.compressed_size());
+    let mut limited = (&mut member).take(bound + 1);
     match copy_keep_partial(&mut limited, &mut tmp) {
-        Ok(n) if n > MAX_DECOMPRESSED => {
-            return Err(format!("decompresses to more than {} GiB; refusing", MAX_DECOMPRESSED >> 30));
+        Ok(n) if n > bound => {
+            tmp.set_len(bound).map_err(|e| format!("cannot cut a temporary file: {e}"))?;
+            let mut opened = inflate_if_gzip(tmp)?;
+            let note = format!(
+                "inflates to more than {} (over {MAX_RATIO} times its size: a zip bomb?); only that part is read",
+                human_bytes(bound)
+            );
+            opened.warning = Some(opened.warning.map_or(note.clone(), |w| format!("{w}; {note}")));
+            return Ok(opened);
         }
         Ok(_) => {}
+        Err((n, e)) if n > 0 => {
+            // Keep the readable prefix, as for gzip: the lines before the damage are evidence.
+            let mut opened = inflate_if_gzip(tmp)?;
+            let note = format!("corrupt zip entry after {n} bytes: {e}");
+            opened.warning = Some(opened.warning.map_or(note.clone(), |w| format!("{w}; {note}")));
+            return Ok(opened);
+        }
         Err((_, e)) => return Err(format!("corrupt zip entry: {e}")),
     }
     inflate_if_gzip(tmp)
+}
+
+fn open_member(member: &Member) -> Result<Opened, String> {
+    let bytes = member.bytes();
+    if bytes.starts_with(&GZIP_MAGIC) {
+        return gunzip(bytes, bytes.len() as u64);
+    }
+    if let Some(tool) = archive::unsupported_by_magic(&bytes[..bytes.len().min(512)]) {
+        return Err(archive::unsupported_reason(tool));
+    }
+    Ok(Data::Member(member.clone()).into())
 }
 
 fn relative(path: &Path, root: &Path) -> String {
@@ -487,8 +650,24 @@ fn relative(path: &Path, root: &Path) -> String {
     if s.is_empty() { display_path(path) } else { s }
 }
 
+/// A path as the user sees it: `/` between parts, and each byte of a name that is not
+/// UTF-8 as `\\xNN` (U+FFFD would hide which byte it was, and make two names look alike).
 pub fn display_path(p: &Path) -> String {
-    p.to_string_lossy().replace('\\', "/")
+    #[cfg(unix)]
+    let shown = {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in p.as_os_str().as_bytes().utf8_chunks() {
+            out.push_str(&chunk.valid().replace('\\', "/"));
+            for byte in chunk.invalid() {
+                out.push_str(&format!("\\x{byte:02x}"));
+            }
+        }
+        out
+    };
+    #[cfg(not(unix))]
+    let shown = p.to_string_lossy().replace('\\', "/");
+    shown
 }
 
 pub fn io_message(e: &io::Error) -> String {

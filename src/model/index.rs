@@ -660,6 +660,16 @@ impl Index {
         Some((facts, blob))
     }
 
+    /// `\x00×N ` when NUL bytes precede the event's line (zero-fill after a crash): rows
+    /// and exports put it before the message, so the damage is not read past unseen.
+    pub fn nul_marker(&self, e: Event) -> Option<String> {
+        if !e.has(flag::NUL_PREFIX) {
+            return None;
+        }
+        let n = super::store::leading_nuls(self.raw_line(e));
+        Some(format!("\\x00×{n} "))
+    }
+
     /// The message a row shows: the message field, a composed one, or the raw line.
     pub fn message_of(&self, e: Event, times: &mut TimeReader) -> String {
         match self.facts_of(e, times) {

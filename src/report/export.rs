@@ -138,11 +138,15 @@ struct RowFields {
 
 fn row_fields(index: &Index, e: Event, times: &mut TimeReader) -> RowFields {
     let session = index.session(e.session());
+    let message = index.message_of(e, times);
     RowFields {
         category: index.categories.name(e.category()).to_string(),
         session: session.map_or_else(String::new, |s| s.id.clone()),
         user: session.map_or_else(String::new, |s| s.user.clone()),
-        message: index.message_of(e, times),
+        message: match index.nul_marker(e) {
+            Some(marker) => marker + &message,
+            None => message,
+        },
     }
 }
 

@@ -230,9 +230,7 @@ fn fields(app: &App, e: Event, theme: &Theme) -> Vec<Line<'static>> {
     if !e.is_unparsed()
         && let Some(Node::Object(members)) = Node::parse_object(raw)
     {
-        for (k, v) in &members {
-            push_node(&mut out, k, v, 0, theme);
-        }
+        push_members(&mut out, &members, 0, theme);
         return out;
     }
     if !e.is_unparsed()
@@ -263,6 +261,25 @@ fn fields(app: &App, e: Event, theme: &Theme) -> Vec<Line<'static>> {
     out
 }
 
+/// An object's members in file order. A key written twice is flagged on each of its
+/// lines: readers disagree on which one counts (the index takes the first), and a forged
+/// second `"user"` or `"level"` is exactly what a reader should notice.
+fn push_members(out: &mut Vec<Line<'static>>, members: &[(String, Node)], indent: usize, theme: &Theme) {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (k, _) in members {
+        *seen.entry(k.as_str()).or_default() += 1;
+    }
+    for (k, v) in members {
+        let first = out.len();
+        push_node(out, k, v, indent, theme);
+        if seen.get(k.as_str()).is_some_and(|&n| n > 1)
+            && let Some(line) = out.get_mut(first)
+        {
+            line.spans.push(Span::styled("  (key repeated in this line)", theme.warn));
+        }
+    }
+}
+
 fn push_node(out: &mut Vec<Line<'static>>, key: &str, node: &Node, indent: usize, theme: &Theme) {
     match node {
         Node::Str(s) => push_scalar(out, key, s, theme.string, true, indent, theme),
@@ -277,9 +294,7 @@ fn push_node(out: &mut Vec<Line<'static>>, key: &str, node: &Node, indent: usize
         }
         Node::Object(members) => {
             out.push(key_line(key, indent, theme, vec![]));
-            for (k, v) in members {
-                push_node(out, k, v, indent + 2, theme);
-            }
+            push_members(out, members, indent + 2, theme);
         }
         Node::Array(items) => {
             out.push(key_line(key, indent, theme, vec![]));

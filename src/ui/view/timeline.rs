@@ -252,6 +252,10 @@ fn row_line<'a>(
     } else {
         Style::default()
     };
+    if let Some(marker) = app.index.nul_marker(e) {
+        used += super::spans_width(&[Span::raw(marker.as_str())]);
+        spans.push(Span::styled(marker, theme.warn));
+    }
     let rest = width.saturating_sub(used);
     spans.extend(owned(untrusted(&message, rest, base, theme, &marks, theme.matched)));
     Line::from(spans)

@@ -176,7 +176,7 @@ fn open_tar(path: &Path) -> Result<SafeMap, String> {
     if n == 2 && magic == sources::GZIP_MAGIC {
         let compressed = file.metadata().map(|m| m.len()).unwrap_or(0);
         let f = File::open(path).map_err(|e| sources::io_message(&e))?;
-        let (tmp, _) = sources::inflate_to_temp(io::BufReader::new(f), compressed)?;
+        let (tmp, _) = sources::inflate_to_temp(io::BufReader::new(f), sources::inflate_bound(compressed))?;
         return SafeMap::private(&tmp).map_err(|e| format!("cannot map a temporary file: {e}"));
     }
     if file.metadata().map(|m| m.len()).unwrap_or(0) == 0 {

@@ -507,21 +507,20 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 /// Decompresses every gzip member. A corrupt or cut-off stream keeps what was decoded and
 /// says how far it got; so does a bomb, cut at its bound.
 fn gunzip(reader: impl Read, compressed: u64) -> Result<Opened, String> {
-    let (tmp, warning) = inflate_to_temp(reader, compressed)?;
+    let (tmp, warning) = inflate_to_temp(reader, inflate_bound(compressed))?;
     Ok(Opened { data: map_temp(tmp)?, warning })
 }
 
 /// How much `compressed` bytes may inflate to (see [`MAX_RATIO`]).
-fn inflate_bound(compressed: u64) -> u64 {
+pub(super) fn inflate_bound(compressed: u64) -> u64 {
     compressed.saturating_mul(MAX_RATIO).clamp(RATIO_FLOOR, MAX_DECOMPRESSED)
 }
 
-/// Inflates every gzip member of `reader` (`compressed` bytes) into an unnamed temporary
-/// file, up to [`inflate_bound`]. The warning says where it stopped short.
-pub(super) fn inflate_to_temp(reader: impl Read, compressed: u64) -> Result<(File, Option<String>), String> {
+/// Inflates every gzip member of `reader` into an unnamed temporary file, up to `bound`
+/// bytes (see [`inflate_bound`]). The warning says where it stopped short.
+pub(super) fn inflate_to_temp(reader: impl Read, bound: u64) -> Result<(File, Option<String>), String> {
     let decoder = flate2::read::MultiGzDecoder::new(io::BufReader::with_capacity(1 << 20, reader));
     let mut tmp = tempfile::tempfile().map_err(|e| format!("cannot create a temporary file: {e}"))?;
-    let bound = inflate_bound(compressed);
     let mut limited = decoder.take(bound + 1);
     match copy_keep_partial(&mut limited, &mut tmp) {
         Ok(n) if n > bound => {
@@ -693,6 +692,29 @@ mod tests {
         assert_eq!(out.warning.as_deref(), Some("decoded from UTF-16 LE"));
         let plain = decode_utf16(Opened { data: Data::Heap(b"{}".to_vec()), warning: None });
         assert_eq!(&*plain.data, b"{}");
+    }
+
+    #[test]
+    fn a_bomb_is_inflated_up_to_its_bound_and_said_to_be_cut() {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(&vec![b'{'; 4 << 20]).unwrap();
+        let gz = enc.finish().unwrap();
+        let (file, warning) = inflate_to_temp(&gz[..], 1 << 20).unwrap();
+        assert_eq!(file.metadata().unwrap().len(), 1 << 20);
+        assert!(warning.unwrap().contains("gzip bomb"));
+        assert_eq!(inflate_bound(58 << 10), RATIO_FLOOR, "58 KB may become 256 MiB, not 1.9 GiB");
+        assert_eq!(inflate_bound(100 << 20), MAX_RATIO * (100 << 20));
+        assert_eq!(inflate_bound(u64::MAX), MAX_DECOMPRESSED);
+    }
+
+    #[test]
+    fn stdin_is_spooled_up_to_its_bound() {
+        let (file, cut) = spool(std::io::repeat(0).take(10_000), 4096).unwrap();
+        assert!(cut);
+        assert_eq!(file.metadata().unwrap().len(), 4096);
+        let (file, cut) = spool(&b"abc"[..], 4096).unwrap();
+        assert!(!cut);
+        assert_eq!(file.metadata().unwrap().len(), 3);
     }
 
     #[test]

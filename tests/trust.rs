@@ -236,3 +236,19 @@ fn a_log_truncated_under_its_map_is_read_to_its_new_end_and_said_to_have_shrunk(
     let readable = (0..index.len()).filter(|&i| index.event(i).is_some_and(|e| !index.raw_line(e).is_empty())).count();
     assert_eq!(readable, whole_lines + 1, "the lines still in the file, and the one cut at its end");
 }
+
+#[test]
+fn huge_counts_on_the_command_line_are_no_crash() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/mailed-logs");
+    let max = u64::MAX.to_string();
+    let out = ok(&[
+        OsStr::new("report"),
+        sample.as_os_str(),
+        OsStr::new("--before"),
+        OsStr::new(&max),
+        OsStr::new("--errors"),
+        OsStr::new(&max),
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("MemoryError"), "{text}");
+}

@@ -682,7 +682,8 @@ impl Index {
     /// so a rare session inside millions of events cannot stall a frame.
     pub fn previous_in_session(&self, id: u32, sid: u32, n: usize) -> Vec<u32> {
         const MAX_SCAN: usize = 200_000;
-        let mut out = Vec::with_capacity(n);
+        // `n` comes from the command line (`report --before`): never a capacity.
+        let mut out = Vec::with_capacity(n.min(64));
         let mut i = id as usize;
         let mut scanned = 0;
         while i > 0 && out.len() < n && scanned < MAX_SCAN {

@@ -207,3 +207,21 @@ fn a_file_name_that_is_not_utf8_shows_its_bytes() {
     let index = index(&[dir.path().to_path_buf()]);
     assert_eq!(names(&index), [r"caf\xe9.jsonl"]);
 }
+
+/// Bounds (point 8): a 100 KB paste into the filter box is cut to what a query can be,
+/// said so, and inserted at once.
+#[test]
+fn a_huge_paste_into_the_filter_box_is_cut_and_said_so() {
+    use audit_tui::ui::msg::Msg;
+    use audit_tui::ui::update::MAX_FILTER_CHARS;
+    let mut app = common::app_for(common::SAMPLE);
+    common::press(&mut app, "/");
+    common::send(&mut app, Msg::Paste("level:error ".to_string() + &"x".repeat(100_000)));
+    assert_eq!(app.filter.text.chars().count(), MAX_FILTER_CHARS);
+    assert!(app.filter.text.starts_with("level:error xxx"));
+    let screen = common::screen(&app, 160, 45);
+    assert!(screen.contains("at most 4096 characters"), "{screen}");
+    // Typed key by key (no bracketed paste), the box stays bounded too.
+    common::press(&mut app, "y y y");
+    assert_eq!(app.filter.text.chars().count(), MAX_FILTER_CHARS);
+}

@@ -389,7 +389,8 @@ fn read_line<'a>(
 ) -> Result<(Brief<'a>, bool), Reason> {
     let (body, nuls) = body_of(line);
     if body.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
-        return Err(Reason::NulRun(line.iter().filter(|&&b| b == 0).count() as u64));
+        // The leading run is counted already: a run of gigabytes is not read twice.
+        return Err(Reason::NulRun((nuls + body.iter().filter(|&&b| b == 0).count()) as u64));
     }
     if body.len() > LINE_CAP {
         return Err(Reason::TooLong(body.len() as u64));

@@ -5,10 +5,11 @@
 use super::app::{App, Request};
 use super::filter::{FilterWorker, Job};
 use super::msg::Msg;
+use super::tty;
 use super::update::update;
 use super::view;
 use crate::query::{Compiled, Snapshot};
-use crossterm::event::{self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
+use crossterm::event;
 use crossterm::execute;
 use std::io::{self, Write};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
@@ -18,29 +19,22 @@ use std::time::Duration;
 const BUSY_TICK: Duration = Duration::from_millis(80);
 const IDLE_TICK: Duration = Duration::from_millis(500);
 
-/// Puts the terminal in raw mode and the alternate screen; the panic hook restores it
-/// (mouse capture included) before the panic message prints.
+/// Puts the terminal in the explorer's modes (see `tty`, which also restores them from a
+/// signal or a panic).
 pub fn enter(mouse: bool) -> io::Result<ratatui::DefaultTerminal> {
     // crossterm 0.29 honours NO_COLOR by writing bare `ESC[m` resets that also clear bold
     // and reverse, so the selected row would vanish; the mono theme handles NO_COLOR
     // itself (it uses no colours), so crossterm's own switch stays off.
     crossterm::style::Colored::set_ansi_color_disabled(false);
-    let terminal = ratatui::try_init()?;
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
-        previous(info);
-    }));
-    if mouse {
-        execute!(io::stdout(), EnableMouseCapture)?;
+    if let Err(e) = tty::enter(mouse) {
+        tty::restore();
+        return Err(e);
     }
-    execute!(io::stdout(), EnableBracketedPaste)?;
-    Ok(terminal)
+    ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(io::stdout())).inspect_err(|_| tty::restore())
 }
 
 pub fn leave() {
-    let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
-    ratatui::restore();
+    tty::restore();
 }
 
 /// Forwards terminal input to the loop until the loop goes away.

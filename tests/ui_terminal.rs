@@ -1,5 +1,5 @@
 //! What the explorer leaves the terminal in when it does not quit by a key: killed by a
-//! signal or a thread panicking. The real binary runs on the sample
+//! signal, a thread panicking, suspended and resumed. The real binary runs on the sample
 //! folder in a private tmux server; the test reads the pane tty's line discipline with
 //! `stty`, the pane's modes from tmux, and every byte the program wrote through
 //! `pipe-pane`. Without tmux each test says it is skipped and passes.
@@ -231,4 +231,87 @@ fn a_panic_in_the_indexing_thread_restores_the_terminal_and_exits_101() {
     assert!(screen.contains("panics on purpose"), "{screen}");
     assert!(!screen.contains("Timeline"), "the explorer's screen is gone:\n{screen}");
     assert_output_ends_restored(&explorer.explorer_output());
+}
+
+/// The explorer started from an interactive shell with job control, as a user would:
+/// `sh -i` in the pane, the command typed at its prompt.
+fn start_from_a_shell(test: &str) -> Option<Explorer> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tmux = Tmux::start_or_skip(test, "env", &["ENV=", "PS1=$ ", "sh", "-i"])?;
+    let explorer = Explorer { tmux, dir };
+    explorer.tmux.record_output(&explorer.output_file());
+    explorer.tmux.wait_until("the shell's prompt", |s| s.trim_end().ends_with('$'));
+    let pidfile = explorer.dir.path().join("pid");
+    let command = format!(
+        r#"sh -c 'echo $$ > "$0"; exec "$@"' '{}' '{}' --utc '{}'"#,
+        pidfile.display(),
+        env!("CARGO_BIN_EXE_audit-tui"),
+        path(SAMPLE).display()
+    );
+    explorer.tmux.literal(&command);
+    explorer.tmux.keys(&["Enter"]);
+    Some(explorer)
+}
+
+/// Stopped, the terminal is the shell's again; `fg`, and the explorer has it back, redrawn
+/// and working.
+fn suspend_and_resume(explorer: &Explorer, stop: impl FnOnce()) {
+    explorer.wait_for(Stage::Indexed);
+    explorer.assert_owns_terminal();
+    stop();
+    let pid = explorer.pid();
+    poll("the explorer to stop", || process_state(&pid).starts_with('T').then_some(()));
+    explorer.assert_terminal_restored();
+    let screen = explorer.tmux.wait_until("the shell's prompt", |s| s.trim_end().ends_with('$'));
+    assert!(!screen.contains("Timeline"), "the shell's screen is back:\n{screen}");
+
+    explorer.tmux.literal("fg");
+    explorer.tmux.keys(&["Enter"]);
+    explorer.tmux.wait_for_pane("#{alternate_on} #{mouse_any_flag}", "1 1");
+    explorer.wait_for(Stage::Indexed);
+    poll("raw mode again", || (explorer.tmux.tty_modes() == "-icanon -echo -isig").then_some(()));
+    assert!(!process_state(&pid).starts_with('T'), "running again");
+
+    // Still working: a key quits cleanly.
+    explorer.tmux.keys(&["q"]);
+    explorer.tmux.wait_until("the shell's prompt", |s| s.trim_end().ends_with('$') && !s.contains("Timeline"));
+    explorer.assert_terminal_restored();
+    explorer.tmux.literal(&format!("echo $? > '{}'", explorer.dir.path().join("pid.status").display()));
+    explorer.tmux.keys(&["Enter"]);
+    assert_eq!(explorer.wait_for_exit(), 0);
+}
+
+/// `ps`'s process state: it starts with `T` when the process is stopped.
+fn process_state(pid: &str) -> String {
+    let out = Command::new("ps").args(["-o", "stat=", "-p", pid]).output().expect("run ps");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn ctrl_z_gives_the_terminal_back_to_the_shell_and_fg_takes_it_again() {
+    let Some(explorer) = start_from_a_shell("ctrl_z_and_fg") else { return };
+    suspend_and_resume(&explorer, || explorer.tmux.keys(&["C-z"]));
+}
+
+#[test]
+fn sigtstp_gives_the_terminal_back_to_the_shell_and_fg_takes_it_again() {
+    let Some(explorer) = start_from_a_shell("sigtstp_and_fg") else { return };
+    suspend_and_resume(&explorer, || explorer.signal("TSTP"));
+}
+
+#[test]
+fn without_job_control_ctrl_z_says_why_it_cannot_suspend_and_sigtstp_is_ignored() {
+    let Some(explorer) = Explorer::start("ctrl_z_without_job_control", &[]) else { return };
+    explorer.wait_for(Stage::Indexed);
+    explorer.tmux.keys(&["C-z"]);
+    explorer.tmux.wait_for_text("cannot suspend: no job-control shell started audit-tui to resume it");
+    explorer.signal("TSTP");
+    // SIGTSTP is handled or ignored by now once a later key is answered.
+    explorer.tmux.keys(&["?"]);
+    explorer.tmux.wait_for_text("audit-tui keys");
+    assert!(!process_state(&explorer.pid()).starts_with('T'), "not stopped: nothing could resume it");
+    explorer.assert_owns_terminal();
+    explorer.tmux.keys(&["q"]);
+    assert_eq!(explorer.wait_for_exit(), 0);
+    explorer.assert_terminal_restored();
 }

@@ -24,6 +24,10 @@ pub enum Request {
     Copy(String),
     /// Ring the terminal bell.
     Bell,
+    /// Ctrl-Z: give the terminal back and stop until the shell continues us.
+    Suspend,
+    /// Repaint every cell (the screen was cleared behind ratatui's back).
+    Redraw,
 }
 
 /// The filter box and the last query that parsed.

@@ -80,7 +80,7 @@ fn explore(mut app: App, args: &OpenArgs, tx: Sender<Msg>, rx: Receiver<Msg>) ->
     }
     let worker = filter::FilterWorker::spawn(tx.clone());
     #[cfg(unix)]
-    signals::spawn().map_err(|e| Failure::Runtime(format!("cannot handle signals: {e}")))?;
+    signals::spawn(tx.clone()).map_err(|e| Failure::Runtime(format!("cannot handle signals: {e}")))?;
     let mut terminal =
         term::enter(app.mouse_enabled).map_err(|e| Failure::Runtime(format!("cannot set up the terminal: {e}")))?;
     term::spawn_input(tx);

@@ -37,6 +37,14 @@ pub fn leave() {
     tty::restore();
 }
 
+/// Makes the next draw repaint every cell: after a resume the screen is blank, whatever
+/// ratatui remembers. (`Terminal::clear` would ask the terminal where the cursor is, and
+/// the input thread is reading the answer's way.)
+fn redraw_all(terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
+    let size = terminal.size()?;
+    terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+}
+
 /// Forwards terminal input to the loop until the loop goes away.
 pub fn spawn_input(tx: Sender<Msg>) {
     let _ = std::thread::Builder::new().name("input".into()).spawn(move || {
@@ -65,7 +73,7 @@ pub fn event_loop(
     if let Ok(size) = terminal.size() {
         app.size = (size.width, size.height);
     }
-    run_requests(app, worker)?;
+    run_requests(app, worker, terminal)?;
     loop {
         terminal.draw(|f| view::draw(f, app))?;
         let busy = app.loading.is_some() || !app.results.done || app.follow.enabled || app.note.is_some();
@@ -80,7 +88,7 @@ pub fn event_loop(
         for msg in rx.try_iter().take(256) {
             update(app, msg);
         }
-        run_requests(app, worker)?;
+        run_requests(app, worker, terminal)?;
         if app.should_quit {
             if let Some(p) = &app.loading {
                 p.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -90,7 +98,7 @@ pub fn event_loop(
     }
 }
 
-fn run_requests(app: &mut App, worker: &FilterWorker) -> io::Result<()> {
+fn run_requests(app: &mut App, worker: &FilterWorker, terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
     for req in std::mem::take(&mut app.requests) {
         match req {
             Request::Refilter => worker.submit(job_for(app)),
@@ -102,6 +110,11 @@ fn run_requests(app: &mut App, worker: &FilterWorker) -> io::Result<()> {
                 out.write_all(b"\x07")?;
                 out.flush()?;
             }
+            Request::Suspend => match tty::suspend() {
+                Ok(()) => redraw_all(terminal)?,
+                Err(why) => app.note(why.message(), false),
+            },
+            Request::Redraw => redraw_all(terminal)?,
         }
     }
     Ok(())

@@ -1,7 +1,7 @@
 //! The terminal's modes while the explorer runs: raw mode, the alternate screen, mouse
 //! reporting, bracketed paste, a hidden cursor. Owns turning them on, and turning them off
 //! again from whichever thread ends the explorer: the loop on quit, the signal thread on
-//! SIGTERM/SIGINT/SIGHUP/SIGQUIT, the panic hook on a panic in any thread.
+//! SIGTERM/SIGINT/SIGHUP/SIGQUIT/SIGTSTP, the panic hook on a panic in any thread.
 //!
 //! Restoring is idempotent and safe from any thread: it runs while holding the stdout lock,
 //! and only the first caller after entering does the work. The caller keeps the lock until
@@ -16,6 +16,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The explorer has the terminal in its modes.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// The explorer gave the terminal back to stop (Ctrl-Z) and takes it again on SIGCONT.
+static SUSPENDED: AtomicBool = AtomicBool::new(false);
 /// Mouse reporting is part of the modes (not with `--no-mouse`).
 static MOUSE: AtomicBool = AtomicBool::new(false);
 
@@ -86,4 +88,82 @@ pub fn restore_and_die_by(signal: i32) -> ! {
     let _ = signal_hook::low_level::emulate_default_handler(signal);
     // Only reached if the default action did not end the process.
     signal_hook::low_level::exit(128 + signal)
+}
+
+/// Why the explorer did not suspend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CannotSuspend {
+    /// No job-control shell started the explorer, so nothing could resume it.
+    NoJobControl,
+    /// The platform has no job control.
+    Unsupported,
+}
+
+impl CannotSuspend {
+    pub fn message(self) -> &'static str {
+        match self {
+            CannotSuspend::NoJobControl => "cannot suspend: no job-control shell started audit-tui to resume it",
+            CannotSuspend::Unsupported => "cannot suspend: this platform has no job control",
+        }
+    }
+}
+
+/// Ctrl-Z: gives the terminal back and stops the process, as a shell job; returns once the
+/// process is continued (`fg`), with the modes on again. The caller redraws everything.
+#[cfg(unix)]
+pub fn suspend() -> Result<(), CannotSuspend> {
+    if !job_control_can_resume_us() {
+        return Err(CannotSuspend::NoJobControl);
+    }
+    let mut out = io::stdout().lock();
+    if restore_locked(&mut out) {
+        SUSPENDED.store(true, Ordering::SeqCst);
+    }
+    // SIGSTOP, not SIGTSTP: our own SIGTSTP handler would only come back here. Both stop the
+    // process the same way for the shell.
+    let _ = signal_hook::low_level::raise(signal_hook::consts::SIGSTOP);
+    resume_locked(&mut out);
+    Ok(())
+}
+
+#[cfg(not(unix))]
+pub fn suspend() -> Result<(), CannotSuspend> {
+    Err(CannotSuspend::Unsupported)
+}
+
+/// After SIGCONT: takes the terminal again if the explorer suspended, else turns the modes
+/// on once more (whoever stopped the process may have reset the terminal meanwhile). True
+/// when the screen must be redrawn.
+pub fn resume() -> bool {
+    let mut out = io::stdout().lock();
+    resume_locked(&mut out)
+}
+
+fn resume_locked(out: &mut StdoutLock<'_>) -> bool {
+    let suspended = SUSPENDED.swap(false, Ordering::SeqCst);
+    if !suspended && !ACTIVE.load(Ordering::SeqCst) {
+        return false;
+    }
+    if !suspended {
+        // crossterm turns raw mode on only when it believes it is off; entering the
+        // alternate screen again clears it, so nothing flashes before the redraw.
+        let _ = disable_raw_mode();
+    }
+    let _ = enter_locked(out);
+    true
+}
+
+/// True when a job-control shell is our parent: it put us in a process group of our own
+/// (in its session) and can continue us with `fg`. Started any other way (`tmux new
+/// audit-tui`, `ssh host audit-tui`, `sh -c`), our process group is orphaned, and the
+/// kernel itself ignores SIGTSTP for such groups, since nothing could resume them.
+#[cfg(unix)]
+pub fn job_control_can_resume_us() -> bool {
+    // SAFETY: these calls take and return plain integers and cannot fail in a way that
+    // touches memory; an error (-1) simply makes the comparison false.
+    unsafe {
+        let parent = libc::getppid();
+        let group = libc::getpgrp();
+        libc::getpgid(parent) != group && libc::getsid(parent) == libc::getsid(0)
+    }
 }

@@ -9,6 +9,9 @@ use audit_tui::report::fmt;
 use common::tmux::Tmux;
 use common::*;
 
+/// The locale the explorer runs under in these tests, unless a test is about the locale.
+const UTF8: &str = "LC_ALL=C.UTF-8";
+
 #[test]
 fn filter_to_errors_drill_in_and_quit_in_a_real_terminal() {
     // What the screen must show, worked out with the library on the same folder.
@@ -24,7 +27,8 @@ fn filter_to_errors_drill_in_and_quit_in_a_real_terminal() {
     let folder = path(SAMPLE);
     let script = r#""$0" "$@"; echo "audit-tui exited with status $?"; echo "tty: $(stty -a | tr ' ;' '\n\n' | grep -x -e -icanon -e icanon -e -echo -e echo | tr '\n' ' ')"; read line"#;
     let bin = env!("CARGO_BIN_EXE_audit-tui");
-    let tmux = Tmux::start("sh", &["-c", script, bin, "--utc", folder.to_str().expect("UTF-8 path")]);
+    // A UTF-8 locale, whatever the test runs under: the screen checks expect box drawing.
+    let tmux = Tmux::start("sh", &["-c", script, "env", UTF8, bin, "--utc", folder.to_str().expect("UTF-8 path")]);
 
     let files = format!("{} files", index.sources.len());
     let screen = tmux.wait_until("the full index", |s| s.contains(&files) && !s.contains("indexing"));
@@ -69,5 +73,41 @@ fn filter_to_errors_drill_in_and_quit_in_a_real_terminal() {
 
     // Enter reaches the shell's `read` as a line (cooked mode), and the pane ends.
     tmux.keys(&["Enter"]);
+    tmux.wait_for_pane("#{pane_dead}", "1");
+}
+
+/// Every cell tmux holds is printable ASCII.
+fn assert_ascii(screen: &str, what: &str) {
+    let odd: Vec<char> = screen.chars().filter(|c| !(c.is_ascii_graphic() || *c == ' ' || *c == '\n')).collect();
+    assert!(odd.is_empty(), "{what} draws {odd:?} under LANG=C:\n{screen}");
+}
+
+#[test]
+fn under_lang_c_the_overview_and_the_help_are_ascii() {
+    let folder = path(SAMPLE);
+    let bin = env!("CARGO_BIN_EXE_audit-tui");
+    // LANG decides only when LC_ALL and LC_CTYPE are unset or empty.
+    let args = ["LC_ALL=", "LC_CTYPE=", "LANG=C", bin, "--utc", folder.to_str().expect("UTF-8 path")];
+    let Some(tmux) = Tmux::start_or_skip("under_lang_c_the_overview_and_the_help_are_ascii", "env", &args) else {
+        return;
+    };
+    let files = format!("{} files", index_of(SAMPLE).sources.len());
+    let screen = tmux.wait_until("the full index", |s| s.contains(&files) && !s.contains("indexing"));
+    assert_ascii(&screen, "the overview");
+    assert!(screen.contains("+ Sessions "), "ASCII frames:\n{screen}");
+    assert!(screen.contains("Jos<U+00E9>"), "the logs' own non-ASCII letters as escapes:\n{screen}");
+
+    tmux.keys(&["?"]);
+    let screen = tmux.wait_for_text("audit-tui keys");
+    assert_ascii(&screen, "the help");
+    assert!(screen.contains("j Down  next row"), "{screen}");
+
+    // Keys one at a time: an Escape followed at once by `e` reads as Alt-e.
+    tmux.keys(&["Escape"]);
+    tmux.wait_until("the help to close", |s| !s.contains("audit-tui keys"));
+    tmux.keys(&["e"]);
+    let screen = tmux.wait_for_text("Error drill-down");
+    assert_ascii(&screen, "an error's drill-down");
+    tmux.keys(&["q"]);
     tmux.wait_for_pane("#{pane_dead}", "1");
 }

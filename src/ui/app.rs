@@ -5,6 +5,7 @@ use crate::ingest::build::Progress;
 use crate::ingest::time::Zone;
 use crate::model::{Event, Index, Level};
 use crate::query::Query;
+use crate::ui::theme::Glyphs;
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -200,6 +201,9 @@ pub struct App {
     pub follow: FollowState,
     /// The histogram needs rebuilding (follow mode added events).
     pub histogram_stale: bool,
+    /// Box drawing and markers, or ASCII (see `Glyphs::for_terminal`); Unicode unless the
+    /// explorer's start-up says otherwise.
+    pub glyphs: Glyphs,
 }
 
 impl App {
@@ -230,6 +234,7 @@ impl App {
             mouse_enabled: true,
             follow: FollowState::default(),
             histogram_stale: false,
+            glyphs: Glyphs::UNICODE,
         };
         app.refresh_session_list();
         app.rebuild_histogram();

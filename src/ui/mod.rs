@@ -73,6 +73,7 @@ pub fn run(args: OpenArgs, opts: Options) -> Result<(), Failure> {
 /// Applies the start-up options, sets up the terminal, runs the loop, restores it.
 fn explore(mut app: App, args: &OpenArgs, tx: Sender<Msg>, rx: Receiver<Msg>) -> Result<(), Failure> {
     app.mouse_enabled = !args.no_mouse;
+    app.glyphs = theme::Glyphs::for_terminal();
     if let Some(q) = &args.query {
         app.filter.text = q.clone();
         app.filter.cursor = q.chars().count();

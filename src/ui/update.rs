@@ -544,7 +544,11 @@ pub fn apply(app: &mut App, action: Action) {
             }
             app.rebuild_histogram();
             app.note(
-                if app.matches_only { "showing only matches" } else { "showing all rows, matches marked ▌" },
+                if app.matches_only {
+                    "showing only matches".to_string()
+                } else {
+                    format!("showing all rows, matches marked {}", app.glyphs.match_marker)
+                },
                 false,
             );
         }

@@ -12,6 +12,10 @@
 //! (`\x1b`, `\n`, `<U+202E>`), so evidence stays on screen. A literal
 //! backslash is left alone: we favour readability over round-tripping.
 //!
+//! A terminal whose locale is not UTF-8 (`LANG=C`, Latin-1) cannot show any other
+//! character either: with [`Charset::Ascii`] every non-ASCII character is shown as
+//! `<U+XXXX>` too (`José` becomes `Jos<U+00E9>`), so the output is printable ASCII.
+//!
 //! Every function is stateless per value. There is no escape-sequence parser
 //! that an unterminated or malicious sequence could desynchronise; each
 //! character is judged on its own.
@@ -44,6 +48,17 @@ pub enum Mode {
     /// `\r` (a lone CR must never overprint). CRLF therefore becomes `\r`
     /// followed by a line break, which keeps Windows line endings visible.
     Block,
+}
+
+/// Which characters the terminal can show as themselves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Charset {
+    /// A UTF-8 terminal: every character but controls and invisible format characters.
+    #[default]
+    Unicode,
+    /// A terminal whose locale is not UTF-8: printable ASCII only; every other character
+    /// is shown as `<U+XXXX>`, like format characters always are.
+    Ascii,
 }
 
 /// A run of sanitized output, for renderers that style escapes differently
@@ -89,11 +104,18 @@ impl Piece<'_> {
 /// `Cow::Borrowed`.
 #[must_use]
 pub fn sanitize(s: &str, mode: Mode) -> Cow<'_, str> {
-    match next_event(s, 0, mode, false) {
+    sanitize_in(s, mode, Charset::Unicode)
+}
+
+/// [`sanitize`] for a terminal that shows only `charset`.
+#[must_use]
+pub fn sanitize_in(s: &str, mode: Mode, charset: Charset) -> Cow<'_, str> {
+    let ascii = charset == Charset::Ascii;
+    match find_event(s, 0, mode, false, ascii) {
         None => Cow::Borrowed(s),
         Some(first) => {
             let mut out = String::with_capacity(escaped_capacity(s.len()));
-            push_segs(&mut out, Segs::starting_with(s, mode, false, Some(first)));
+            push_segs(&mut out, Segs::starting_with(s, mode, false, ascii, Some(first)));
             Cow::Owned(out)
         }
     }
@@ -128,13 +150,13 @@ pub fn sanitize_bytes(b: &[u8], mode: Mode) -> Cow<'_, str> {
 /// True if [`sanitize`] in [`Mode::Line`] would change `s`.
 #[must_use]
 pub fn needs_escaping(s: &str) -> bool {
-    next_event(s, 0, Mode::Line, false).is_some()
+    next_event::<false>(s, 0, Mode::Line, false).is_some()
 }
 
 /// Appends the sanitized form of `s` to `out`; lets headless output reuse one
 /// buffer for millions of lines instead of allocating per value.
 pub fn push_sanitized(out: &mut String, s: &str, mode: Mode) {
-    push_segs(out, Segs::new(s, mode, false));
+    push_segs(out, Segs::new(s, mode, false, false));
 }
 
 /// Splits the sanitized form of `s` into styled pieces.
@@ -145,7 +167,12 @@ pub fn pieces(s: &str, mode: Mode) -> Vec<Piece<'_>> {
 
 /// Lazy form of [`pieces`], for renderers that build spans directly.
 pub fn iter_pieces(s: &str, mode: Mode) -> impl Iterator<Item = Piece<'_>> {
-    Segs::new(s, mode, true).map(Seg::into_piece)
+    iter_pieces_in(s, mode, Charset::Unicode)
+}
+
+/// [`iter_pieces`] for a terminal that shows only `charset`.
+pub fn iter_pieces_in(s: &str, mode: Mode, charset: Charset) -> impl Iterator<Item = Piece<'_>> {
+    Segs::new(s, mode, true, charset == Charset::Ascii).map(Seg::into_piece)
 }
 
 /// [`pieces`] for raw bytes; invalid UTF-8 bytes become `Escape("\xNN")`
@@ -177,7 +204,7 @@ pub struct Sanitized<'a> {
 
 impl fmt::Display for Sanitized<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for seg in Segs::new(self.s, self.mode, false) {
+        for seg in Segs::new(self.s, self.mode, false, false) {
             seg.write_to(f)?;
         }
         Ok(())
@@ -383,9 +410,17 @@ fn all_printable(chunk: &[u8; 16]) -> bool {
 /// Returns its byte offset, its byte length and the replacement.
 ///
 /// `split_lines` reports LF as [`Esc::Newline`] in Block mode (for pieces);
-/// otherwise a Block-mode LF is ordinary text.
+/// otherwise a Block-mode LF is ordinary text. With `ascii`, every non-ASCII
+/// character must be replaced too.
 #[inline]
-fn next_event(s: &str, from: usize, mode: Mode, split_lines: bool) -> Option<(usize, usize, Esc)> {
+fn find_event(s: &str, from: usize, mode: Mode, split_lines: bool, ascii: bool) -> Option<(usize, usize, Esc)> {
+    if ascii { next_event::<true>(s, from, mode, split_lines) } else { next_event::<false>(s, from, mode, split_lines) }
+}
+
+/// The scanner behind [`find_event`], compiled once per charset so the
+/// Unicode path is exactly what it was before ASCII existed.
+#[inline]
+fn next_event<const ASCII: bool>(s: &str, from: usize, mode: Mode, split_lines: bool) -> Option<(usize, usize, Esc)> {
     let bytes = s.as_bytes();
     let mut i = from;
     while i < bytes.len() {
@@ -401,7 +436,7 @@ fn next_event(s: &str, from: usize, mode: Mode, split_lines: bool) -> Option<(us
         while i < window_end {
             let b = bytes[i];
             match BYTE_CLASS[usize::from(b)] {
-                PASS => i += 1,
+                PASS if !(ASCII && b >= 0x80) => i += 1,
                 CTRL => {
                     let esc = match (b, mode) {
                         (b'\n', Mode::Line) => Esc::Short("\\n"),
@@ -420,9 +455,11 @@ fn next_event(s: &str, from: usize, mode: Mode, split_lines: bool) -> Option<(us
                 _ => {
                     // `i` is always on a char boundary here: we only stop on
                     // ASCII or lead bytes and step over whole chars from
-                    // leads. Continuation bytes are PASS and simply skipped.
+                    // leads. Continuation bytes are PASS and simply skipped
+                    // (with ASCII, the first non-ASCII byte is a lead and ends
+                    // the scan).
                     match s.get(i..).and_then(|rest| rest.chars().next()) {
-                        Some(c) if is_escaped_char(c) => {
+                        Some(c) if ASCII || is_escaped_char(c) => {
                             return Some((i, c.len_utf8(), Esc::Code(u32::from(c))));
                         }
                         Some(c) => i += c.len_utf8(),
@@ -462,21 +499,28 @@ struct Segs<'a> {
     s: &'a str,
     mode: Mode,
     split_lines: bool,
+    ascii: bool,
     pos: usize,
     /// The first event at or after `pos`, already found.
     next: Option<(usize, usize, Esc)>,
 }
 
 impl<'a> Segs<'a> {
-    fn new(s: &'a str, mode: Mode, split_lines: bool) -> Self {
-        let next = next_event(s, 0, mode, split_lines);
-        Self::starting_with(s, mode, split_lines, next)
+    fn new(s: &'a str, mode: Mode, split_lines: bool, ascii: bool) -> Self {
+        let next = find_event(s, 0, mode, split_lines, ascii);
+        Self::starting_with(s, mode, split_lines, ascii, next)
     }
 
     /// Reuses an event the caller already found, so the clean prefix is
     /// scanned only once.
-    fn starting_with(s: &'a str, mode: Mode, split_lines: bool, next: Option<(usize, usize, Esc)>) -> Self {
-        Segs { s, mode, split_lines, pos: 0, next }
+    fn starting_with(
+        s: &'a str,
+        mode: Mode,
+        split_lines: bool,
+        ascii: bool,
+        next: Option<(usize, usize, Esc)>,
+    ) -> Self {
+        Segs { s, mode, split_lines, ascii, pos: 0, next }
     }
 }
 
@@ -494,7 +538,7 @@ impl<'a> Iterator for Segs<'a> {
             }
             Some((at, len, esc)) => {
                 self.pos = at + len;
-                self.next = next_event(self.s, self.pos, self.mode, self.split_lines);
+                self.next = find_event(self.s, self.pos, self.mode, self.split_lines, self.ascii);
                 Some(Seg::Esc(esc))
             }
             None if self.pos < self.s.len() => {

@@ -288,6 +288,45 @@ fn ascii_controls_inside_long_runs() {
     }
 }
 
+/// For a terminal that is not UTF-8, everything outside printable ASCII is a
+/// visible escape; controls keep their usual escapes.
+#[test]
+fn ascii_charset_table() {
+    use Charset::Ascii;
+    use Mode::{Block, Line};
+    let cases: &[(&str, Mode, &str)] = &[
+        ("José Núñez", Line, "Jos<U+00E9> N<U+00FA><U+00F1>ez"),
+        ("客户 🙂", Line, "<U+5BA2><U+6237> <U+1F642>"),
+        ("evil\u{202E}txt", Line, "evil<U+202E>txt"),
+        ("\u{9b}2J\x1b[2J\u{7f}", Line, r"<U+009B>2J\x1b[2J\x7f"),
+        ("a\tb\nc", Line, r"a\tb\nc"),
+        ("a\tb\nc→d", Block, "a    b\nc<U+2192>d"),
+        ("plain ASCII stays", Line, "plain ASCII stays"),
+    ];
+    for &(input, mode, want) in cases {
+        assert_eq!(sanitize_in(input, mode, Ascii), want, "{input:?} in {mode:?}");
+        assert_eq!(concat(&iter_pieces_in(input, mode, Ascii).collect::<Vec<_>>()), want, "{input:?} pieces");
+    }
+    assert!(matches!(sanitize_in("plain", Line, Ascii), Cow::Borrowed(_)));
+    // The default charset is the one every headless output uses.
+    assert_eq!(sanitize_in("José", Line, Charset::Unicode), sanitize("José", Line));
+}
+
+/// Every non-ASCII scalar value at every position of the scanner's window.
+#[test]
+fn ascii_charset_escapes_every_non_ascii_scalar() {
+    let mut buf = String::new();
+    for c in (0x80..=0x10FFFFu32).filter_map(char::from_u32) {
+        let prefix = &PAD[..(u32::from(c) % 33) as usize];
+        buf.clear();
+        buf.push_str(prefix);
+        buf.push(c);
+        buf.push_str(PAD);
+        let out = sanitize_in(&buf, Mode::Line, Charset::Ascii);
+        assert_eq!(out, format!("{prefix}<U+{:04X}>{PAD}", u32::from(c)));
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Properties
 
@@ -437,6 +476,22 @@ proptest! {
         prop_assert_eq!(&out, &s);
         prop_assert!(matches!(sanitize(&s, Mode::Block), Cow::Borrowed(_)));
         prop_assert!(matches!(sanitize_bytes(s.as_bytes(), Mode::Line), Cow::Borrowed(_)));
+    }
+
+    /// ASCII output is printable ASCII (and line feeds in Block mode), decodes back
+    /// to the input, and differs from Unicode output only where the input is not ASCII.
+    #[test]
+    fn ascii_charset_output_is_printable_ascii_and_loses_nothing(s in hostile_string()) {
+        let line = sanitize_in(&s, Mode::Line, Charset::Ascii);
+        prop_assert!(line.bytes().all(|b| b.is_ascii_graphic() || b == b' '), "{:?}", line);
+        let block = sanitize_in(&s, Mode::Block, Charset::Ascii);
+        prop_assert!(block.bytes().all(|b| b.is_ascii_graphic() || b == b' ' || b == b'\n'), "{:?}", block);
+        let ps = iter_pieces_in(&s, Mode::Line, Charset::Ascii).collect::<Vec<_>>();
+        prop_assert_eq!(concat(&ps), line.clone());
+        prop_assert_eq!(decode_line_pieces(&ps), s.as_bytes());
+        if s.is_ascii() {
+            prop_assert_eq!(line, sanitize(&s, Mode::Line));
+        }
     }
 
     #[test]

@@ -6,109 +6,11 @@ mod common;
 
 use audit_tui::model::Level;
 use audit_tui::report::fmt;
+use common::tmux::Tmux;
 use common::*;
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
 
-const DEADLINE: Duration = Duration::from_secs(10);
-const POLL: Duration = Duration::from_millis(50);
-
-/// A tmux server of our own (its own socket), killed on drop so a failing test leaves
-/// nothing running.
-struct Tmux {
-    socket: String,
-    /// The socket file, removed after the server is killed.
-    socket_path: Option<std::path::PathBuf>,
-}
-
-impl Tmux {
-    /// Starts `program args` in a detached 160×45 session whose pane stays after exit.
-    fn start(program: &str, args: &[&str]) -> Tmux {
-        match Command::new("tmux").arg("-V").output() {
-            Ok(out) if out.status.success() => {}
-            _ => panic!("tmux is not on PATH: the end-to-end UI test needs it (CI installs it in .ci/run)"),
-        }
-        let mut tmux = Tmux { socket: format!("audit-tui-e2e-{}", std::process::id()), socket_path: None };
-        // One command list, so remain-on-exit is set before the program can exit.
-        let mut cmd = vec!["new-session", "-d", "-s", "e2e", "-x", "160", "-y", "45", program];
-        cmd.extend_from_slice(args);
-        cmd.extend_from_slice(&[";", "set-option", "-t", "e2e", "remain-on-exit", "on"]);
-        tmux.ok(&cmd);
-        tmux.socket_path = Some(tmux.ok(&["display-message", "-p", "#{socket_path}"]).trim().into());
-        tmux
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux").args(["-u", "-L", &self.socket, "-f", "/dev/null"]).args(args).output().expect("run tmux")
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(out.status.success(), "tmux {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn screen(&self) -> String {
-        self.ok(&["capture-pane", "-p", "-t", "e2e"])
-    }
-
-    /// Pane state in tmux's words: `#{pane_dead}`, `#{alternate_on}`...
-    fn pane(&self, format: &str) -> String {
-        self.ok(&["display-message", "-p", "-t", "e2e", format]).trim().to_string()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "e2e"];
-        args.extend_from_slice(keys);
-        self.ok(&args);
-    }
-
-    fn literal(&self, text: &str) {
-        self.ok(&["send-keys", "-t", "e2e", "-l", text]);
-    }
-
-    /// Polls until `check` holds for the screen; fails with the last screen after the deadline.
-    fn wait_until(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if check(&screen) {
-                return screen;
-            }
-            if start.elapsed() > DEADLINE {
-                panic!("timed out waiting for {what}; the screen was:\n{screen}");
-            }
-            std::thread::sleep(POLL);
-        }
-    }
-
-    fn wait_for_text(&self, text: &str) -> String {
-        self.wait_until(&format!("{text:?}"), |s| s.contains(text))
-    }
-
-    fn wait_for_pane(&self, format: &str, want: &str) {
-        let start = Instant::now();
-        loop {
-            let got = self.pane(format);
-            if got == want {
-                return;
-            }
-            if start.elapsed() > DEADLINE {
-                panic!("timed out waiting for {format} = {want} (last {got}); the screen was:\n{}", self.screen());
-            }
-            std::thread::sleep(POLL);
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
-        if let Some(path) = &self.socket_path {
-            let _ = std::fs::remove_file(path);
-        }
-    }
-}
+/// The locale the explorer runs under in these tests, unless a test is about the locale.
+const UTF8: &str = "LC_ALL=C.UTF-8";
 
 #[test]
 fn filter_to_errors_drill_in_and_quit_in_a_real_terminal() {
@@ -125,7 +27,8 @@ fn filter_to_errors_drill_in_and_quit_in_a_real_terminal() {
     let folder = path(SAMPLE);
     let script = r#""$0" "$@"; echo "audit-tui exited with status $?"; echo "tty: $(stty -a | tr ' ;' '\n\n' | grep -x -e -icanon -e icanon -e -echo -e echo | tr '\n' ' ')"; read line"#;
     let bin = env!("CARGO_BIN_EXE_audit-tui");
-    let tmux = Tmux::start("sh", &["-c", script, bin, "--utc", folder.to_str().expect("UTF-8 path")]);
+    // A UTF-8 locale, whatever the test runs under: the screen checks expect box drawing.
+    let tmux = Tmux::start("sh", &["-c", script, "env", UTF8, bin, "--utc", folder.to_str().expect("UTF-8 path")]);
 
     let files = format!("{} files", index.sources.len());
     let screen = tmux.wait_until("the full index", |s| s.contains(&files) && !s.contains("indexing"));
@@ -170,5 +73,41 @@ fn filter_to_errors_drill_in_and_quit_in_a_real_terminal() {
 
     // Enter reaches the shell's `read` as a line (cooked mode), and the pane ends.
     tmux.keys(&["Enter"]);
+    tmux.wait_for_pane("#{pane_dead}", "1");
+}
+
+/// Every cell tmux holds is printable ASCII.
+fn assert_ascii(screen: &str, what: &str) {
+    let odd: Vec<char> = screen.chars().filter(|c| !(c.is_ascii_graphic() || *c == ' ' || *c == '\n')).collect();
+    assert!(odd.is_empty(), "{what} draws {odd:?} under LANG=C:\n{screen}");
+}
+
+#[test]
+fn under_lang_c_the_overview_and_the_help_are_ascii() {
+    let folder = path(SAMPLE);
+    let bin = env!("CARGO_BIN_EXE_audit-tui");
+    // LANG decides only when LC_ALL and LC_CTYPE are unset or empty.
+    let args = ["LC_ALL=", "LC_CTYPE=", "LANG=C", bin, "--utc", folder.to_str().expect("UTF-8 path")];
+    let Some(tmux) = Tmux::start_or_skip("under_lang_c_the_overview_and_the_help_are_ascii", "env", &args) else {
+        return;
+    };
+    let files = format!("{} files", index_of(SAMPLE).sources.len());
+    let screen = tmux.wait_until("the full index", |s| s.contains(&files) && !s.contains("indexing"));
+    assert_ascii(&screen, "the overview");
+    assert!(screen.contains("+ Sessions "), "ASCII frames:\n{screen}");
+    assert!(screen.contains("Jos<U+00E9>"), "the logs' own non-ASCII letters as escapes:\n{screen}");
+
+    tmux.keys(&["?"]);
+    let screen = tmux.wait_for_text("audit-tui keys");
+    assert_ascii(&screen, "the help");
+    assert!(screen.contains("j Down  next row"), "{screen}");
+
+    // Keys one at a time: an Escape followed at once by `e` reads as Alt-e.
+    tmux.keys(&["Escape"]);
+    tmux.wait_until("the help to close", |s| !s.contains("audit-tui keys"));
+    tmux.keys(&["e"]);
+    let screen = tmux.wait_for_text("Error drill-down");
+    assert_ascii(&screen, "an error's drill-down");
+    tmux.keys(&["q"]);
     tmux.wait_for_pane("#{pane_dead}", "1");
 }

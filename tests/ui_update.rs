@@ -700,3 +700,18 @@ fn opening_the_filter_line_keeps_a_cursor_on_the_last_visible_row_in_view() {
     assert_cursor_visible(&app, "/");
     assert_eq!(app.selected_id(), selected, "the cursor stays on its event");
 }
+
+#[test]
+fn ctrl_z_asks_to_suspend_from_any_mode_and_a_resume_asks_for_a_full_redraw() {
+    let mut app = app_for(SAMPLE);
+    assert_eq!(press(&mut app, "C-z"), vec![Request::Suspend]);
+    press(&mut app, "/ l e");
+    assert_eq!(press(&mut app, "C-z"), vec![Request::Suspend], "while typing a filter too");
+    assert_eq!(app.filter.text, "le", "and it is not typed");
+    press(&mut app, "Esc ?");
+    assert_eq!(press(&mut app, "C-z"), vec![Request::Suspend], "over the help too");
+    assert!(app.show_help, "the help stays for after the resume");
+    update(&mut app, Msg::Resumed);
+    update(&mut app, Msg::Resumed);
+    assert_eq!(app.requests, vec![Request::Redraw], "one redraw, however many resumes");
+}

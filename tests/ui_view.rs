@@ -307,3 +307,103 @@ fn typed_text_is_drawn_escaped_in_titles_and_errors() {
     assert!(screen.contains("/Q<U+202E>Z"), "the session filter in the pane's title:\n{screen}");
     assert!(!screen.lines().flat_map(str::chars).any(is_hostile), "{screen:?}");
 }
+
+// ---------------------------------------------------------------------------
+// A terminal whose locale is not UTF-8 (LANG=C)
+
+/// An explorer drawing with the ASCII glyphs, as the binary chooses under `LANG=C`.
+fn ascii_app_for(fixture: &str) -> App {
+    let mut app = app_for(fixture);
+    app.glyphs = audit_tui::ui::theme::Glyphs::ASCII;
+    app
+}
+
+/// The cells that are not printable ASCII, with their row.
+fn non_ascii_cells(screen: &str) -> Vec<(usize, char)> {
+    screen
+        .lines()
+        .enumerate()
+        .flat_map(|(row, line)| line.chars().filter(|c| !(c.is_ascii_graphic() || *c == ' ')).map(move |c| (row, c)))
+        .collect()
+}
+
+#[test]
+fn overview_in_ascii() {
+    let app = ascii_app_for(SAMPLE);
+    let screen = screen(&app, 160, 45);
+    assert_eq!(non_ascii_cells(&screen), vec![], "{screen}");
+    assert!(screen.contains("+ Sessions 67 x37 ---"), "ASCII frame and failed count:\n{screen}");
+    assert!(screen.contains("# Timeline 2,716 events + 1 unparsed ="), "the focused pane's frame:\n{screen}");
+    assert!(screen.contains(" 05-11 08:28 -> 05-17 17:08 (6d 8h) | 58 errors shown in red"), "{screen}");
+    assert!(screen.contains("20:40 Jos<U+00E9> ~"), "the logs' own letters as escapes, cut:\n{screen}");
+    assert!(screen.contains(" 18 files | 2,716 events | 1 unparsed "), "{screen}");
+    insta::assert_snapshot!(terminal_with(&app, 160, 45).backend());
+}
+
+#[test]
+fn help_overlay_in_ascii() {
+    let mut app = ascii_app_for(SAMPLE);
+    press(&mut app, "?");
+    let screen = screen(&app, 160, 45);
+    assert_eq!(non_ascii_cells(&screen), vec![], "{screen}");
+    assert!(screen.contains("# audit-tui keys ="), "{screen}");
+    assert!(screen.contains("j Down  next row"), "arrow keys by name:\n{screen}");
+    assert!(screen.contains("-term negates | bare words are fuzzy"), "{screen}");
+    insta::assert_snapshot!(terminal_with(&app, 160, 45).backend());
+}
+
+/// Every notable state, at a few sizes: nothing but printable ASCII reaches the screen.
+#[test]
+fn under_an_ascii_locale_every_state_draws_only_ascii() {
+    let states: &[(&str, &str)] = &[
+        (SAMPLE, ""),
+        (SAMPLE, "/ l e v e l : e r r o r"),
+        (SAMPLE, "/ l e v e l : n o p e"),
+        (SAMPLE, "/ l e v e l : e r r o r Enter &"),
+        (SAMPLE, "/ ' E m p t y D a t a E r r o r Enter Esc Enter"),
+        (SAMPLE, "e Enter Enter"),
+        (SAMPLE, "1 j j Enter"),
+        (SAMPLE, "1 / J o"),
+        (SAMPLE, "?"),
+        (SAMPLE, "G"),
+        (ESCAPES, "j j j j j j j Enter"),
+        (DATATOOLS, "e Enter"),
+        ("tests/fixtures/tool_audit", "w Enter"),
+    ];
+    for &(fixture, keys) in states {
+        let mut app = ascii_app_for(fixture);
+        press(&mut app, keys);
+        for (w, h) in [(160, 45), (120, 40), (80, 24), (30, 8)] {
+            send(&mut app, audit_tui::ui::msg::Msg::Resize(w, h));
+            let screen = rows(&draw(&app, w, h)).join("\n");
+            assert_eq!(non_ascii_cells(&screen), vec![], "{fixture} after {keys:?} at {w}x{h}:\n{screen}");
+        }
+    }
+}
+
+#[test]
+fn under_an_ascii_locale_notes_and_composed_messages_are_ascii() {
+    // "matches marked" names the marker the rows show.
+    let mut app = ascii_app_for(SAMPLE);
+    press(&mut app, "/ l e v e l : e r r o r Enter &");
+    let marked = screen(&app, 160, 45);
+    assert!(marked.contains("showing all rows, matches marked *"), "{marked}");
+    assert!(marked.lines().any(|l| l.contains("*05-11 ")), "matching rows carry the marker:\n{marked}");
+    // A new error in follow mode, cut to its first line.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("live.jsonl");
+    std::fs::write(
+        &file,
+        "{\"ts\":\"2026-05-17T10:00:00Z\",\"level\":\"error\",\"msg\":\"caf\u{e9} down\\nTraceback\"}\n",
+    )
+    .unwrap();
+    let mut follower = audit_tui::ingest::watch::Follower::new(
+        &file,
+        audit_tui::ingest::time::Zone::Utc,
+        audit_tui::ingest::watch::system_clock(),
+    );
+    let mut app = ascii_app_for(SAMPLE);
+    send(&mut app, audit_tui::ui::msg::Msg::Tailed(follower.poll(true)));
+    let status = screen(&app, 160, 45).lines().last().unwrap().to_string();
+    assert!(status.contains("new error: caf<U+00E9> down ..."), "{status}");
+}

@@ -6,6 +6,7 @@ use super::fields::{KeyMemo, Role};
 use super::time::{Millis, TimeReader};
 use crate::json::scan::{self, RawStr, ScanError, Value};
 use crate::model::Level;
+use crate::sanitize::Charset;
 use std::borrow::Cow;
 
 /// Which log system a line looks like it came from, told by its field names.
@@ -629,16 +630,43 @@ pub fn pairs_facts<'a>(pairs: &[(&'a [u8], Value<'a>)], times: &mut TimeReader) 
 /// The message a row shows: the line's message field, else one composed from what the
 /// dialect has (`read_file q3.md → error: No such file`, `sensing-data extract ✗: timeout`).
 pub fn display_message(f: &Facts<'_>) -> String {
-    compose(f, true)
+    compose(f, true, &UNICODE_JOINERS)
+}
+
+/// [`display_message`] for a terminal showing only `charset`: under ASCII the composed
+/// parts are joined with `->`, `ok`, `failed` and `...` (the log's own text is the
+/// sanitizer's to escape).
+pub fn display_message_in(f: &Facts<'_>, charset: Charset) -> String {
+    compose(f, true, Joiners::of(charset))
+}
+
+/// What a composed message puts between the parts it composes.
+struct Joiners {
+    outcome: &'static str,
+    succeeded: &'static str,
+    failed: &'static str,
+    cut: &'static str,
+}
+
+const UNICODE_JOINERS: Joiners = Joiners { outcome: " → ", succeeded: " ✓", failed: " ✗", cut: "…" };
+const ASCII_JOINERS: Joiners = Joiners { outcome: " -> ", succeeded: " ok", failed: " failed", cut: "..." };
+
+impl Joiners {
+    fn of(charset: Charset) -> &'static Joiners {
+        match charset {
+            Charset::Unicode => &UNICODE_JOINERS,
+            Charset::Ascii => &ASCII_JOINERS,
+        }
+    }
 }
 
 /// The message an error is grouped by: like [`display_message`] but without call
 /// arguments, which vary between occurrences of one failure.
 pub fn error_text(f: &Facts<'_>) -> String {
-    compose(f, false)
+    compose(f, false, &UNICODE_JOINERS)
 }
 
-fn compose(f: &Facts<'_>, with_args: bool) -> String {
+fn compose(f: &Facts<'_>, with_args: bool, joiners: &Joiners) -> String {
     if let Some(m) = f.message {
         let text = m.text();
         if !text.trim().is_empty() {
@@ -649,7 +677,9 @@ fn compose(f: &Facts<'_>, with_args: bool) -> String {
             };
             // A wrapped JSON line shows its own message (Docker's `log` holding the app's
             // `{"level":"error","msg":...}`).
-            if let Some(Some(inner)) = wrapped_json(&text, |f| f.message.is_some().then(|| compose(f, with_args))) {
+            if let Some(Some(inner)) =
+                wrapped_json(&text, |f| f.message.is_some().then(|| compose(f, with_args, joiners)))
+            {
                 return inner;
             }
             // Shippers keep the line's own newline (Docker's `log`);
@@ -664,15 +694,15 @@ fn compose(f: &Facts<'_>, with_args: bool) -> String {
     if let Some(op) = f.operation {
         parts.push(op.text());
     }
-    if with_args && let Some(args) = f.args.and_then(args_summary) {
+    if with_args && let Some(args) = f.args.and_then(|a| args_summary(a, joiners)) {
         parts.push(Cow::Owned(args));
     }
     let mut out = parts.join(" ");
     if let Some(s) = f.status {
-        out.push_str(" → ");
+        out.push_str(joiners.outcome);
         out.push_str(&s.text());
     } else if let Some(ok) = f.success {
-        out.push_str(if ok { " ✓" } else { " ✗" });
+        out.push_str(if ok { joiners.succeeded } else { joiners.failed });
     }
     let why =
         f.error_message.filter(|m| !m.is_empty()).or(f.snippet.filter(|s| !s.is_empty() && f.level >= Level::Warn));
@@ -683,13 +713,13 @@ fn compose(f: &Facts<'_>, with_args: bool) -> String {
         // A Python traceback says what went wrong on its last line.
         let telling = if first.starts_with("Traceback") { lines.next_back().unwrap_or(first) } else { first };
         out.push_str(": ");
-        out.push_str(&cut(telling, 160));
+        out.push_str(&cut(telling, 160, joiners));
     }
     out.trim().to_string()
 }
 
 /// The first two argument values, short: enough to tell calls apart in a row.
-fn args_summary(args: &[u8]) -> Option<String> {
+fn args_summary(args: &[u8], joiners: &Joiners) -> Option<String> {
     let mut values = Vec::new();
     let _ = scan::scan_object(args, |_, v| {
         if values.len() < 2
@@ -698,16 +728,16 @@ fn args_summary(args: &[u8]) -> Option<String> {
             let text = t.text();
             let line = text.lines().next().unwrap_or("").trim();
             if !line.is_empty() {
-                values.push(cut(line, 40));
+                values.push(cut(line, 40, joiners));
             }
         }
     });
     (!values.is_empty()).then(|| values.join(", "))
 }
 
-fn cut(s: &str, max_chars: usize) -> String {
+fn cut(s: &str, max_chars: usize, joiners: &Joiners) -> String {
     match s.char_indices().nth(max_chars) {
-        Some((at, _)) => format!("{}…", &s[..at]),
+        Some((at, _)) => format!("{}{}", &s[..at], joiners.cut),
         None => s.to_string(),
     }
 }
@@ -758,6 +788,7 @@ mod tests {
         assert_eq!(f.dialect, Some(Dialect::ToolAudit));
         assert_eq!(f.level, Level::Warn);
         assert_eq!(display_message(&f), "read_file q3.md → denied");
+        assert_eq!(display_message_in(&f, Charset::Ascii), "read_file q3.md -> denied");
         assert_eq!(error_text(&f), "read_file → denied");
         assert_eq!(f.category.map(|c| c.text().into_owned()).as_deref(), Some("read_file"));
     }
@@ -800,6 +831,7 @@ mod tests {
         assert_eq!(f.dialect, Some(Dialect::Rtgs));
         assert_eq!(f.level, Level::Error);
         assert_eq!(display_message(&f), "sensing-data extract ✗: timeout");
+        assert_eq!(display_message_in(&f, Charset::Ascii), "sensing-data extract failed: timeout");
         let ok = facts(
             r#"{"timestamp":"2023-06-15T14:30:22Z","operation_id":"u2","tool_name":"t","results":{"success":true},"error_message":""}"#,
         );

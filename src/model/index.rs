@@ -8,10 +8,11 @@ use super::session::{DEFAULT_GAP_MINUTES, KeyKind, Session, SessionKey};
 use super::store::{Blob, Blobs, EventStore, readable};
 use super::tally;
 use super::{Event, Level, flag};
-use crate::ingest::facts::{Dialect, Facts, display_message, error_text};
+use crate::ingest::facts::{Dialect, Facts, display_message_in, error_text};
 use crate::ingest::parse::{Chunk, Unparsed};
 use crate::ingest::sources::{Format, Origin, Problem, Skipped};
 use crate::ingest::time::{TimeReader, Zone};
+use crate::sanitize::Charset;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::mem::MaybeUninit;
@@ -672,8 +673,13 @@ impl Index {
 
     /// The message a row shows: the message field, a composed one, or the raw line.
     pub fn message_of(&self, e: Event, times: &mut TimeReader) -> String {
+        self.message_in(e, times, Charset::Unicode)
+    }
+
+    /// [`Index::message_of`] composed for a terminal showing only `charset`.
+    pub fn message_in(&self, e: Event, times: &mut TimeReader, charset: Charset) -> String {
         match self.facts_of(e, times) {
-            Some((f, _)) => display_message(&f),
+            Some((f, _)) => display_message_in(&f, charset),
             None => String::from_utf8_lossy(readable(self.raw_line(e))).into_owned(),
         }
     }

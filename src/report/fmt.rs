@@ -85,6 +85,11 @@ pub fn plural(n: u64, noun: &str) -> String {
 
 /// Cuts to `width` display columns, ending with `…` when cut.
 pub fn fit(s: &str, width: usize) -> String {
+    fit_with(s, width, '…')
+}
+
+/// [`fit`] ending with `mark` (one column wide) when cut.
+pub fn fit_with(s: &str, width: usize, mark: char) -> String {
     use unicode_width::UnicodeWidthChar;
     let mut out = String::new();
     let mut used = 0;
@@ -101,7 +106,7 @@ pub fn fit(s: &str, width: usize) -> String {
         used += w;
     }
     if width > 0 {
-        out.push('…');
+        out.push(mark);
     }
     out
 }

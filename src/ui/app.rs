@@ -5,6 +5,7 @@ use crate::ingest::build::Progress;
 use crate::ingest::time::Zone;
 use crate::model::{Event, Index, Level};
 use crate::query::Query;
+use crate::ui::theme::Glyphs;
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -24,6 +25,10 @@ pub enum Request {
     Copy(String),
     /// Ring the terminal bell.
     Bell,
+    /// Ctrl-Z: give the terminal back and stop until the shell continues us.
+    Suspend,
+    /// Repaint every cell (the screen was cleared behind ratatui's back).
+    Redraw,
 }
 
 /// The filter box and the last query that parsed.
@@ -196,6 +201,9 @@ pub struct App {
     pub follow: FollowState,
     /// The histogram needs rebuilding (follow mode added events).
     pub histogram_stale: bool,
+    /// Box drawing and markers, or ASCII (see `Glyphs::for_terminal`); Unicode unless the
+    /// explorer's start-up says otherwise.
+    pub glyphs: Glyphs,
 }
 
 impl App {
@@ -226,6 +234,7 @@ impl App {
             mouse_enabled: true,
             follow: FollowState::default(),
             histogram_stale: false,
+            glyphs: Glyphs::UNICODE,
         };
         app.refresh_session_list();
         app.rebuild_histogram();

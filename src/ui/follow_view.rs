@@ -50,13 +50,13 @@ pub fn on_tailed(app: &mut App, batch: Batch) {
             && let Some(e) = app.index.event(id)
         {
             let mut times = crate::ingest::time::TimeReader::new(app.index.zone);
-            let msg = app.index.message_of(e, &mut times);
+            let msg = app.index.message_in(e, &mut times, app.glyphs.charset);
             // A traceback's first line says what broke; the detail pane has the rest.
             let first = match msg.split_once('\n') {
-                Some((first, _)) => format!("{} …", first.trim_end()),
+                Some((first, _)) => format!("{} {}", first.trim_end(), app.glyphs.more),
                 None => msg,
             };
-            app.note(format!("new error: {}", crate::report::fmt::fit(&first, 80)), true);
+            app.note(format!("new error: {}", app.glyphs.fit(&first, 80)), true);
         }
     }
 }

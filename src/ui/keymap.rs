@@ -86,7 +86,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding { keys: &["y"], action: Action::CopyEvent, help: "copy the event's line (OSC 52)" },
     Binding { keys: &["R"], action: Action::CopyReport, help: "copy a support report of the rows listed (Markdown)" },
     Binding { keys: &["?", "F1"], action: Action::ToggleHelp, help: "this help" },
-    Binding { keys: &["q"], action: Action::Quit, help: "quit (Ctrl-C always quits)" },
+    Binding { keys: &["q"], action: Action::Quit, help: "quit (Ctrl-C always quits, Ctrl-Z suspends)" },
 ];
 
 /// The action a key asks for in normal (not text-editing) mode.

@@ -2,12 +2,17 @@
 //! `view` draws it, `term` runs the loop; indexing and filtering run on worker threads.
 
 pub mod app;
+#[cfg(debug_assertions)]
+mod fault;
 pub mod filter;
 pub mod follow_view;
 pub mod keymap;
 pub mod msg;
+#[cfg(unix)]
+mod signals;
 pub mod term;
 pub mod theme;
+pub mod tty;
 pub mod update;
 pub mod view;
 
@@ -30,6 +35,7 @@ pub fn run(args: OpenArgs, opts: Options) -> Result<(), Failure> {
             "the explorer needs a terminal; for scripts use summary, sessions, errors or export".into(),
         ));
     }
+    tty::install_panic_hook();
     if args.follow {
         return run_follow(args, opts);
     }
@@ -52,6 +58,8 @@ pub fn run(args: OpenArgs, opts: Options) -> Result<(), Failure> {
         let tx = tx.clone();
         let progress = Arc::clone(&progress);
         let _ = std::thread::Builder::new().name("index".into()).spawn(move || {
+            #[cfg(debug_assertions)]
+            fault::in_index_thread();
             let index = build::build_from(discovery, opts, &progress);
             let _ = tx.send(Msg::Indexed(Box::new(index)));
         });
@@ -65,12 +73,15 @@ pub fn run(args: OpenArgs, opts: Options) -> Result<(), Failure> {
 /// Applies the start-up options, sets up the terminal, runs the loop, restores it.
 fn explore(mut app: App, args: &OpenArgs, tx: Sender<Msg>, rx: Receiver<Msg>) -> Result<(), Failure> {
     app.mouse_enabled = !args.no_mouse;
+    app.glyphs = theme::Glyphs::for_terminal();
     if let Some(q) = &args.query {
         app.filter.text = q.clone();
         app.filter.cursor = q.chars().count();
         update::apply_filter_text(&mut app);
     }
     let worker = filter::FilterWorker::spawn(tx.clone());
+    #[cfg(unix)]
+    signals::spawn(tx.clone()).map_err(|e| Failure::Runtime(format!("cannot handle signals: {e}")))?;
     let mut terminal =
         term::enter(app.mouse_enabled).map_err(|e| Failure::Runtime(format!("cannot set up the terminal: {e}")))?;
     term::spawn_input(tx);

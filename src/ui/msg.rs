@@ -14,6 +14,8 @@ pub enum Msg {
     Indexed(Box<Index>),
     /// A piece of filter results, in timeline order.
     Filtered(FilterChunk),
+    /// The process was continued after a stop and has the terminal again: repaint.
+    Resumed,
     /// Follow mode read new lines (or has news about the files it follows).
     Tailed(crate::ingest::watch::Batch),
 }

@@ -5,10 +5,11 @@
 use super::app::{App, Request};
 use super::filter::{FilterWorker, Job};
 use super::msg::Msg;
+use super::tty;
 use super::update::update;
 use super::view;
 use crate::query::{Compiled, Snapshot};
-use crossterm::event::{self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
+use crossterm::event;
 use crossterm::execute;
 use std::io::{self, Write};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
@@ -18,29 +19,30 @@ use std::time::Duration;
 const BUSY_TICK: Duration = Duration::from_millis(80);
 const IDLE_TICK: Duration = Duration::from_millis(500);
 
-/// Puts the terminal in raw mode and the alternate screen; the panic hook restores it
-/// (mouse capture included) before the panic message prints.
+/// Puts the terminal in the explorer's modes (see `tty`, which also restores them from a
+/// signal or a panic).
 pub fn enter(mouse: bool) -> io::Result<ratatui::DefaultTerminal> {
     // crossterm 0.29 honours NO_COLOR by writing bare `ESC[m` resets that also clear bold
     // and reverse, so the selected row would vanish; the mono theme handles NO_COLOR
     // itself (it uses no colours), so crossterm's own switch stays off.
     crossterm::style::Colored::set_ansi_color_disabled(false);
-    let terminal = ratatui::try_init()?;
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
-        previous(info);
-    }));
-    if mouse {
-        execute!(io::stdout(), EnableMouseCapture)?;
+    if let Err(e) = tty::enter(mouse) {
+        tty::restore();
+        return Err(e);
     }
-    execute!(io::stdout(), EnableBracketedPaste)?;
-    Ok(terminal)
+    ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(io::stdout())).inspect_err(|_| tty::restore())
 }
 
 pub fn leave() {
-    let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
-    ratatui::restore();
+    tty::restore();
+}
+
+/// Makes the next draw repaint every cell: after a resume the screen is blank, whatever
+/// ratatui remembers. (`Terminal::clear` would ask the terminal where the cursor is, and
+/// the input thread is reading the answer's way.)
+fn redraw_all(terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
+    let size = terminal.size()?;
+    terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
 }
 
 /// Forwards terminal input to the loop until the loop goes away.
@@ -71,7 +73,7 @@ pub fn event_loop(
     if let Ok(size) = terminal.size() {
         app.size = (size.width, size.height);
     }
-    run_requests(app, worker)?;
+    run_requests(app, worker, terminal)?;
     loop {
         terminal.draw(|f| view::draw(f, app))?;
         let busy = app.loading.is_some() || !app.results.done || app.follow.enabled || app.note.is_some();
@@ -86,7 +88,7 @@ pub fn event_loop(
         for msg in rx.try_iter().take(256) {
             update(app, msg);
         }
-        run_requests(app, worker)?;
+        run_requests(app, worker, terminal)?;
         if app.should_quit {
             if let Some(p) = &app.loading {
                 p.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -96,7 +98,7 @@ pub fn event_loop(
     }
 }
 
-fn run_requests(app: &mut App, worker: &FilterWorker) -> io::Result<()> {
+fn run_requests(app: &mut App, worker: &FilterWorker, terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
     for req in std::mem::take(&mut app.requests) {
         match req {
             Request::Refilter => worker.submit(job_for(app)),
@@ -108,6 +110,11 @@ fn run_requests(app: &mut App, worker: &FilterWorker) -> io::Result<()> {
                 out.write_all(b"\x07")?;
                 out.flush()?;
             }
+            Request::Suspend => match tty::suspend() {
+                Ok(()) => redraw_all(terminal)?,
+                Err(why) => app.note(why.message(), false),
+            },
+            Request::Redraw => redraw_all(terminal)?,
         }
     }
     Ok(())

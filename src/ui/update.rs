@@ -39,6 +39,11 @@ pub fn update(app: &mut App, msg: Msg) {
         Msg::Indexed(index) => on_indexed(app, *index),
         Msg::Filtered(chunk) => on_filtered(app, chunk),
         Msg::Tailed(batch) => super::follow_view::on_tailed(app, batch),
+        Msg::Resumed => {
+            if !app.requests.contains(&Request::Redraw) {
+                app.requests.push(Request::Redraw);
+            }
+        }
     }
 }
 
@@ -152,6 +157,11 @@ pub fn refilter(app: &mut App) {
 fn on_key(app: &mut App, key: KeyEvent) {
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         app.should_quit = true;
+        return;
+    }
+    // Raw mode turns Ctrl-Z into a key; it suspends from any mode, as in a shell.
+    if key.code == KeyCode::Char('z') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        app.requests.push(Request::Suspend);
         return;
     }
     if app.show_help {
@@ -548,7 +558,11 @@ pub fn apply(app: &mut App, action: Action) {
             }
             app.rebuild_histogram();
             app.note(
-                if app.matches_only { "showing only matches" } else { "showing all rows, matches marked ▌" },
+                if app.matches_only {
+                    "showing only matches".to_string()
+                } else {
+                    format!("showing all rows, matches marked {}", app.glyphs.match_marker)
+                },
                 false,
             );
         }

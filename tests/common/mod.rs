@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use audit_tui::ingest::build::{Detail, Options, Progress, build};
 use audit_tui::ingest::time::Zone;
 use audit_tui::model::Index;

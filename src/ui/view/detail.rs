@@ -3,14 +3,14 @@
 //! did just before, in the same session, with the gaps between steps.
 
 use super::pane_block;
-use crate::ingest::facts::{Facts, display_message};
+use crate::ingest::facts::{Facts, display_message_in};
 use crate::ingest::time::TimeReader;
 use crate::json::scan::Value;
 use crate::json::tree::Node;
 use crate::model::store::readable;
 use crate::model::{Event, Level, flag};
 use crate::report::fmt;
-use crate::sanitize::{Mode, Piece, iter_pieces};
+use crate::sanitize::{Mode, Piece, iter_pieces_in};
 use crate::ui::app::{App, Pane};
 use crate::ui::theme::Theme;
 use ratatui::Frame;
@@ -54,14 +54,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         let left_w = inner.width * 3 / 5;
         let l = Rect::new(inner.x, inner.y, left_w, inner.height);
         let r = Rect::new(inner.x + left_w + 3, inner.y, inner.width - left_w - 3, inner.height);
-        let rule = (0..inner.height).map(|_| Line::from(Span::styled("│", theme.border))).collect::<Vec<_>>();
+        let rule =
+            (0..inner.height).map(|_| Line::from(Span::styled(theme.glyphs.rule, theme.border))).collect::<Vec<_>>();
         frame.render_widget(Paragraph::new(rule), Rect::new(inner.x + left_w + 1, inner.y, 1, inner.height));
         let scroll = scroll.min(left.len().saturating_sub(1) as u16);
         frame.render_widget(Paragraph::new(left).wrap(Wrap { trim: false }).scroll((scroll, 0)), l);
-        frame.render_widget(Paragraph::new(fit_context(context, r)), r);
+        frame.render_widget(Paragraph::new(fit_context(context, r, theme)), r);
     } else {
         left.push(Line::from(""));
-        left.extend(context.into_iter().map(|l| cut_line(l, inner.width as usize)));
+        left.extend(context.into_iter().map(|l| cut_line(l, inner.width as usize, theme)));
         let scroll = scroll.min(left.len().saturating_sub(1) as u16);
         frame.render_widget(Paragraph::new(left).wrap(Wrap { trim: false }).scroll((scroll, 0)), inner);
     }
@@ -72,7 +73,7 @@ fn block_lines(text: &str, style: Style, theme: &Theme, indent: usize) -> Vec<Li
     let mut lines = Vec::new();
     let mut current: Vec<Span<'static>> = vec![Span::raw(" ".repeat(indent))];
     let cut = cut_chars(text, MAX_VALUE_CHARS);
-    for piece in iter_pieces(&cut, Mode::Block) {
+    for piece in iter_pieces_in(&cut, Mode::Block, theme.glyphs.charset) {
         match piece {
             Piece::Text(t) => current.push(Span::styled(t.to_string(), style)),
             Piece::Escape(e) => current.push(Span::styled(e, theme.escape)),
@@ -84,7 +85,7 @@ fn block_lines(text: &str, style: Style, theme: &Theme, indent: usize) -> Vec<Li
     }
     if text.chars().count() > MAX_VALUE_CHARS {
         current.push(Span::styled(
-            format!(" … {} more chars (y copies all)", text.chars().count() - MAX_VALUE_CHARS),
+            format!(" {} {} more chars (y copies all)", theme.glyphs.more, text.chars().count() - MAX_VALUE_CHARS),
             theme.dim,
         ));
     }
@@ -101,7 +102,7 @@ fn cut_chars(s: &str, n: usize) -> std::borrow::Cow<'_, str> {
 
 /// One-line untrusted text.
 fn line_text(text: &str, style: Style, theme: &Theme) -> Vec<Span<'static>> {
-    iter_pieces(&cut_chars(text, 2000), Mode::Line)
+    iter_pieces_in(&cut_chars(text, 2000), Mode::Line, theme.glyphs.charset)
         .map(|p| match p {
             Piece::Escape(e) => Span::styled(e, theme.escape),
             p => Span::styled(p.as_str().to_string(), style),
@@ -131,7 +132,7 @@ fn header(app: &App, e: Event, facts: Option<&Facts<'_>>, theme: &Theme) -> Vec<
         second.extend(line_text(&s.id, theme.session, theme));
         for extra in [&s.user, &s.platform, &s.host] {
             if !extra.is_empty() {
-                second.push(Span::styled(" · ", theme.dim));
+                second.push(Span::styled(format!(" {} ", theme.glyphs.dot), theme.dim));
                 second.extend(line_text(extra, Style::default(), theme));
             }
         }
@@ -153,7 +154,8 @@ fn header(app: &App, e: Event, facts: Option<&Facts<'_>>, theme: &Theme) -> Vec<
         // A message over several lines (a traceback in a CSV cell, a JSON "\n") keeps its
         // line breaks, its lines under the first.
         let label = "message ";
-        let mut message = block_lines(&display_message(f), theme.level(e.level()), theme, label.len());
+        let message = display_message_in(f, theme.glyphs.charset);
+        let mut message = block_lines(&message, theme.level(e.level()), theme, label.len());
         if let Some(first) = message.first_mut() {
             first.spans[0] = Span::styled(label, theme.dim);
         }
@@ -191,15 +193,16 @@ fn error_block(app: &App, id: u32, e: Event, f: &Facts<'_>, theme: &Theme) -> Ve
         let pos = g.occurrences.partition_point(|&o| o < id) + 1;
         lines.push(Line::from(vec![
             Span::styled("group ", theme.dim),
-            Span::styled(format!("×{}", fmt::count(g.count)), theme.error),
+            Span::styled(format!("{}{}", theme.glyphs.times, fmt::count(g.count)), theme.error),
             Span::raw(format!(
-                " in {} session{} · {} user{} · first {} · last {} · ",
+                " in {} session{} {dot} {} user{} {dot} first {} {dot} last {} {dot} ",
                 g.sessions.len(),
                 if g.sessions.len() == 1 { "" } else { "s" },
                 g.users.len(),
                 if g.users.len() == 1 { "" } else { "s" },
                 fmt::format_local(g.first, app.zone, "%m-%d %H:%M"),
                 fmt::format_local(g.last, app.zone, "%m-%d %H:%M"),
+                dot = theme.glyphs.dot,
             )),
             Span::styled(format!("occurrence {pos}/{} (o/O)", g.occurrences.len()), theme.key),
         ]));
@@ -341,7 +344,7 @@ fn push_scalar(
     }
     if value.chars().count() > MAX_VALUE_CHARS {
         v.push(Span::styled(
-            format!(" … {} more chars (y copies all)", value.chars().count() - MAX_VALUE_CHARS),
+            format!(" {} {} more chars (y copies all)", theme.glyphs.more, value.chars().count() - MAX_VALUE_CHARS),
             theme.dim,
         ));
     }
@@ -358,8 +361,8 @@ fn before(app: &App, id: u32, e: Event, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("Before this ({}", fmt::plural(ids.len() as u64, "event")), theme.heading),
         Span::styled(", +/- for more/fewer", theme.dim),
-        Span::styled(") · session ", theme.heading),
-        Span::styled(crate::sanitize::sanitize(&who, Mode::Line).into_owned(), theme.session),
+        Span::styled(format!(") {} session ", theme.glyphs.dot), theme.heading),
+        Span::styled(theme.glyphs.sanitize(&who).into_owned(), theme.session),
     ])];
     if ids.is_empty() {
         lines.push(Line::from(Span::styled("  (first event of its session)", theme.dim)));
@@ -372,7 +375,8 @@ fn before(app: &App, id: u32, e: Event, theme: &Theme) -> Vec<Line<'static>> {
         if let Some(t) = prev_time
             && p.time() - t >= 60_000
         {
-            lines.push(Line::from(Span::styled(format!("   ⋮ {} later", fmt::duration(p.time() - t)), theme.dim)));
+            let gap = format!("   {} {} later", theme.glyphs.gap, fmt::duration(p.time() - t));
+            lines.push(Line::from(Span::styled(gap, theme.dim)));
         }
         prev_time = Some(p.time());
         lines.push(context_line(app, p, e.time(), &mut times, theme, false));
@@ -380,7 +384,8 @@ fn before(app: &App, id: u32, e: Event, theme: &Theme) -> Vec<Line<'static>> {
     if let Some(t) = prev_time
         && e.time() - t >= 60_000
     {
-        lines.push(Line::from(Span::styled(format!("   ⋮ {} later", fmt::duration(e.time() - t)), theme.dim)));
+        let gap = format!("   {} {} later", theme.glyphs.gap, fmt::duration(e.time() - t));
+        lines.push(Line::from(Span::styled(gap, theme.dim)));
     }
     lines.push(context_line(app, e, e.time(), &mut times, theme, true));
     lines
@@ -389,7 +394,7 @@ fn before(app: &App, id: u32, e: Event, theme: &Theme) -> Vec<Line<'static>> {
 fn context_line(app: &App, p: Event, now: i64, times: &mut TimeReader, theme: &Theme, is_self: bool) -> Line<'static> {
     let delta = now - p.time();
     let rel = if is_self { String::new() } else { format!("{:>8}", format!("-{}", fmt::duration(delta))) };
-    let msg = app.index.message_of(p, times);
+    let msg = app.index.message_in(p, times, theme.glyphs.charset);
     let style = if p.is_unparsed() {
         theme.unparsed
     } else if p.level() >= Level::Warn {
@@ -411,17 +416,17 @@ fn context_line(app: &App, p: Event, now: i64, times: &mut TimeReader, theme: &T
     }
     spans.extend(line_text(&msg, style, theme));
     if is_self {
-        spans[0] = Span::styled("  ▶ this", theme.heading);
+        spans[0] = Span::styled(format!("  {} this", theme.glyphs.this), theme.heading);
     }
     Line::from(spans)
 }
 
 /// One row per context line (cut, not wrapped), keeping the heading and the newest lines
 /// when the pane is short: what happened just before matters most.
-fn fit_context(lines: Vec<Line<'static>>, area: Rect) -> Vec<Line<'static>> {
+fn fit_context(lines: Vec<Line<'static>>, area: Rect, theme: &Theme) -> Vec<Line<'static>> {
     let width = area.width as usize;
     let height = area.height as usize;
-    let mut lines: Vec<Line<'static>> = lines.into_iter().map(|l| cut_line(l, width)).collect();
+    let mut lines: Vec<Line<'static>> = lines.into_iter().map(|l| cut_line(l, width, theme)).collect();
     if lines.len() > height && height > 1 {
         let heading = lines.remove(0);
         let keep = lines.split_off(lines.len() - (height - 1));
@@ -430,8 +435,9 @@ fn fit_context(lines: Vec<Line<'static>>, area: Rect) -> Vec<Line<'static>> {
     lines
 }
 
-/// Cuts a line of spans to `width` display columns, ending with `…` when cut.
-fn cut_line(line: Line<'static>, width: usize) -> Line<'static> {
+/// Cuts a line of spans to `width` display columns, ending with `…` (the theme's cut
+/// mark) when cut.
+fn cut_line(line: Line<'static>, width: usize, theme: &Theme) -> Line<'static> {
     use unicode_width::UnicodeWidthStr;
     if line.width() <= width {
         return line;
@@ -445,7 +451,7 @@ fn cut_line(line: Line<'static>, width: usize) -> Line<'static> {
             out.push(span);
             continue;
         }
-        let keep = crate::report::fmt::fit(&span.content, width - used);
+        let keep = theme.glyphs.fit(&span.content, width - used);
         out.push(Span::styled(keep, span.style));
         break;
     }

@@ -5,7 +5,7 @@ use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 const QUERY_HELP: &[&str] = &[
     "level:warn+  level:error  cat:upload  session:a1b2  user:ann  file:05-17",
@@ -17,11 +17,15 @@ const QUERY_HELP: &[&str] = &[
 pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme) {
     let mut lines: Vec<Line> = KEYMAP
         .iter()
-        .map(|b| Line::from(vec![Span::styled(format!("{:>16}  ", b.keys.join(" ")), theme.key), Span::raw(b.help)]))
+        .map(|b| {
+            let keys = b.keys.iter().map(|k| theme.glyphs.key_name(k)).collect::<Vec<_>>().join(" ");
+            Line::from(vec![Span::styled(format!("{keys:>16}  "), theme.key), Span::raw(b.help)])
+        })
         .collect();
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled("Filter (/) query language", theme.heading)));
-    lines.extend(QUERY_HELP.iter().map(|l| Line::from(format!("  {l}"))));
+    // The query help separates its items with the theme's dot.
+    lines.extend(QUERY_HELP.iter().map(|l| Line::from(format!("  {}", l.replace('·', theme.glyphs.dot)))));
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled("any key closes this help", theme.dim)));
     let w = 84.min(area.width);
@@ -30,7 +34,7 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(Clear, r);
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_type(BorderType::Double)
+        .border_set(theme.glyphs.border_overlay)
         .border_style(theme.border_focus)
         .title(Span::styled(" audit-tui keys ", theme.title));
     frame.render_widget(Paragraph::new(lines).block(block), r);

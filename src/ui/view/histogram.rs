@@ -9,8 +9,6 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-const BARS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let h = &app.histogram;
     let width = area.width.saturating_sub(2) as usize;
@@ -24,6 +22,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         cols[c].0 += h.events[b];
         cols[c].1 += h.errors[b];
     }
+    let g = &theme.glyphs;
     let max = cols.iter().map(|c| c.0).max().unwrap_or(0).max(1);
     let visible = visible_columns(app, width);
     let mut bars = vec![Span::raw(" ")];
@@ -31,9 +30,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     for (i, &(n, errors)) in cols.iter().enumerate() {
         let level = if n == 0 { 0 } else { ((n as u64 * 8).div_ceil(max as u64)).clamp(1, 8) as usize };
         let style = if errors > 0 { theme.bar_error } else { theme.bar };
-        bars.push(Span::styled(BARS[level].to_string(), style));
+        bars.push(Span::styled(g.bars[level].to_string(), style));
         let in_view = visible.is_some_and(|(a, b)| i >= a && i <= b);
-        marks.push(if in_view { Span::styled("▔", theme.border_focus) } else { Span::raw(" ") });
+        marks.push(if in_view { Span::styled(g.in_view, theme.border_focus) } else { Span::raw(" ") });
     }
     let label = if h.end > h.start {
         // The year, when it is not this year's or the logs span more than one.
@@ -42,8 +41,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         let pattern =
             if start_year != year(h.end) || start_year != year(app.now_ms) { "%Y-%m-%d %H:%M" } else { "%m-%d %H:%M" };
         format!(
-            " {} → {} ({}) ",
+            " {} {} {} ({}) ",
             fmt::format_local(h.start, app.zone, pattern),
+            g.arrow,
             fmt::format_local(h.end, app.zone, pattern),
             fmt::duration(h.end - h.start)
         )
@@ -54,7 +54,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let errors: u32 = h.errors.iter().sum();
     if errors > 0 {
         let how = if theme.mono { "in bold" } else { "in red" };
-        top.push(Span::styled(format!("· {} shown {how}", fmt::plural(errors as u64, "error")), theme.error));
+        top.push(Span::styled(format!("{} {} shown {how}", g.dot, fmt::plural(errors as u64, "error")), theme.error));
     }
     frame.render_widget(Paragraph::new(vec![Line::from(top), Line::from(bars), Line::from(marks)]), area);
 }

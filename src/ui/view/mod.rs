@@ -11,12 +11,12 @@ mod timeline;
 use super::app::{App, Pane};
 use super::theme::Theme;
 use crate::ingest::time::Zone;
-use crate::sanitize::{Mode, Piece, iter_pieces};
+use crate::sanitize::{Mode, Piece, iter_pieces_in};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 /// Where each part of the screen goes. `update` uses the same function to map mouse
@@ -74,11 +74,12 @@ pub fn layout(app: &App, area: Rect) -> Areas {
 }
 
 pub fn draw(frame: &mut Frame, app: &App) {
-    let theme = Theme::current();
+    let theme = Theme::current().with_glyphs(app.glyphs);
     let area = frame.area();
     let areas = layout(app, area);
     if areas.too_small {
-        let msg = format!("terminal too small: {}×{} (need {MIN_WIDTH}×{MIN_HEIGHT})", area.width, area.height);
+        let x = theme.glyphs.times;
+        let msg = format!("terminal too small: {}{x}{} (need {MIN_WIDTH}{x}{MIN_HEIGHT})", area.width, area.height);
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }).alignment(Alignment::Center), area);
         return;
     }
@@ -105,12 +106,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
 pub fn pane_block<'a>(title: Line<'a>, focused: bool, theme: &Theme) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
-        .border_type(if focused { BorderType::Thick } else { BorderType::Rounded })
+        .border_set(if focused { theme.glyphs.border_focus } else { theme.glyphs.border })
         .border_style(if focused { theme.border_focus } else { theme.border })
         .title(title)
 }
 
-/// Untrusted text as spans: escapes in their own style, cut to `width` columns with `…`.
+/// Untrusted text as spans: escapes in their own style, cut to `width` columns with `…`
+/// (the theme's cut mark).
 /// `marks` are sorted char positions (in `text`) to draw with `mark`.
 pub fn untrusted<'a>(
     text: &'a str,
@@ -120,7 +122,8 @@ pub fn untrusted<'a>(
     marks: &[u32],
     mark: Style,
 ) -> Vec<Span<'a>> {
-    let total: usize = iter_pieces(text, Mode::Line)
+    let charset = theme.glyphs.charset;
+    let total: usize = iter_pieces_in(text, Mode::Line, charset)
         .map(|p| match p {
             Piece::Escape(e) => e.len(),
             Piece::Text(t) => t.width(),
@@ -132,7 +135,7 @@ pub fn untrusted<'a>(
     let mut used = 0usize;
     let mut original = 0u32;
     let mut next_mark = 0usize;
-    'pieces: for piece in iter_pieces(text, Mode::Line) {
+    'pieces: for piece in iter_pieces_in(text, Mode::Line, charset) {
         match piece {
             Piece::Escape(e) => {
                 if used + e.len() > limit {
@@ -169,7 +172,7 @@ pub fn untrusted<'a>(
         }
     }
     if total > width && width > 0 {
-        spans.push(Span::styled("…", base));
+        spans.push(Span::styled(theme.glyphs.cut.to_string(), base));
     }
     spans
 }

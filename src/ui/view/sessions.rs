@@ -20,13 +20,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         Span::styled(format!("{} ", fmt::count(total as u64)), theme.dim),
     ];
     if failed > 0 {
-        title.push(Span::styled(format!("✗{failed} "), theme.error));
+        title.push(Span::styled(format!("{}{failed} ", theme.glyphs.failed), theme.error));
     }
     if app.sessions.editing || !app.sessions.filter.is_empty() {
-        let typed = crate::sanitize::sanitize(&app.sessions.filter, crate::sanitize::Mode::Line);
+        let typed = theme.glyphs.sanitize(&app.sessions.filter);
         title.push(Span::styled(format!("/{typed}"), theme.matched));
         if app.sessions.editing {
-            title.push(Span::styled("█", theme.matched));
+            title.push(Span::styled(theme.glyphs.text_cursor, theme.matched));
         }
         title.push(Span::raw(" "));
     }
@@ -55,7 +55,9 @@ fn all_row(app: &App, width: usize, theme: &Theme) -> Line<'static> {
     let events = fmt::count(app.index.len() as u64 - app.index.unparsed_count());
     let errors = app.index.error_count();
     let label = "All sessions";
-    let right = format!("{events} ev {:>4}", if errors > 0 { format!("✗{}", short(errors)) } else { String::new() });
+    let failed = theme.glyphs.failed;
+    let right =
+        format!("{events} ev {:>4}", if errors > 0 { format!("{failed}{}", short(errors)) } else { String::new() });
     let pad = width.saturating_sub(label.len() + right.chars().count()).max(1);
     Line::from(vec![
         Span::styled(label, theme.title),
@@ -77,7 +79,7 @@ fn session_row(app: &App, sid: u32, width: usize, theme: &Theme) -> Line<'static
     let start = fmt::format_local(s.start, app.zone, "%m-%d %H:%M");
     let duration = fmt::duration(s.duration_ms());
     let events = short(s.events);
-    let errors = if s.errors > 0 { format!("✗{}", short(s.errors)) } else { String::new() };
+    let errors = if s.errors > 0 { format!("{}{}", theme.glyphs.failed, short(s.errors)) } else { String::new() };
     // start(11) ␠ who ␠ [duration(7) ␠] events(5) ␠ errors(4); duration goes first when narrow.
     let show_duration = width >= 11 + 1 + 8 + 1 + 8 + 6 + 4;
     let fixed = 11 + 1 + 1 + if show_duration { 8 } else { 0 } + 6 + 4;

@@ -9,41 +9,43 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
+    let g = &theme.glyphs;
     let mut left: Vec<Span> = Vec::new();
-    let title = crate::sanitize::sanitize(&app.title, crate::sanitize::Mode::Line).into_owned();
-    left.push(Span::styled(format!(" {} ", fmt::fit(&title, 40)), theme.status_key));
+    let title = g.sanitize(&app.title).into_owned();
+    left.push(Span::styled(format!(" {} ", g.fit(&title, 40)), theme.status_key));
     left.push(Span::styled(
         format!(
-            " {} · {} · {} unparsed ",
+            " {} {dot} {} {dot} {} unparsed ",
             fmt::plural(app.index.sources.len() as u64, "file"),
             fmt::plural((app.index.len() as u64).saturating_sub(app.index.unparsed_count()), "event"),
-            fmt::count(app.index.unparsed_count())
+            fmt::count(app.index.unparsed_count()),
+            dot = g.dot,
         ),
         theme.status,
     ));
     if let Some(p) = &app.loading {
-        let spinner = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'][app.tick as usize % 10];
+        let spinner = g.spinner[app.tick as usize % g.spinner.len()];
         left.push(Span::styled(
             format!(" {spinner} indexing {:.0}% (preview) ", p.fraction() * 100.0),
             theme.status_key,
         ));
     }
     if !app.index.problems.is_empty() {
-        left.push(Span::styled(format!(" ⚠ {} problems (see summary) ", app.index.problems.len()), theme.status_key));
-    }
-    if let Some(n) = &app.follow.notice {
         left.push(Span::styled(
-            format!(" {} ", crate::sanitize::sanitize(n, crate::sanitize::Mode::Line)),
+            format!(" {} {} problems (see summary) ", g.warning, app.index.problems.len()),
             theme.status_key,
         ));
     }
+    if let Some(n) = &app.follow.notice {
+        left.push(Span::styled(format!(" {} ", g.sanitize(n)), theme.status_key));
+    }
     if app.has_query() && !app.filter.editing {
-        let q = crate::sanitize::sanitize(&app.filter.applied_text, crate::sanitize::Mode::Line).into_owned();
-        left.push(Span::styled(format!(" filter: {} ", fmt::fit(&q, 40)), theme.status_key));
+        let q = g.sanitize(&app.filter.applied_text).into_owned();
+        left.push(Span::styled(format!(" filter: {} ", g.fit(&q, 40)), theme.status_key));
     }
     if let Some(note) = &app.note {
         // Notes quote messages from the logs (a new error in follow mode): untrusted text.
-        let text = crate::sanitize::sanitize(&note.text, crate::sanitize::Mode::Line);
+        let text = g.sanitize(&note.text);
         left.push(Span::styled(format!(" {text} "), if note.is_error { theme.error } else { theme.status_key }));
     }
     let hints = " / filter  e/E errors  [ ] sessions  Enter drill  ? help  q quit ";
@@ -60,23 +62,22 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
 
 pub fn draw_filter(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let f = &app.filter;
-    let text = crate::sanitize::sanitize(&f.text, crate::sanitize::Mode::Line).into_owned();
+    let g = &theme.glyphs;
+    let text = g.sanitize(&f.text).into_owned();
     let mut spans = vec![Span::styled("/", theme.key), Span::raw(text.clone())];
     if let Some(err) = &f.error {
         // Errors quote the query (`is:… is not known`).
-        let err = crate::sanitize::sanitize(err, crate::sanitize::Mode::Line);
-        spans.push(Span::styled(format!("   ✗ {err}"), theme.error));
+        let err = g.sanitize(err);
+        spans.push(Span::styled(format!("   {} {err}", g.failed), theme.error));
     } else if f.editing {
         let n = app.results.matches.as_ref().map(Vec::len).unwrap_or(app.row_count());
-        let state = if app.results.done { "" } else { "…" };
+        let state = if app.results.done { "" } else { g.more };
         spans.push(Span::styled(format!("   {} matches{state}", fmt::count(n as u64)), theme.dim));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
     if f.editing {
         let before: String = f.text.chars().take(f.cursor).collect();
-        let col = unicode_width::UnicodeWidthStr::width(
-            crate::sanitize::sanitize(&before, crate::sanitize::Mode::Line).as_ref(),
-        );
+        let col = unicode_width::UnicodeWidthStr::width(g.sanitize(&before).as_ref());
         frame.set_cursor_position(Position::new(area.x + 1 + col as u16, area.y));
     }
 }

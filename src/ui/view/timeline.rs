@@ -2,7 +2,7 @@
 //! six million rows scroll as fast as sixty.
 
 use super::{pane_block, untrusted};
-use crate::ingest::facts::{Dialect, display_message};
+use crate::ingest::facts::{Dialect, display_message_in};
 use crate::ingest::time::TimeReader;
 use crate::model::{Event, Level, flag};
 use crate::query::eval::highlight;
@@ -87,13 +87,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let n = app.row_count();
     if n == 0 {
         let msg = if !app.results.done {
-            "filtering…"
+            format!("filtering{}", theme.glyphs.more)
         } else if app.has_query() {
-            "no events match the filter (Esc clears it)"
+            "no events match the filter (Esc clears it)".to_string()
         } else if app.loading.is_some() {
-            "reading…"
+            format!("reading{}", theme.glyphs.more)
         } else {
-            "no events"
+            "no events".to_string()
         };
         frame.render_widget(Paragraph::new(Span::styled(msg, theme.dim)), inner);
         return;
@@ -149,17 +149,15 @@ fn title<'a>(app: &App, theme: &Theme) -> Line<'a> {
         && let Some(s) = app.index.session(sid)
     {
         let who = if s.user.is_empty() { String::new() } else { format!(" {}", s.user) };
-        spans.push(Span::styled(
-            crate::sanitize::sanitize(&format!("session {}{who} ", s.id), crate::sanitize::Mode::Line).into_owned(),
-            theme.session,
-        ));
+        spans.push(Span::styled(theme.glyphs.sanitize(&format!("session {}{who} ", s.id)).into_owned(), theme.session));
     }
     if !app.results.done {
-        spans.push(Span::styled("filtering… ", theme.warn));
+        spans.push(Span::styled(format!("filtering{} ", theme.glyphs.more), theme.warn));
     }
     if app.has_query() && !app.matches_only {
         let m = app.results.matches.as_ref().map_or(0, Vec::len) as u64;
-        spans.push(Span::styled(format!("▌{} matches ", fmt::count(m)), theme.match_marker));
+        spans
+            .push(Span::styled(format!("{}{} matches ", theme.glyphs.match_marker, fmt::count(m)), theme.match_marker));
     }
     if app.follow.enabled {
         if app.timeline.pinned_to_end {
@@ -167,7 +165,10 @@ fn title<'a>(app: &App, theme: &Theme) -> Line<'a> {
         } else {
             spans.push(Span::styled("PAUSED ", theme.warn));
             if app.timeline.unseen > 0 {
-                spans.push(Span::styled(format!("{} new ↓ ", fmt::count(app.timeline.unseen as u64)), theme.warn));
+                spans.push(Span::styled(
+                    format!("{} new {} ", fmt::count(app.timeline.unseen as u64), theme.glyphs.below),
+                    theme.warn,
+                ));
             }
         }
     }
@@ -193,7 +194,7 @@ fn row_line<'a>(
     theme: &Theme,
 ) -> Line<'a> {
     let mut spans: Vec<Span<'a>> = Vec::new();
-    let marker = if app.has_query() && !app.matches_only && app.is_match(id) { "▌" } else { " " };
+    let marker = if app.has_query() && !app.matches_only && app.is_match(id) { theme.glyphs.match_marker } else { " " };
     spans.push(Span::styled(marker, theme.match_marker));
     let time = fmt::format_local(e.time(), app.zone, cols.time_format);
     spans.push(Span::styled(time, if e.has(flag::OWN_TIME) { theme.dim } else { theme.punct }));
@@ -232,7 +233,7 @@ fn row_line<'a>(
         pad_to(&mut spans, used);
     }
     let message = match &facts {
-        Some((f, _)) => display_message(f),
+        Some((f, _)) => display_message_in(f, theme.glyphs.charset),
         None => {
             let raw = crate::model::store::readable(app.index.raw_line(e));
             String::from_utf8_lossy(&raw[..raw.len().min(4096)]).into_owned()

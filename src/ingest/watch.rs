@@ -39,8 +39,9 @@ pub struct Piece {
     pub csv: Option<Arc<CsvHeader>>,
     pub bytes: Vec<u8>,
     pub file_offset: u64,
-    /// The file restarted (truncated or replaced): line numbers start again at 1.
-    pub restart: bool,
+    /// Line number in its file of the piece's first line (1 after a truncation or a new
+    /// file; a rotated file's late lines go on from where the file had got to).
+    pub first_line: u64,
     pub chunk: Chunk,
 }
 
@@ -65,7 +66,8 @@ struct Followed {
     format: Format,
     cursor: TailCursor,
     csv: Option<Arc<CsvHeader>>,
-    restart_pending: bool,
+    /// Lines of the file delivered so far: the next piece starts at line `lines + 1`.
+    lines: u64,
     /// A CSV row whose quoted cell was still open at the end of what was read (a traceback
     /// being written), and its file offset: delivered whole once the cell closes.
     held: Vec<u8>,
@@ -189,17 +191,15 @@ impl Follower {
                             f.held_at = file_offset + complete as u64;
                         }
                         if !bytes.is_empty() {
-                            let restart = std::mem::take(&mut f.restart_pending);
-                            batch.pieces.push(piece(f, bytes, file_offset, restart, self.zone));
+                            batch.pieces.push(piece(f, bytes, file_offset, self.zone));
                         }
                     }
                     TailEvent::Incomplete { bytes, file_offset } => {
                         let (bytes, file_offset) = with_held(f, bytes, file_offset, &mut batch, self.zone);
-                        let restart = std::mem::take(&mut f.restart_pending);
-                        batch.pieces.push(piece(f, bytes, file_offset, restart, self.zone));
+                        batch.pieces.push(piece(f, bytes, file_offset, self.zone));
                     }
                     TailEvent::Truncated { was, now } => {
-                        f.restart_pending = true;
+                        f.lines = 0;
                         if f.format == Format::Csv {
                             f.csv = None;
                         }
@@ -209,12 +209,12 @@ impl Follower {
                         ));
                     }
                     TailEvent::Rotated => {
-                        f.restart_pending = true;
+                        f.lines = 0;
                         batch.notices.push(format!("{} was replaced (rotated): reading the new file", f.name));
                     }
                     TailEvent::Removed => batch.notices.push(format!("{} was removed: waiting for it", f.name)),
                     TailEvent::Appeared => {
-                        f.restart_pending = true;
+                        f.lines = 0;
                         batch.notices.push(format!("{} is back: reading it", f.name));
                     }
                 }
@@ -299,7 +299,7 @@ impl Follower {
             format,
             cursor,
             csv: None,
-            restart_pending: false,
+            lines: 0,
             held: Vec::new(),
             held_at: 0,
             date_order: DateOrder::Guess,
@@ -326,8 +326,8 @@ fn with_held(f: &mut Followed, bytes: Vec<u8>, file_offset: u64, batch: &mut Bat
 fn release_held(f: &mut Followed, batch: &mut Batch, zone: Zone) {
     if !f.held.is_empty() {
         let bytes = std::mem::take(&mut f.held);
-        let restart = std::mem::take(&mut f.restart_pending);
-        batch.pieces.push(piece(f, bytes, f.held_at, restart, zone));
+        let at = f.held_at;
+        batch.pieces.push(piece(f, bytes, at, zone));
     }
 }
 
@@ -353,7 +353,8 @@ fn format_of(path: &Path) -> Format {
     }
 }
 
-fn piece(f: &Followed, bytes: Vec<u8>, file_offset: u64, restart: bool, zone: Zone) -> Piece {
+/// Parses complete lines of `f` read at `file_offset`, numbering them on from its last piece.
+fn piece(f: &mut Followed, bytes: Vec<u8>, file_offset: u64, zone: Zone) -> Piece {
     let header_at =
         (f.csv.is_some() && file_offset == 0).then(|| first_line(&bytes).map(|(at, _)| at as u64)).flatten();
     let spec = RangeSpec {
@@ -370,6 +371,8 @@ fn piece(f: &Followed, bytes: Vec<u8>, file_offset: u64, restart: bool, zone: Zo
         date_order: f.date_order,
     };
     let chunk = parse_range(&spec, zone);
+    let first_line = f.lines + 1;
+    f.lines += chunk.newlines;
     Piece {
         name: f.name.clone(),
         path: f.cursor.path().to_path_buf(),
@@ -377,7 +380,7 @@ fn piece(f: &Followed, bytes: Vec<u8>, file_offset: u64, restart: bool, zone: Zo
         csv: f.csv.clone(),
         bytes,
         file_offset,
-        restart,
+        first_line,
         chunk,
     }
 }

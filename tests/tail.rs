@@ -907,6 +907,51 @@ fn open_files_stay_bounded_over_200_rotations_when_polling() {
     assert_eq!(f.followed(), ["datatools-2026-05-17.jsonl"]);
 }
 
+/// A writer rotating as fast as it can while the cursor polls: a rotation landing between
+/// the cursor's look at the name and its opening of it must not pair the old file's
+/// identity with the new file's handle (that read one file twice and lost the one before).
+#[test]
+fn a_rotation_racing_the_cursor_never_reads_a_file_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("app.log");
+    append(&p, "");
+    let rotations = 1_500;
+    let writer = {
+        let p = p.clone();
+        std::thread::spawn(move || {
+            for g in 0..rotations {
+                append(&p, &format!("{g}\n"));
+                fs::rename(&p, p.with_extension(format!("log.{g}"))).unwrap();
+                append(&p, "");
+            }
+        })
+    };
+    let mut c = TailCursor::new(&p);
+    let mut drains: Vec<TailCursor> = Vec::new();
+    let mut seen = vec![0u32; rotations];
+    let mut count = |text: String| {
+        for line in text.lines() {
+            seen[line.parse::<usize>().unwrap()] += 1;
+        }
+    };
+    let mut step = |c: &mut TailCursor| {
+        count(poll(c).0);
+        drains.extend(c.take_rotated());
+        // Read each old file to its end, then let it go (the grace period is not at stake).
+        for d in &mut drains {
+            count(poll_at(d, DRAIN_GRACE_MS).0);
+        }
+        drains.retain(|d| !d.is_closed());
+    };
+    while !writer.is_finished() {
+        step(&mut c);
+    }
+    writer.join().unwrap();
+    step(&mut c);
+    let twice: Vec<usize> = (0..rotations).filter(|&g| seen[g] > 1).collect();
+    assert_eq!(twice, Vec::<usize>::new(), "files read twice");
+}
+
 /// A CSV row whose quoted traceback is still being written when the file is rotated is
 /// finished in the old file: it arrives whole, under the rotated file's name.
 #[test]

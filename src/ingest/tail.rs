@@ -220,16 +220,21 @@ impl TailCursor {
             if self.seen && !out.contains(&TailEvent::Rotated) {
                 out.push(TailEvent::Appeared);
             }
+            // The identity of what was opened, not of what the name showed a moment ago: a
+            // rotation in between would pair the old file's identity with the new file, and
+            // the next poll would take the new file for a rotation and read it twice.
+            self.id = f.metadata().ok().as_ref().and_then(identity);
             self.file = Some(f);
-            self.id = new_id;
             self.offset = 0;
             self.partial.clear();
             self.head.clear();
             self.seen = true;
             self.missing_reported = false;
         }
-        self.read_from_start_if_cut(meta.len(), &mut out);
-        self.read_new(meta.len(), &mut out);
+        // The size of the file being read, which is the one the name showed unless it just moved on.
+        let len = self.file.as_ref().and_then(|f| f.metadata().ok()).map_or(meta.len(), |m| m.len());
+        self.read_from_start_if_cut(len, &mut out);
+        self.read_new(len, &mut out);
         out
     }
 

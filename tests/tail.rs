@@ -7,7 +7,7 @@
 
 use audit_tui::ingest::tail::{DRAIN_GRACE_MS, TailCursor, TailEvent};
 use audit_tui::ingest::time::Zone;
-use audit_tui::ingest::watch::{Clock, Follower, Waker};
+use audit_tui::ingest::watch::{Clock, Follower, MAX_DRAINING, Waker};
 use audit_tui::model::Index;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -950,6 +950,40 @@ fn a_rotation_racing_the_cursor_never_reads_a_file_twice() {
     step(&mut c);
     let twice: Vec<usize> = (0..rotations).filter(|&g| seen[g] > 1).collect();
     assert_eq!(twice, Vec::<usize>::new(), "files read twice");
+}
+
+/// A burst of rotations within one grace period: at most `MAX_DRAINING` rotated files stay
+/// open, the ones rotated first being read to their end and closed early, with a notice.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_burst_of_rotations_keeps_the_files_read_at_once_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let today = root.join("datatools-2026-05-17.jsonl");
+    append(&today, "");
+    let now = Arc::new(AtomicI64::new(utc_ms("2026-05-17T10:00:00Z")));
+    let mut f = Follower::new(&root, Zone::Utc, clock_at(&now));
+    f.poll(true);
+    let rotations = MAX_DRAINING + 50;
+    let mut lines = 0;
+    let mut notices = Vec::new();
+    for rotation in 0..rotations {
+        let mut writer = open_for_append(&today);
+        writer.write_all(format!("{{\"gen\":{rotation}}}\n").as_bytes()).unwrap();
+        fs::rename(&today, root.join(format!("datatools-2026-05-17.jsonl.{rotation}"))).unwrap();
+        append(&today, "");
+        // Written after the rotation, before the follower noticed it.
+        writer.write_all(format!("{{\"gen\":{rotation},\"late\":true}}\n").as_bytes()).unwrap();
+        drop(writer);
+        now.fetch_add(10, Ordering::SeqCst);
+        let b = f.poll(false);
+        lines += b.pieces.iter().map(|p| p.chunk.events.len()).sum::<usize>();
+        notices.extend(b.notices);
+        assert!(open_files_under(&root) <= 1 + MAX_DRAINING, "after rotation {rotation}");
+    }
+    assert_eq!(lines, 2 * rotations, "each file read to its end before it was closed");
+    let early = notices.iter().filter(|n| n.contains(&format!("more than {MAX_DRAINING} rotated files"))).count();
+    assert_eq!(early, rotations - MAX_DRAINING, "{notices:?}");
 }
 
 /// A CSV row whose quoted traceback is still being written when the file is rotated is

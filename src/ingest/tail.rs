@@ -301,6 +301,25 @@ impl TailCursor {
         });
     }
 
+    /// Stops a draining cursor before its grace period ends: what the file holds is read
+    /// first, and a last line without newline is delivered as incomplete.
+    pub fn finish(&mut self) -> Vec<TailEvent> {
+        let mut out = Vec::new();
+        if self.closed || !self.is_draining() {
+            return out;
+        }
+        while let Some(len) = self.file.as_ref().and_then(|f| f.metadata().ok()).map(|m| m.len()) {
+            let before = (self.offset, out.len());
+            self.read_from_start_if_cut(len, &mut out);
+            self.read_new(len, &mut out);
+            if (self.offset, out.len()) == before {
+                break;
+            }
+        }
+        self.close(&mut out);
+        out
+    }
+
     /// The end of a draining cursor: a last line without newline is delivered once.
     fn close(&mut self, out: &mut Vec<TailEvent>) {
         if !self.partial.is_empty() {

@@ -33,6 +33,9 @@ const RESCAN_MS: i64 = 1000;
 /// Stat-poll interval: with notify it is only the safety net.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(50);
 pub const NOTIFY_SAFETY_INTERVAL: Duration = Duration::from_millis(250);
+/// Rotated-away files read at once, at most: a burst of rotations must not use up the
+/// open files a process may have (256 by default on macOS), or nothing could be opened.
+pub const MAX_DRAINING: usize = 128;
 
 /// Complete lines of one file, already parsed (offsets relative to `bytes`).
 pub struct Piece {
@@ -279,9 +282,27 @@ impl Follower {
             f.deliver(events, now, self.zone, &mut batch, &mut handed_over);
         }
         self.files.extend(handed_over);
+        self.finish_excess_draining(now, &mut batch);
         // Closed handles are released here: nothing keeps a rotated file open for long.
         self.files.retain(|f| !f.cursor.is_closed());
         batch
+    }
+
+    /// Past `MAX_DRAINING` rotated files, the ones handed over first are read to their end
+    /// and closed before their grace period ends (late lines to them are no longer read).
+    fn finish_excess_draining(&mut self, now: i64, batch: &mut Batch) {
+        let draining = self.files.iter().filter(|f| f.cursor.is_draining() && !f.cursor.is_closed()).count();
+        let excess = draining.saturating_sub(MAX_DRAINING);
+        let oldest = self.files.iter_mut().filter(|f| f.cursor.is_draining() && !f.cursor.is_closed()).take(excess);
+        for f in oldest {
+            let events = f.cursor.finish().into_iter().filter(|e| *e != TailEvent::Closed).collect();
+            f.deliver(events, now, self.zone, batch, &mut Vec::new());
+            release_held(f, batch, self.zone);
+            batch.notices.push(format!(
+                "{} is no longer read: more than {MAX_DRAINING} rotated files were being read at once",
+                f.name
+            ));
+        }
     }
 
     fn scan(&mut self, now: i64, batch: &mut Batch) {

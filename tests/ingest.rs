@@ -460,7 +460,7 @@ fn a_session_learns_its_user_from_a_later_follow_batch() {
         csv: None,
         bytes: later,
         file_offset: first.len() as u64,
-        restart: false,
+        first_line: 2,
         chunk,
     };
     let added = index.append_live(piece);

@@ -167,6 +167,15 @@ pub fn kind_of(name: &str) -> Kind {
     }
 }
 
+/// Whether a log's name carries what rotation appends (`app.log.1`, `app.log.2026-05-17`,
+/// `app.log-20260517`): a file renamed away, that its writer no longer opens by this name.
+pub fn is_rotated_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let base = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
+    let stem = base.strip_suffix(".gz").unwrap_or(base);
+    without_rotation(stem) != stem
+}
+
 /// A rotated log's name without what the rotation appended: a count (`app.log.1`), a
 /// date from Python's TimedRotatingFileHandler (`app.log.2026-05-17`, `…_09` hourly) or
 /// logrotate's `dateext` (`app.log-20260517`).
@@ -738,5 +747,16 @@ mod tests {
         assert_eq!(kind_of("notes.txt"), Kind::Other);
         assert_eq!(kind_of("._x.jsonl"), Kind::Other);
         assert_eq!(kind_of("README"), Kind::Other);
+    }
+
+    #[test]
+    fn rotated_names_are_told_from_dated_ones() {
+        for rotated in ["datatools-2026-05-17.jsonl.1", "logs/app.log.2.gz", "app.log.2026-05-17", "app.jsonl-20260517"]
+        {
+            assert!(is_rotated_name(rotated), "{rotated}");
+        }
+        for live in ["datatools-2026-05-17.jsonl", "home/alice/tool_audit/2026-05-17.jsonl", "x.jsonl.gz", "syslog"] {
+            assert!(!is_rotated_name(live), "{live}");
+        }
     }
 }

@@ -2,13 +2,16 @@
 //! file (by its date in the local calendar) is tailed with its history; at midnight the new
 //! day's file is picked up when it appears while yesterday's keeps draining late lines;
 //! any other log file that is created or starts growing is tailed from where it was.
+//! A file that rotation renames away (or that is removed) keeps being read through its
+//! open handle, under the name it has now, until it has been idle for a grace period;
+//! so is a file found under a rotated name (`app.log.1`) that was never read.
 //! Change notifications (notify) only wake us up; a stat poll is the safety net, because
 //! notifications go missing on network drives, macOS and Windows.
 
 use super::csv::{CsvHeader, first_line};
 use super::parse::{Chunk, RangeSpec, parse_range};
 use super::sources::{self, Format, Origin};
-use super::tail::{TailCursor, TailEvent};
+use super::tail::{DRAIN_GRACE_MS, TailCursor, TailEvent};
 use super::time::Zone;
 use super::time_other::{DateOrder, VOTE_BYTES, vote_date_order_of_log};
 use chrono::NaiveDate;
@@ -30,6 +33,9 @@ const RESCAN_MS: i64 = 1000;
 /// Stat-poll interval: with notify it is only the safety net.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(50);
 pub const NOTIFY_SAFETY_INTERVAL: Duration = Duration::from_millis(250);
+/// Rotated-away files read at once, at most: a burst of rotations must not use up the
+/// open files a process may have (256 by default on macOS), or nothing could be opened.
+pub const MAX_DRAINING: usize = 128;
 
 /// Complete lines of one file, already parsed (offsets relative to `bytes`).
 pub struct Piece {
@@ -39,8 +45,9 @@ pub struct Piece {
     pub csv: Option<Arc<CsvHeader>>,
     pub bytes: Vec<u8>,
     pub file_offset: u64,
-    /// The file restarted (truncated or replaced): line numbers start again at 1.
-    pub restart: bool,
+    /// Line number in its file of the piece's first line (1 after a truncation or a new
+    /// file; a rotated file's late lines go on from where the file had got to).
+    pub first_line: u64,
     pub chunk: Chunk,
 }
 
@@ -65,7 +72,8 @@ struct Followed {
     format: Format,
     cursor: TailCursor,
     csv: Option<Arc<CsvHeader>>,
-    restart_pending: bool,
+    /// Lines of the file delivered so far: the next piece starts at line `lines + 1`.
+    lines: u64,
     /// A CSV row whose quoted cell was still open at the end of what was read (a traceback
     /// being written), and its file offset: delivered whole once the cell closes.
     held: Vec<u8>,
@@ -85,6 +93,103 @@ impl Followed {
         }
         self.date_order = vote_date_order_of_log(bytes, self.format == Format::Csv);
         self.voted_bytes += bytes.len();
+    }
+
+    /// The old file that the cursor handed over at a rotation or removal, followed on its
+    /// own under the name it has now, with what this one knew of it (header, date order,
+    /// line count, a CSV row still open).
+    fn handed_over(&mut self, cursor: TailCursor) -> Followed {
+        let name = match cursor.path().file_name() {
+            Some(file) if cursor.path() != self.cursor.path() => match self.name.rsplit_once('/') {
+                Some((folder, _)) => format!("{folder}/{}", file.to_string_lossy()),
+                None => file.to_string_lossy().into_owned(),
+            },
+            _ => self.name.clone(),
+        };
+        Followed {
+            name,
+            format: self.format,
+            cursor,
+            csv: self.csv.clone(),
+            lines: self.lines,
+            held: std::mem::take(&mut self.held),
+            held_at: self.held_at,
+            date_order: self.date_order,
+            voted_bytes: self.voted_bytes,
+        }
+    }
+
+    /// Turns what the cursor saw into pieces and notices; old files handed over at a
+    /// rotation or removal join `handed_over`, to be followed on their own.
+    fn deliver(
+        &mut self,
+        events: Vec<TailEvent>,
+        now: i64,
+        zone: Zone,
+        batch: &mut Batch,
+        handed_over: &mut Vec<Followed>,
+    ) {
+        for event in events {
+            if matches!(event, TailEvent::Rotated | TailEvent::Removed) {
+                for cursor in self.cursor.take_rotated() {
+                    // The old file goes on (with a row still open) under its new name; what
+                    // it holds past what was read comes before the new file's lines.
+                    let mut old = self.handed_over(cursor);
+                    let events = old.cursor.poll_at(now);
+                    old.deliver(events, now, zone, batch, handed_over);
+                    handed_over.push(old);
+                }
+            }
+            if !matches!(event, TailEvent::Lines { .. } | TailEvent::Incomplete { .. }) {
+                // The file ends or restarts: a row still open is as complete as it gets.
+                release_held(self, batch, zone);
+            }
+            match event {
+                TailEvent::Lines { bytes, file_offset } => {
+                    if self.format == Format::Csv && file_offset == 0 && self.csv.is_none() {
+                        self.csv = first_line(&bytes).and_then(|(_, l)| CsvHeader::parse(l)).map(Arc::new);
+                    }
+                    self.vote_date_order(&bytes);
+                    let (mut bytes, file_offset) = with_held(self, bytes, file_offset, batch, zone);
+                    if let Some(h) = self.csv.as_deref() {
+                        let complete = complete_rows(&bytes, h);
+                        self.held = bytes.split_off(complete);
+                        self.held_at = file_offset + complete as u64;
+                    }
+                    if !bytes.is_empty() {
+                        batch.pieces.push(piece(self, bytes, file_offset, zone));
+                    }
+                }
+                TailEvent::Incomplete { bytes, file_offset } => {
+                    let (bytes, file_offset) = with_held(self, bytes, file_offset, batch, zone);
+                    batch.pieces.push(piece(self, bytes, file_offset, zone));
+                }
+                TailEvent::Truncated { was, now: len } => {
+                    self.lines = 0;
+                    if self.format == Format::Csv {
+                        self.csv = None;
+                    }
+                    batch.notices.push(format!(
+                        "{} was truncated ({} → {} bytes): reading it again from the start",
+                        self.name, was, len
+                    ));
+                }
+                TailEvent::Rotated => {
+                    self.lines = 0;
+                    batch.notices.push(format!("{} was replaced (rotated): reading the new file", self.name));
+                }
+                TailEvent::Removed => batch.notices.push(format!("{} was removed: waiting for it", self.name)),
+                TailEvent::Appeared => {
+                    self.lines = 0;
+                    batch.notices.push(format!("{} is back: reading it", self.name));
+                }
+                TailEvent::Closed => batch.notices.push(format!(
+                    "{} is no longer read: nothing was added for {} s since it was rotated away or removed",
+                    self.name,
+                    DRAIN_GRACE_MS / 1000
+                )),
+            }
+        }
     }
 }
 
@@ -146,14 +251,16 @@ impl Follower {
         self.files.iter().map(|f| f.name.clone()).collect()
     }
 
-    /// What the status bar should say is being followed.
+    /// What the status bar should say is being followed (rotated files still drained
+    /// are not: they are on their way out).
     pub fn describe(&self) -> String {
         let today = self.today.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
-        match self.files.len() {
+        let live: Vec<&Followed> = self.files.iter().filter(|f| !f.cursor.is_draining()).collect();
+        match live.len() {
             0 if self.root_is_file => format!("waiting for {}", sources::display_path(&self.root)),
             0 => format!("waiting for a log file dated {today}"),
-            1 => self.files[0].name.clone(),
-            n => format!("{} (+{} more)", self.files[n - 1].name, n - 1),
+            1 => live[0].name.clone(),
+            n => format!("{} (+{} more)", live[n - 1].name, n - 1),
         }
     }
 
@@ -166,61 +273,36 @@ impl Follower {
             self.last_scan = now;
         }
         batch.following = self.describe();
+        let mut handed_over = Vec::new();
         for f in &mut self.files {
-            let events = f.cursor.poll();
+            let events = f.cursor.poll_at(now);
             if let Some(id) = f.cursor.identity() {
                 self.read_ids.insert(id);
             }
-            for event in events {
-                if !matches!(event, TailEvent::Lines { .. } | TailEvent::Incomplete { .. }) {
-                    // The file ends or restarts: a row still open is as complete as it gets.
-                    release_held(f, &mut batch, self.zone);
-                }
-                match event {
-                    TailEvent::Lines { bytes, file_offset } => {
-                        if f.format == Format::Csv && file_offset == 0 && f.csv.is_none() {
-                            f.csv = first_line(&bytes).and_then(|(_, l)| CsvHeader::parse(l)).map(Arc::new);
-                        }
-                        f.vote_date_order(&bytes);
-                        let (mut bytes, file_offset) = with_held(f, bytes, file_offset, &mut batch, self.zone);
-                        if let Some(h) = f.csv.as_deref() {
-                            let complete = complete_rows(&bytes, h);
-                            f.held = bytes.split_off(complete);
-                            f.held_at = file_offset + complete as u64;
-                        }
-                        if !bytes.is_empty() {
-                            let restart = std::mem::take(&mut f.restart_pending);
-                            batch.pieces.push(piece(f, bytes, file_offset, restart, self.zone));
-                        }
-                    }
-                    TailEvent::Incomplete { bytes, file_offset } => {
-                        let (bytes, file_offset) = with_held(f, bytes, file_offset, &mut batch, self.zone);
-                        let restart = std::mem::take(&mut f.restart_pending);
-                        batch.pieces.push(piece(f, bytes, file_offset, restart, self.zone));
-                    }
-                    TailEvent::Truncated { was, now } => {
-                        f.restart_pending = true;
-                        if f.format == Format::Csv {
-                            f.csv = None;
-                        }
-                        batch.notices.push(format!(
-                            "{} was truncated ({} → {} bytes): reading it again from the start",
-                            f.name, was, now
-                        ));
-                    }
-                    TailEvent::Rotated => {
-                        f.restart_pending = true;
-                        batch.notices.push(format!("{} was replaced (rotated): reading the new file", f.name));
-                    }
-                    TailEvent::Removed => batch.notices.push(format!("{} was removed: waiting for it", f.name)),
-                    TailEvent::Appeared => {
-                        f.restart_pending = true;
-                        batch.notices.push(format!("{} is back: reading it", f.name));
-                    }
-                }
-            }
+            f.deliver(events, now, self.zone, &mut batch, &mut handed_over);
         }
+        self.files.extend(handed_over);
+        self.finish_excess_draining(now, &mut batch);
+        // Closed handles are released here: nothing keeps a rotated file open for long.
+        self.files.retain(|f| !f.cursor.is_closed());
         batch
+    }
+
+    /// Past `MAX_DRAINING` rotated files, the ones handed over first are read to their end
+    /// and closed before their grace period ends (late lines to them are no longer read).
+    fn finish_excess_draining(&mut self, now: i64, batch: &mut Batch) {
+        let draining = self.files.iter().filter(|f| f.cursor.is_draining() && !f.cursor.is_closed()).count();
+        let excess = draining.saturating_sub(MAX_DRAINING);
+        let oldest = self.files.iter_mut().filter(|f| f.cursor.is_draining() && !f.cursor.is_closed()).take(excess);
+        for f in oldest {
+            let events = f.cursor.finish().into_iter().filter(|e| *e != TailEvent::Closed).collect();
+            f.deliver(events, now, self.zone, batch, &mut Vec::new());
+            release_held(f, batch, self.zone);
+            batch.notices.push(format!(
+                "{} is no longer read: more than {MAX_DRAINING} rotated files were being read at once",
+                f.name
+            ));
+        }
     }
 
     fn scan(&mut self, now: i64, batch: &mut Batch) {
@@ -235,7 +317,7 @@ impl Follower {
         if self.root_is_file {
             if self.files.is_empty() {
                 let name = sources::display_path(self.root.file_name().map(Path::new).unwrap_or(&self.root));
-                self.add(name, self.root.clone(), format_of(&self.root), TailCursor::new(&self.root));
+                self.add(name, format_of(&self.root), TailCursor::new(&self.root));
             }
             return;
         }
@@ -261,31 +343,46 @@ impl Follower {
             let is_today = tokens.as_ref().is_some_and(|t| t.iter().any(|tok| input.name.contains(tok.as_str())));
             let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
             let already_read = super::tail::identity_of(&path).is_some_and(|id| self.read_ids.contains(&id));
-            if already_read {
-                // A followed file renamed by rotation: its lines were delivered; watch it
-                // only for late writes.
+            let cursor = if already_read {
+                // A followed file renamed by rotation: its lines were delivered (late ones
+                // by its handle, until it was idle).
                 self.idle.entry(path).or_insert(size);
+                None
             } else if is_today {
                 // Today's file: with its history (also when it appears later, e.g. at midnight).
                 self.idle.remove(&path);
-                self.add(input.name, path.clone(), input.format, TailCursor::new(&path));
+                Some(TailCursor::new(&path))
             } else if !self.scanned_once {
                 self.idle.insert(path, size);
+                None
             } else {
                 match self.idle.get(&path).copied() {
                     // A file that appeared after we started: all of it is new.
-                    None => self.add(input.name, path.clone(), input.format, TailCursor::new(&path)),
+                    None => Some(TailCursor::new(&path)),
                     // An old file that started growing: only what was added.
                     Some(was) if size > was => {
                         self.idle.remove(&path);
-                        self.add(input.name, path.clone(), input.format, TailCursor::from_offset(&path, was));
+                        Some(TailCursor::from_offset(&path, was))
                     }
                     Some(was) if size < was => {
                         self.idle.insert(path, size);
+                        None
                     }
-                    Some(_) => {}
+                    Some(_) => None,
+                }
+            };
+            let Some(mut cursor) = cursor else { continue };
+            if sources::is_rotated_name(&input.name) {
+                // Under a rotated name (rotated again before we read it under its own), a
+                // file is read by its handle until idle: following the name would read the
+                // next rotated file from the start again, and keep a handle open for good.
+                cursor = cursor.draining(now);
+                // The name may have been given to a file already read since it was listed.
+                if cursor.identity().is_some_and(|id| self.read_ids.contains(&id)) {
+                    continue;
                 }
             }
+            self.add(input.name, input.format, cursor);
         }
         if !self.scanned_once && self.files.is_empty() {
             batch.notices.push(self.describe());
@@ -293,13 +390,13 @@ impl Follower {
         self.scanned_once = true;
     }
 
-    fn add(&mut self, name: String, _path: PathBuf, format: Format, cursor: TailCursor) {
+    fn add(&mut self, name: String, format: Format, cursor: TailCursor) {
         self.files.push(Followed {
             name,
             format,
             cursor,
             csv: None,
-            restart_pending: false,
+            lines: 0,
             held: Vec::new(),
             held_at: 0,
             date_order: DateOrder::Guess,
@@ -326,8 +423,8 @@ fn with_held(f: &mut Followed, bytes: Vec<u8>, file_offset: u64, batch: &mut Bat
 fn release_held(f: &mut Followed, batch: &mut Batch, zone: Zone) {
     if !f.held.is_empty() {
         let bytes = std::mem::take(&mut f.held);
-        let restart = std::mem::take(&mut f.restart_pending);
-        batch.pieces.push(piece(f, bytes, f.held_at, restart, zone));
+        let at = f.held_at;
+        batch.pieces.push(piece(f, bytes, at, zone));
     }
 }
 
@@ -353,7 +450,8 @@ fn format_of(path: &Path) -> Format {
     }
 }
 
-fn piece(f: &Followed, bytes: Vec<u8>, file_offset: u64, restart: bool, zone: Zone) -> Piece {
+/// Parses complete lines of `f` read at `file_offset`, numbering them on from its last piece.
+fn piece(f: &mut Followed, bytes: Vec<u8>, file_offset: u64, zone: Zone) -> Piece {
     let header_at =
         (f.csv.is_some() && file_offset == 0).then(|| first_line(&bytes).map(|(at, _)| at as u64)).flatten();
     let spec = RangeSpec {
@@ -370,6 +468,8 @@ fn piece(f: &Followed, bytes: Vec<u8>, file_offset: u64, restart: bool, zone: Zo
         date_order: f.date_order,
     };
     let chunk = parse_range(&spec, zone);
+    let first_line = f.lines + 1;
+    f.lines += chunk.newlines;
     Piece {
         name: f.name.clone(),
         path: f.cursor.path().to_path_buf(),
@@ -377,7 +477,7 @@ fn piece(f: &Followed, bytes: Vec<u8>, file_offset: u64, restart: bool, zone: Zo
         csv: f.csv.clone(),
         bytes,
         file_offset,
-        restart,
+        first_line,
         chunk,
     }
 }

@@ -569,9 +569,9 @@ impl Index {
             Some(i) => i,
             None => self.add_source(SourceInfo::new(piece.name, Origin::File(piece.path), piece.format)) as usize,
         };
-        if piece.restart {
-            self.carry[src].next_line = 0;
-        }
+        // The follower numbers a file's lines: a rotated file's late lines go on from
+        // where it had got to, even after its name's new file started again at 1.
+        self.carry[src].next_line = piece.first_line.saturating_sub(1);
         let base = self.blobs.next_base();
         let mut chunk = piece.chunk;
         chunk.source = src as u32;

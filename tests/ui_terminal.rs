@@ -315,3 +315,44 @@ fn without_job_control_ctrl_z_says_why_it_cannot_suspend_and_sigtstp_is_ignored(
     assert_eq!(explorer.wait_for_exit(), 0);
     explorer.assert_terminal_restored();
 }
+
+/// A writer truncates a log the explorer has mapped, and the user scrolls to rows that are
+/// gone: the explorer goes on (it died of SIGBUS, leaving the terminal raw).
+#[test]
+fn a_log_truncated_under_the_explorer_does_not_kill_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("datatools-2026-05-17.jsonl");
+    let mut text = String::new();
+    for i in 0..30_000 {
+        text.push_str(&format!(
+            "{{\"ts\":\"2026-05-17T{:02}:{:02}:{:02}Z\",\"level\":\"info\",\"session\":\"s{}\",\"message\":\"event {i} {}\"}}\n",
+            i / 3600,
+            i / 60 % 60,
+            i % 60,
+            i / 1000,
+            "x".repeat(150)
+        ));
+    }
+    std::fs::write(&path, &text).unwrap();
+    // An hour old, as a mailed log is (before the fix only such files were mapped).
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options().write(true).open(&path).unwrap().set_modified(hour_ago).unwrap();
+    let bin = env!("CARGO_BIN_EXE_audit-tui");
+    let dir_arg = dir.path().to_str().unwrap();
+    let Some(tmux) =
+        Tmux::start_or_skip("a_log_truncated_under_the_explorer_does_not_kill_it", bin, &["--utc", dir_arg])
+    else {
+        return;
+    };
+    tmux.wait_for_text("30,000 events");
+    std::fs::File::options().write(true).open(&path).unwrap().set_len(1000).unwrap();
+    tmux.keys(&["G"]);
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["Escape"]);
+    tmux.keys(&["g"]);
+    tmux.wait_for_text("event 0 ");
+    assert_eq!(tmux.pane("#{pane_dead}"), "0", "the explorer is alive:\n{}", tmux.screen());
+    tmux.keys(&["q"]);
+    tmux.wait_for_pane("#{pane_dead}", "1");
+    assert_eq!(tmux.pane("#{pane_dead_status}"), "0");
+}

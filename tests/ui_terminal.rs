@@ -346,13 +346,12 @@ fn a_log_truncated_under_the_explorer_does_not_kill_it() {
     };
     tmux.wait_for_text("30,000 events");
     std::fs::File::options().write(true).open(&path).unwrap().set_len(1000).unwrap();
+    // The last rows and their detail are read from pages past the file's new end.
     tmux.keys(&["G"]);
     tmux.keys(&["Enter"]);
-    tmux.keys(&["Escape"]);
-    tmux.keys(&["g"]);
-    tmux.wait_for_text("event 0 ");
+    tmux.wait_for_text("Before this");
     assert_eq!(tmux.pane("#{pane_dead}"), "0", "the explorer is alive:\n{}", tmux.screen());
-    tmux.keys(&["q"]);
-    tmux.wait_for_pane("#{pane_dead}", "1");
-    assert_eq!(tmux.pane("#{pane_dead_status}"), "0");
+    tmux.keys(&["j"]);
+    tmux.keys(&["Enter"]);
+    assert_eq!(tmux.pane("#{pane_dead}"), "0", "the explorer is still alive:\n{}", tmux.screen());
 }

@@ -54,14 +54,66 @@ impl std::fmt::Display for Reason {
     }
 }
 
-/// A line that is not an event, where to find it, and why.
+/// A line that is not an event, where to find it, and why. 24 bytes: a folder of ten
+/// million garbage lines must not cost a gigabyte (its source is the blob at `offset`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Unparsed {
     pub offset: u64,
-    pub source: u32,
     /// 1-based once absorbed (0-based within the range before).
     pub line: u64,
-    pub reason: Reason,
+    packed: PackedReason,
+}
+
+impl Unparsed {
+    pub fn new(offset: u64, line: u64, reason: Reason) -> Unparsed {
+        Unparsed { offset, line, packed: PackedReason::from(reason) }
+    }
+
+    pub fn reason(&self) -> Reason {
+        self.packed.reason()
+    }
+}
+
+/// A [`Reason`] in one word: its kind in the top byte, its number below.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct PackedReason(u64);
+
+impl PackedReason {
+    const VALUE: u64 = (1 << 56) - 1;
+
+    fn from(reason: Reason) -> PackedReason {
+        let (kind, value) = match reason {
+            Reason::NonObject => (0, 0),
+            Reason::NotJson => (1, 0),
+            Reason::TooLong(n) => (2, n),
+            Reason::NulRun(n) => (3, n),
+            Reason::CsvQuote => (4, 0),
+            Reason::NoTimestamp => (5, 0),
+            Reason::Json(ScanError::NotAnObject) => (6, 0),
+            Reason::Json(ScanError::Truncated) => (7, 0),
+            Reason::Json(ScanError::Invalid(at)) => (8, at as u64),
+            Reason::Json(ScanError::TrailingData(at)) => (9, at as u64),
+            Reason::Json(ScanError::TooDeep) => (10, 0),
+        };
+        PackedReason(kind << 56 | value.min(Self::VALUE))
+    }
+
+    fn reason(self) -> Reason {
+        let value = self.0 & Self::VALUE;
+        match self.0 >> 56 {
+            0 => Reason::NonObject,
+            1 => Reason::NotJson,
+            2 => Reason::TooLong(value),
+            3 => Reason::NulRun(value),
+            4 => Reason::CsvQuote,
+            5 => Reason::NoTimestamp,
+            6 => Reason::Json(ScanError::NotAnObject),
+            7 => Reason::Json(ScanError::Truncated),
+            8 => Reason::Json(ScanError::Invalid(value as usize)),
+            9 => Reason::Json(ScanError::TrailingData(value as usize)),
+            _ => Reason::Json(ScanError::TooDeep),
+        }
+    }
 }
 
 /// Something a line told about its session (who, on what machine).
@@ -322,7 +374,7 @@ pub fn parse_range_into(spec: &RangeSpec<'_>, zone: Zone, mut events: Vec<Event>
                 if own_key.is_none() && last_key == 0 {
                     out.leading_unkeyed = out.events.len() + 1;
                 }
-                out.unparsed.push(Unparsed { offset, source: spec.source, line: this_line, reason });
+                out.unparsed.push(Unparsed::new(offset, this_line, reason));
                 // Lines around it take its session as they would a parsed line's (and as
                 // the next range would).
                 let key = own_key.unwrap_or(last_key);
@@ -542,6 +594,26 @@ impl LocalIds {
 mod tests {
     use super::*;
 
+    #[test]
+    fn an_unparsed_record_is_24_bytes_and_keeps_its_reason() {
+        assert_eq!(std::mem::size_of::<Unparsed>(), 24);
+        for reason in [
+            Reason::NonObject,
+            Reason::NotJson,
+            Reason::TooLong(5 << 30),
+            Reason::NulRun(4),
+            Reason::CsvQuote,
+            Reason::NoTimestamp,
+            Reason::Json(ScanError::NotAnObject),
+            Reason::Json(ScanError::Truncated),
+            Reason::Json(ScanError::Invalid(17)),
+            Reason::Json(ScanError::TrailingData(99)),
+            Reason::Json(ScanError::TooDeep),
+        ] {
+            assert_eq!(Unparsed::new(1, 2, reason).reason(), reason);
+        }
+    }
+
     fn parse(text: &str) -> Chunk {
         let spec = RangeSpec {
             bytes: text.as_bytes(),
@@ -572,8 +644,8 @@ mod tests {
         assert_eq!(c.events.len(), 5);
         assert_eq!(c.unparsed.len(), 3);
         assert_eq!(c.unparsed.iter().map(|u| u.line).collect::<Vec<_>>(), [4, 6, 7]);
-        assert_eq!(c.unparsed[1].reason, Reason::NonObject);
-        assert_eq!(c.unparsed[2].reason, Reason::Json(ScanError::Truncated));
+        assert_eq!(c.unparsed[1].reason(), Reason::NonObject);
+        assert_eq!(c.unparsed[2].reason(), Reason::Json(ScanError::Truncated));
         assert_eq!(c.errors.len(), 1);
         // Unparsed lines take time and session from the event before them.
         assert_eq!(c.events[1].time(), c.events[0].time());
@@ -594,7 +666,7 @@ mod tests {
     #[test]
     fn nul_runs_and_prefixes() {
         let c = parse("\0\0\0\0\n\0\0{\"ts\":\"2026-05-17T05:30:00Z\",\"msg\":\"after\"}\n");
-        assert_eq!(c.unparsed[0].reason, Reason::NulRun(4));
+        assert_eq!(c.unparsed[0].reason(), Reason::NulRun(4));
         assert!(c.events[1].has(flag::NUL_PREFIX) && !c.events[1].is_unparsed());
     }
 

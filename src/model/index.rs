@@ -580,7 +580,6 @@ impl Index {
         }
         for u in &mut chunk.unparsed {
             u.offset += base;
-            u.source = src as u32;
         }
         for sig in &mut chunk.errors {
             sig.offset += base;
@@ -612,6 +611,12 @@ impl Index {
         }
         self.settle();
         first..self.len()
+    }
+
+    /// The name of the source an unparsed line is in.
+    pub fn unparsed_source(&self, u: &Unparsed) -> &str {
+        let source = self.blobs.find(u.offset).map(|b| b.source as usize);
+        source.and_then(|s| self.sources.get(s)).map_or("?", |s| s.name.as_str())
     }
 
     /// The unparsed-line record at a virtual offset (the list is in offset order).

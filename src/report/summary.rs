@@ -82,13 +82,13 @@ impl Summary {
             .iter()
             .take(LISTED_UNPARSED)
             .map(|u| {
-                let file = index.sources.get(u.source as usize).map_or_else(String::new, |s| s.name.clone());
+                let file = index.unparsed_source(u).to_string();
                 let raw = index.blobs.find(u.offset).map_or(&[][..], |b| b.raw_line(u.offset));
                 let head = &raw[..raw.len().min(120)];
                 UnparsedLine {
                     file,
                     line: u.line,
-                    reason: u.reason.to_string(),
+                    reason: u.reason().to_string(),
                     text: crate::sanitize::sanitize_bytes(head, Mode::Line).into_owned(),
                 }
             })

@@ -366,8 +366,8 @@ fn unparsed(out: &mut impl Write, index: &Index, scope: &Scope<'_>) -> io::Resul
     writeln!(out, "## Lines that could not be read ({})", fmt::count(index.unparsed.len() as u64))?;
     writeln!(out)?;
     for u in index.unparsed.iter().take(MAX_UNPARSED) {
-        let name = index.sources.get(u.source as usize).map_or("?", |s| s.name.as_str());
-        writeln!(out, "- `{}:{}`: {}", inline(name), u.line, md(&u.reason.to_string()))?;
+        let name = index.unparsed_source(u);
+        writeln!(out, "- `{}:{}`: {}", inline(name), u.line, md(&u.reason().to_string()))?;
     }
     if index.unparsed.len() > MAX_UNPARSED {
         writeln!(out, "- … and {} more", index.unparsed.len() - MAX_UNPARSED)?;

@@ -147,7 +147,7 @@ fn header(app: &App, e: Event, facts: Option<&Facts<'_>>, theme: &Theme) -> Vec<
         if let Some(u) = idx.unparsed_at(e.offset()) {
             lines.push(Line::from(vec![
                 Span::styled("not an event: ", theme.unparsed),
-                Span::raw(u.reason.to_string()),
+                Span::raw(u.reason().to_string()),
             ]));
         }
     } else if let Some(f) = facts {

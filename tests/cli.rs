@@ -3,6 +3,9 @@
 //! written beside the client's logs. Every run passes `--utc` so results do not depend
 //! on the machine's zone.
 
+mod common;
+
+use common::raw_hazards;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
@@ -457,18 +460,6 @@ fn export_csv_quotes_like_rfc_4180() {
     assert!(rows[1..].iter().all(|r| r.len() == 8 && r[6] == "q.jsonl"));
     let lines: Vec<&str> = rows[1..].iter().map(|r| r[7].as_str()).collect();
     assert_eq!(lines, ["1", "2", "3", "4", "5", "6"]);
-}
-
-/// Characters a report must never print raw: C0 controls but the row break, DEL, C1,
-/// and the bidi and zero-width format characters.
-fn raw_hazards(text: &str) -> Vec<String> {
-    text.chars()
-        .filter(|&c| {
-            (c.is_control() && c != '\n')
-                || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}')
-        })
-        .map(|c| format!("U+{:04X}", u32::from(c)))
-        .collect()
 }
 
 #[test]

@@ -2,6 +2,9 @@
 //! audit-tui writes never carries a log's raw control characters, it never writes over
 //! the evidence it reads, and it reads stdin only when stdin holds data.
 
+mod common;
+
+use common::raw_hazards;
 use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -21,18 +24,6 @@ fn ok<S: AsRef<OsStr>>(args: &[S]) -> Output {
     let out = run(args);
     assert!(out.status.success(), "exit {:?}: {}", out.status.code(), String::from_utf8_lossy(&out.stderr));
     out
-}
-
-/// Every character no terminal may get raw: C0 but the row break, DEL, C1, bidi and
-/// zero-width format characters; each as U+XXXX.
-fn raw_hazards(text: &str) -> Vec<String> {
-    text.chars()
-        .filter(|&c| {
-            (c.is_control() && c != '\n')
-                || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}')
-        })
-        .map(|c| format!("U+{:04X}", u32::from(c)))
-        .collect()
 }
 
 /// A folder whose file name, session, user, category and message all carry hostile text:

@@ -169,6 +169,12 @@ pub fn row_ids(app: &App) -> Vec<u32> {
 
 /// Characters that must never reach the terminal from a log value: C0 controls, DEL, C1
 /// controls, bidi controls and invisible format characters.
+/// Every character of `text` no terminal may get raw (C0 but the row break, DEL, C1,
+/// bidi and zero-width format characters), each as U+XXXX: an empty list is clean output.
+pub fn raw_hazards(text: &str) -> Vec<String> {
+    text.chars().filter(|&c| c != '\n' && is_hostile(c)).map(|c| format!("U+{:04X}", u32::from(c))).collect()
+}
+
 pub fn is_hostile(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
         | '\u{2066}'..='\u{2069}' | '\u{061c}' | '\u{feff}')

@@ -55,23 +55,30 @@ impl Zone {
     /// Offset for a wall-clock time in this zone. In a DST fold the earlier reading wins;
     /// in a DST gap the offset from before the gap is used (the clock "had not moved yet").
     fn offset_for_local(&self, naive: NaiveDateTime) -> i32 {
-        fn pick<Tz: TimeZone>(tz: &Tz, naive: NaiveDateTime) -> i32 {
+        self.offsets_for_local(naive).0
+    }
+
+    /// Both offsets a wall-clock time may have: (earlier reading, later reading). They
+    /// differ only in a DST fold, the hour an autumn night lives twice.
+    fn offsets_for_local(&self, naive: NaiveDateTime) -> (i32, i32) {
+        fn pick<Tz: TimeZone>(tz: &Tz, naive: NaiveDateTime) -> (i32, i32) {
             match tz.offset_from_local_datetime(&naive) {
-                LocalResult::Single(o) => o.fix().local_minus_utc(),
-                LocalResult::Ambiguous(a, _) => a.fix().local_minus_utc(),
+                LocalResult::Single(o) => (o.fix().local_minus_utc(), o.fix().local_minus_utc()),
+                LocalResult::Ambiguous(a, b) => (a.fix().local_minus_utc(), b.fix().local_minus_utc()),
                 LocalResult::None => {
                     let before = naive - chrono::Duration::hours(3);
-                    match tz.offset_from_local_datetime(&before) {
+                    let o = match tz.offset_from_local_datetime(&before) {
                         LocalResult::Single(o) | LocalResult::Ambiguous(o, _) => o.fix().local_minus_utc(),
                         LocalResult::None => 0,
-                    }
+                    };
+                    (o, o)
                 }
             }
         }
         match self {
             Zone::Local => pick(&chrono::Local, naive),
-            Zone::Utc => 0,
-            Zone::Fixed(f) => f.local_minus_utc(),
+            Zone::Utc => (0, 0),
+            Zone::Fixed(f) => (f.local_minus_utc(), f.local_minus_utc()),
             Zone::Named(tz) => pick(tz, naive),
         }
     }
@@ -93,6 +100,11 @@ pub struct TimeReader {
     zone: Zone,
     cache_key: i64,
     cache_offset_ms: i64,
+    /// The later reading's offset in a DST fold (else the same as `cache_offset_ms`).
+    cache_later_offset_ms: i64,
+    /// The last wall-clock time read without an offset, as UTC: in a fold, a time that
+    /// would go back before it is the second pass of the repeated hour.
+    last_naive_utc: Option<Millis>,
     /// The last `YYYY-MM-DDTHH:MM` seen and its wall-clock milliseconds: consecutive
     /// lines mostly share a minute, so only seconds and fraction are read again.
     last_minute: [u8; 16],
@@ -114,6 +126,8 @@ impl TimeReader {
             zone,
             cache_key: i64::MIN,
             cache_offset_ms: 0,
+            cache_later_offset_ms: 0,
+            last_naive_utc: None,
             last_minute: [0xFF; 16],
             last_minute_ms: 0,
             last_offset: [0; 6],
@@ -225,21 +239,42 @@ impl TimeReader {
     }
 
     /// Treats `wall_ms` (wall-clock time written as if it were UTC) as a time in our zone.
+    ///
+    /// In a DST fold (02:00–03:00 twice on an autumn night in Paris) the earlier reading is
+    /// taken, unless it would put the line more than a minute before the last such time
+    /// this reader read while the later reading does not: a log written in order through
+    /// the night then reads its second 02:10 as winter time, an hour after the first, and
+    /// keeps its order. (A range starting inside the second pass reads its first lines
+    /// as summer time: it has no line before them.)
     fn local_to_utc(&mut self, wall_ms: Millis) -> Millis {
+        const JITTER_MS: Millis = 60_000;
         let key = wall_ms.div_euclid(QUARTER_HOUR_MS);
         if key != self.cache_key {
-            let offset = match self.zone {
-                Zone::Utc => 0,
-                Zone::Fixed(f) => f.local_minus_utc(),
+            let (earlier, later) = match self.zone {
+                Zone::Utc => (0, 0),
+                Zone::Fixed(f) => (f.local_minus_utc(), f.local_minus_utc()),
                 _ => match chrono::DateTime::from_timestamp_millis(key * QUARTER_HOUR_MS) {
-                    Some(dt) => self.zone.offset_for_local(dt.naive_utc()),
-                    None => 0,
+                    Some(dt) => self.zone.offsets_for_local(dt.naive_utc()),
+                    None => (0, 0),
                 },
             };
             self.cache_key = key;
-            self.cache_offset_ms = i64::from(offset) * 1000;
+            self.cache_offset_ms = i64::from(earlier) * 1000;
+            self.cache_later_offset_ms = i64::from(later) * 1000;
         }
-        wall_ms - self.cache_offset_ms
+        let mut utc = wall_ms - self.cache_offset_ms;
+        if self.cache_later_offset_ms != self.cache_offset_ms
+            && let Some(last) = self.last_naive_utc
+        {
+            let later = wall_ms - self.cache_later_offset_ms;
+            if utc < last - JITTER_MS && later >= last - JITTER_MS {
+                utc = later;
+            }
+        }
+        if self.zone != Zone::Utc {
+            self.last_naive_utc = Some(utc);
+        }
+        utc
     }
 }
 
@@ -385,6 +420,40 @@ pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_second_pass_of_a_dst_fold_reads_as_winter_time_when_the_log_goes_on_in_order() {
+        let paris = Zone::parse("Europe/Paris").unwrap();
+        let utc = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp_millis();
+        let mut r = TimeReader::new(paris);
+        let read: Vec<Millis> = [
+            "2026-10-25 01:50:00",
+            "2026-10-25 02:10:00",
+            "2026-10-25 02:40:00",
+            "2026-10-25 02:39:50", // jitter of a few seconds stays summer time
+            "2026-10-25 02:10:00", // the clock went back: winter time
+            "2026-10-25 02:40:00",
+            "2026-10-25 03:05:00",
+        ]
+        .iter()
+        .map(|s| r.parse_str(s.as_bytes()).unwrap())
+        .collect();
+        let want: Vec<Millis> = [
+            "2026-10-24T23:50:00Z",
+            "2026-10-25T00:10:00Z",
+            "2026-10-25T00:40:00Z",
+            "2026-10-25T00:39:50Z",
+            "2026-10-25T01:10:00Z",
+            "2026-10-25T01:40:00Z",
+            "2026-10-25T02:05:00Z",
+        ]
+        .iter()
+        .map(|s| utc(s))
+        .collect();
+        assert_eq!(read, want);
+        // Alone, an ambiguous time takes the earlier reading, as before.
+        assert_eq!(TimeReader::new(paris).parse_str(b"2026-10-25 02:10:00"), Some(utc("2026-10-25T00:10:00Z")));
+    }
 
     fn utc(s: &str) -> Option<Millis> {
         TimeReader::new(Zone::Utc).parse_str(s.as_bytes())

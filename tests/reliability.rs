@@ -1,0 +1,354 @@
+//! Scenarios of the reliability bar (`docs/reliability.md`, ids from
+//! `shared/research/anchors-reliability.md`) that no other test file covered. F10 first:
+//! day files across the Europe/Paris DST changes (a 23-hour and a 25-hour day), naive
+//! local times around each switch read with `--tz Europe/Paris`, and follow mode's
+//! choice of today's file decided from the wall-clock date in the zone, never by adding
+//! 24 hours.
+
+use audit_tui::ingest::build::{Detail, Options, Progress, build};
+use audit_tui::ingest::time::Zone;
+use audit_tui::ingest::watch::{Clock, Follower};
+use audit_tui::model::Index;
+use chrono::{NaiveDate, TimeZone};
+use chrono_tz::Europe::Paris;
+use serde_json::Value;
+use std::ffi::OsStr;
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+fn paris() -> Zone {
+    Zone::parse("Europe/Paris").expect("a known zone")
+}
+
+fn utc_ms(s: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(s).expect("an RFC 3339 time").timestamp_millis()
+}
+
+fn date(s: &str) -> NaiveDate {
+    s.parse().expect("a YYYY-MM-DD date")
+}
+
+fn append(path: &Path, text: &str) {
+    let mut f = OpenOptions::new().create(true).append(true).open(path).expect("open for append");
+    f.write_all(text.as_bytes()).expect("append");
+}
+
+/// A DataTools-style line stamped with a naive local time, as a writer that knows only
+/// its wall clock writes it.
+fn naive_line(wall: &str, msg: &str) -> String {
+    format!("{{\"ts\":\"{wall}\",\"level\":\"info\",\"user\":\"ann\",\"msg\":\"{msg}\"}}\n")
+}
+
+/// What a writer in Paris logs over one local day, one line at half past every hour the
+/// wall clock shows: 23 lines on 2026-03-29, 25 on 2026-10-25 (02:30 twice), else 24.
+/// Computed from chrono-tz, not from audit-tui's own zone code.
+fn paris_day_file(day: NaiveDate) -> (String, usize) {
+    let start = Paris.from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap()).earliest().unwrap();
+    let next = day.succ_opt().unwrap();
+    let end = Paris.from_local_datetime(&next.and_hms_opt(0, 0, 0).unwrap()).earliest().unwrap();
+    let mut text = String::new();
+    let mut at = start + chrono::Duration::minutes(30);
+    let mut n = 0;
+    while at < end {
+        n += 1;
+        let wall = at.format("%Y-%m-%dT%H:%M:%S");
+        text.push_str(&naive_line(&wall.to_string(), &format!("{day} #{n} at {}", at.to_rfc3339())));
+        at += chrono::Duration::hours(1);
+    }
+    (text, n)
+}
+
+fn audit_tui() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_audit-tui"));
+    cmd.env_remove("AUDIT_TUI_TZ").env_remove("DATATOOLS_AUDIT_DIR").env_remove("TZ");
+    cmd
+}
+
+/// Runs a headless command with `--tz Europe/Paris` and insists it succeeds.
+fn in_paris<S: AsRef<OsStr>>(args: &[S]) -> Output {
+    let out =
+        audit_tui().args(args).args(["--tz", "Europe/Paris"]).stdin(Stdio::null()).output().expect("the binary runs");
+    assert!(out.status.success(), "exit {:?}: {}", out.status.code(), String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+/// The `msg` of every line `export` prints, in the order it prints them (timeline order).
+fn exported_messages(dir: &Path, query: Option<&str>) -> Vec<String> {
+    let mut args: Vec<&OsStr> = vec![OsStr::new("export"), dir.as_os_str()];
+    if let Some(q) = query {
+        args.extend([OsStr::new("-q"), OsStr::new(q)]);
+    }
+    let out = in_paris(&args);
+    String::from_utf8(out.stdout)
+        .expect("UTF-8 lines")
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("an exported JSON line")["msg"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn summary_json(dir: &Path) -> Value {
+    let out = in_paris(&[OsStr::new("summary"), OsStr::new("--json"), dir.as_os_str()]);
+    serde_json::from_slice(&out.stdout).expect("summary --json is JSON")
+}
+
+fn index_in_paris(dir: &Path) -> Index {
+    let opts = Options { zone: paris(), gap_minutes: 30, detail: Detail::Full };
+    build(&[dir.to_path_buf()], opts, &Progress::default())
+}
+
+/// (msg, UTC milliseconds) of every event, in timeline order.
+fn timeline(index: &Index) -> Vec<(String, i64)> {
+    (0..index.len())
+        .filter_map(|id| index.event(id))
+        .map(|e| {
+            let line: Value = serde_json::from_slice(index.raw_line(e)).expect("a JSON line");
+            (line["msg"].as_str().unwrap_or_default().to_string(), e.time())
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// F10: naive local times across the DST changes, read with --tz Europe/Paris
+
+#[test]
+fn day_files_across_both_dst_changes_hold_23_24_and_25_hours_and_lose_no_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let days = ["2026-03-28", "2026-03-29", "2026-03-30", "2026-10-24", "2026-10-25", "2026-10-26"];
+    let mut lines_per_day = Vec::new();
+    for d in days {
+        let (text, n) = paris_day_file(date(d));
+        std::fs::write(dir.path().join(format!("datatools-{d}.jsonl")), text).unwrap();
+        lines_per_day.push(n);
+    }
+    assert_eq!(lines_per_day, [24, 23, 24, 24, 25, 24], "the fixture itself: a 23-hour and a 25-hour day");
+
+    let summary = summary_json(dir.path());
+    assert_eq!(summary["events"], 144);
+    assert_eq!(summary["unparsed"], 0);
+    for (d, n) in days.iter().zip(&lines_per_day) {
+        let name = format!("datatools-{d}.jsonl");
+        let source = summary["sources"].as_array().unwrap().iter().find(|s| s["name"] == name.as_str()).unwrap();
+        assert_eq!(source["events"], *n as u64, "{name}");
+        // A local day read as local: the query's day bounds are local midnights too.
+        let next = date(d).succ_opt().unwrap();
+        let in_day = exported_messages(dir.path(), Some(&format!("since:{d} until:{next}")));
+        assert_eq!(in_day.len(), *n, "events of {d} by a since/until day query: {in_day:?}");
+        assert!(in_day.iter().all(|m| m.starts_with(d)), "{d}: {in_day:?}");
+    }
+    let day = |name: &str| summary["sources"].as_array().unwrap().iter().find(|s| s["name"] == name).unwrap().clone();
+    // Each day's span is shown with the offset in force at each end.
+    let autumn = day("datatools-2026-10-25.jsonl");
+    assert_eq!(autumn["first_ts"], "2026-10-25T00:30:00.000+02:00");
+    assert_eq!(autumn["last_ts"], "2026-10-25T23:30:00.000+01:00");
+    let spring = day("datatools-2026-03-29.jsonl");
+    assert_eq!(spring["first_ts"], "2026-03-29T00:30:00.000+01:00");
+    assert_eq!(spring["last_ts"], "2026-03-29T23:30:00.000+02:00");
+}
+
+#[test]
+fn naive_times_across_the_spring_gap_keep_file_order_and_their_instants() {
+    let dir = tempfile::tempdir().unwrap();
+    // Paris clocks jump from 02:00 to 03:00 on 2026-03-29: 01:59:59 and 03:00:00 are one
+    // second apart.
+    let file = [
+        ("2026-03-29T01:58:00", "a", "2026-03-29T00:58:00Z"),
+        ("2026-03-29T01:59:59", "b", "2026-03-29T00:59:59Z"),
+        ("2026-03-29T03:00:00", "c", "2026-03-29T01:00:00Z"),
+        ("2026-03-29T03:00:01", "d", "2026-03-29T01:00:01Z"),
+        ("2026-03-29T03:20:00", "e", "2026-03-29T01:20:00Z"),
+    ];
+    let text: String = file.iter().map(|(wall, msg, _)| naive_line(wall, msg)).collect();
+    std::fs::write(dir.path().join("datatools-2026-03-29.jsonl"), text).unwrap();
+
+    assert_eq!(exported_messages(dir.path(), None), ["a", "b", "c", "d", "e"]);
+    let want: Vec<(String, i64)> = file.iter().map(|(_, m, utc)| (m.to_string(), utc_ms(utc))).collect();
+    assert_eq!(timeline(&index_in_paris(dir.path())), want);
+    // One second apart, so one derived session, not two cut by a phantom hour.
+    assert_eq!(summary_json(dir.path())["sessions"], 1);
+}
+
+#[test]
+fn a_time_stamped_in_the_missing_spring_hour_is_kept_and_read_as_winter_time() {
+    let dir = tempfile::tempdir().unwrap();
+    // 02:30 never happened in Paris on 2026-03-29 (a writer with a wrong clock, or one
+    // that stamps in winter time all year): the line is still an event, counted, and read
+    // with the offset from before the jump, i.e. as 01:30 UTC.
+    let text = naive_line("2026-03-29T01:30:00", "before") + &naive_line("2026-03-29T02:30:00", "in the gap");
+    std::fs::write(dir.path().join("datatools-2026-03-29.jsonl"), text).unwrap();
+    let index = index_in_paris(dir.path());
+    assert_eq!(index.unparsed_count(), 0);
+    assert_eq!(
+        timeline(&index),
+        [
+            ("before".to_string(), utc_ms("2026-03-29T00:30:00Z")),
+            ("in the gap".to_string(), utc_ms("2026-03-29T01:30:00Z"))
+        ]
+    );
+}
+
+/// A writer in Paris on 2026-10-25: 02:10 and 02:40 happen twice, first in summer time
+/// (+02:00) and then again an hour later in winter time (+01:00).
+const AUTUMN_FOLD: [(&str, &str, &str); 6] = [
+    ("2026-10-25T01:59:00", "n1", "2026-10-24T23:59:00Z"),
+    ("2026-10-25T02:10:00", "n2", "2026-10-25T00:10:00Z"),
+    ("2026-10-25T02:40:00", "n3", "2026-10-25T00:40:00Z"),
+    ("2026-10-25T02:10:00", "n4", "2026-10-25T01:10:00Z"),
+    ("2026-10-25T02:40:00", "n5", "2026-10-25T01:40:00Z"),
+    ("2026-10-25T03:05:00", "n6", "2026-10-25T02:05:00Z"),
+];
+
+fn autumn_fold_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let text: String = AUTUMN_FOLD.iter().map(|(wall, msg, _)| naive_line(wall, msg)).collect();
+    std::fs::write(dir.path().join("datatools-2026-10-25.jsonl"), text).unwrap();
+    dir
+}
+
+#[test]
+fn the_repeated_autumn_hour_is_counted_in_full_and_loses_no_line() {
+    let dir = autumn_fold_folder();
+    let summary = summary_json(dir.path());
+    assert_eq!(summary["events"], 6);
+    assert_eq!(summary["unparsed"], 0);
+    assert_eq!(summary["first_ts"], "2026-10-25T01:59:00.000+02:00");
+    assert_eq!(summary["last_ts"], "2026-10-25T03:05:00.000+01:00");
+    let mut got = exported_messages(dir.path(), None);
+    got.sort();
+    assert_eq!(got, ["n1", "n2", "n3", "n4", "n5", "n6"], "every line once");
+}
+
+// ---------------------------------------------------------------------------
+// F10: follow mode's "today" is the wall-clock date in the zone
+
+fn clock_at(ms: &Arc<AtomicI64>) -> Clock {
+    let ms = Arc::clone(ms);
+    Arc::new(move || ms.load(Ordering::SeqCst))
+}
+
+fn day_file(d: NaiveDate) -> String {
+    format!("datatools-{}.jsonl", d.format("%Y-%m-%d"))
+}
+
+/// Steps an injected clock through `from..to` in 5-minute polls, with a day file for
+/// every date already in the folder, and checks after each poll that the newest followed
+/// file is the one dated today on a Paris wall clock, and that "midnight" is announced
+/// exactly once per local midnight, at the first poll after it.
+fn follow_through_paris_days(from: &str, to: &str) -> Vec<(i64, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let (from, to) = (utc_ms(from), utc_ms(to));
+    let paris_date = |ms: i64| Paris.timestamp_millis_opt(ms).unwrap().date_naive();
+    let mut d = paris_date(from);
+    while d <= paris_date(to) {
+        append(&dir.path().join(day_file(d)), &format!("{{\"msg\":\"{d}\"}}\n"));
+        d = d.succ_opt().unwrap();
+    }
+    let now = Arc::new(AtomicI64::new(from));
+    let mut follower = Follower::new(dir.path(), paris(), clock_at(&now));
+    let mut switches = Vec::new();
+    let mut today = paris_date(from);
+    let mut t = from;
+    while t <= to {
+        now.store(t, Ordering::SeqCst);
+        let batch = follower.poll(false);
+        let wall_date = paris_date(t);
+        let midnight: Vec<&String> = batch.notices.iter().filter(|n| n.starts_with("midnight")).collect();
+        if wall_date != today {
+            assert_eq!(
+                midnight,
+                [&format!("midnight: now following files dated {wall_date}")],
+                "at {} ({} in Paris)",
+                chrono::DateTime::from_timestamp_millis(t).unwrap(),
+                Paris.timestamp_millis_opt(t).unwrap()
+            );
+            switches.push((t, wall_date.to_string()));
+            today = wall_date;
+        } else {
+            assert!(midnight.is_empty(), "no switch at {}: {midnight:?}", Paris.timestamp_millis_opt(t).unwrap());
+        }
+        assert_eq!(
+            follower.followed().last(),
+            Some(&day_file(wall_date)),
+            "following today's file at {}",
+            Paris.timestamp_millis_opt(t).unwrap()
+        );
+        t += 5 * 60_000;
+    }
+    switches
+}
+
+#[test]
+fn follow_switches_once_at_each_paris_midnight_around_the_23_hour_day() {
+    // Local midnights: 03-28 23:00Z (+01:00), 03-29 22:00Z (+02:00 after the jump):
+    // 23 hours apart. A "+24 h" timer would still be on the 29th's file at 22:30Z.
+    let switches = follow_through_paris_days("2026-03-28T12:00:00Z", "2026-03-30T12:00:00Z");
+    assert_eq!(
+        switches,
+        [(utc_ms("2026-03-28T23:00:00Z"), "2026-03-29".into()), (utc_ms("2026-03-29T22:00:00Z"), "2026-03-30".into())]
+    );
+}
+
+#[test]
+fn follow_switches_once_at_each_paris_midnight_around_the_25_hour_day() {
+    // Local midnights: 10-24 22:00Z (+02:00), 10-25 23:00Z (+01:00 after the fall back):
+    // 25 hours apart. A "+24 h" timer would leave the 25th's file an hour early.
+    let switches = follow_through_paris_days("2026-10-24T12:00:00Z", "2026-10-26T12:00:00Z");
+    assert_eq!(
+        switches,
+        [(utc_ms("2026-10-24T22:00:00Z"), "2026-10-25".into()), (utc_ms("2026-10-25T23:00:00Z"), "2026-10-26".into())]
+    );
+}
+
+#[test]
+fn a_suspend_over_two_midnights_switches_once_to_the_day_the_clock_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    for d in ["2026-05-17", "2026-05-18", "2026-05-19"] {
+        append(&dir.path().join(format!("datatools-{d}.jsonl")), &format!("{{\"msg\":\"{d}\"}}\n"));
+    }
+    let now = Arc::new(AtomicI64::new(utc_ms("2026-05-17T10:00:00Z")));
+    let mut follower = Follower::new(dir.path(), paris(), clock_at(&now));
+    follower.poll(true);
+    assert_eq!(follower.followed(), ["datatools-2026-05-17.jsonl"]);
+    // The laptop sleeps until the morning of the 19th: no timer fires in between.
+    now.store(utc_ms("2026-05-19T07:00:00Z"), Ordering::SeqCst);
+    let batch = follower.poll(false);
+    let midnight: Vec<&String> = batch.notices.iter().filter(|n| n.starts_with("midnight")).collect();
+    assert_eq!(midnight, ["midnight: now following files dated 2026-05-19"]);
+    assert_eq!(follower.followed(), ["datatools-2026-05-17.jsonl", "datatools-2026-05-19.jsonl"]);
+    let delivered: Vec<String> = batch.pieces.iter().map(|p| String::from_utf8_lossy(&p.bytes).into_owned()).collect();
+    assert_eq!(delivered, ["{\"msg\":\"2026-05-19\"}\n"], "the skipped day's untouched file is not replayed");
+}
+
+#[test]
+fn a_clock_stepped_back_over_midnight_replays_and_drops_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (day1, day2) = (dir.path().join("datatools-2026-05-17.jsonl"), dir.path().join("datatools-2026-05-18.jsonl"));
+    append(&day1, "{\"msg\":\"17 a\"}\n");
+    append(&day2, "{\"msg\":\"18 a\"}\n");
+    // Paris midnight of the 18th is 22:00Z on the 17th.
+    let now = Arc::new(AtomicI64::new(utc_ms("2026-05-17T21:59:00Z")));
+    let mut follower = Follower::new(dir.path(), paris(), clock_at(&now));
+    let mut delivered = Vec::new();
+    let mut poll_at = |t: &str, f: &mut Follower| {
+        now.store(utc_ms(t), Ordering::SeqCst);
+        let batch = f.poll(false);
+        delivered.extend(batch.pieces.iter().map(|p| String::from_utf8_lossy(&p.bytes).into_owned()));
+    };
+    poll_at("2026-05-17T21:59:00Z", &mut follower);
+    poll_at("2026-05-17T22:00:30Z", &mut follower);
+    // NTP steps the clock back 40 s, to before midnight, while both days are written to.
+    poll_at("2026-05-17T21:59:50Z", &mut follower);
+    append(&day1, "{\"msg\":\"17 b\"}\n");
+    append(&day2, "{\"msg\":\"18 b\"}\n");
+    poll_at("2026-05-17T22:00:10Z", &mut follower);
+    poll_at("2026-05-17T22:05:00Z", &mut follower);
+    delivered.sort();
+    assert_eq!(
+        delivered,
+        ["{\"msg\":\"17 a\"}\n", "{\"msg\":\"17 b\"}\n", "{\"msg\":\"18 a\"}\n", "{\"msg\":\"18 b\"}\n"]
+    );
+    assert_eq!(follower.followed(), ["datatools-2026-05-17.jsonl", "datatools-2026-05-18.jsonl"]);
+}

@@ -221,6 +221,14 @@ fn the_repeated_autumn_hour_is_counted_in_full_and_loses_no_line() {
     assert_eq!(got, ["n1", "n2", "n3", "n4", "n5", "n6"], "every line once");
 }
 
+#[test]
+fn the_repeated_autumn_hour_keeps_file_order_and_the_second_run_is_winter_time() {
+    let dir = autumn_fold_folder();
+    assert_eq!(exported_messages(dir.path(), None), ["n1", "n2", "n3", "n4", "n5", "n6"]);
+    let want: Vec<(String, i64)> = AUTUMN_FOLD.iter().map(|(_, m, utc)| (m.to_string(), utc_ms(utc))).collect();
+    assert_eq!(timeline(&index_in_paris(dir.path())), want);
+}
+
 // ---------------------------------------------------------------------------
 // F10: follow mode's "today" is the wall-clock date in the zone
 

@@ -5,7 +5,10 @@
 //! choice of today's file decided from the wall-clock date in the zone, never by adding
 //! 24 hours.
 
+mod common;
+
 use audit_tui::ingest::build::{Detail, Options, Progress, build};
+use audit_tui::ingest::tail::{TailCursor, TailEvent};
 use audit_tui::ingest::time::Zone;
 use audit_tui::ingest::watch::{Clock, Follower};
 use audit_tui::model::Index;
@@ -359,4 +362,171 @@ fn a_clock_stepped_back_over_midnight_replays_and_drops_nothing() {
         ["{\"msg\":\"17 a\"}\n", "{\"msg\":\"17 b\"}\n", "{\"msg\":\"18 a\"}\n", "{\"msg\":\"18 b\"}\n"]
     );
     assert_eq!(follower.followed(), ["datatools-2026-05-17.jsonl", "datatools-2026-05-18.jsonl"]);
+}
+
+// ---------------------------------------------------------------------------
+// F3, F11, L6: the tail cursor's limits and symlinks
+
+fn read_all(c: &mut TailCursor) -> (String, Vec<String>) {
+    let mut text = String::new();
+    let mut notices = Vec::new();
+    for e in c.poll_at(0) {
+        match e {
+            TailEvent::Lines { bytes, .. } => text.push_str(&String::from_utf8_lossy(&bytes)),
+            TailEvent::Incomplete { bytes, .. } => text.push_str(&String::from_utf8_lossy(&bytes)),
+            other => notices.push(format!("{other:?}")),
+        }
+    }
+    (text, notices)
+}
+
+/// F3 pins the limit of the rewrite check: the cursor remembers the first 64 bytes of the
+/// file (and its device and inode). A writer that truncates and refills the same inode
+/// past our offset between two polls, keeping those 64 bytes, is not noticed: the cursor
+/// carries on at its old offset. A rewrite that changes the head is caught (tests/tail.rs).
+#[test]
+fn a_rewrite_that_keeps_the_first_64_bytes_goes_unnoticed_the_pinned_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("app.jsonl");
+    let head = format!("{{\"banner\":\"{}\"}}\n", "=".repeat(60));
+    assert!(head.len() > 64);
+    std::fs::write(&p, format!("{head}old 1\n")).unwrap();
+    let mut c = TailCursor::new(&p);
+    assert_eq!(read_all(&mut c).0, format!("{head}old 1\n"));
+    // Same inode (written in place), same head, longer than before.
+    std::fs::write(&p, format!("{head}new 1\nnew 2\n")).unwrap();
+    let (text, notices) = read_all(&mut c);
+    assert_eq!(notices, Vec::<String>::new(), "no truncation is seen");
+    assert_eq!(text, "new 2\n", "reading goes on at the old offset: `new 1` is never delivered");
+}
+
+/// F11: following a `current` symlink by name: retargeting the link is a rotation (the
+/// old target is handed over to drain), and truncating the file through the link is a
+/// truncation of what the link points to now.
+#[cfg(unix)]
+#[test]
+fn a_retargeted_current_symlink_is_followed_to_its_new_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, current) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"), dir.path().join("current.jsonl"));
+    append(&a, "a 1\n");
+    append(&b, "b 1\n");
+    std::os::unix::fs::symlink("a.jsonl", &current).unwrap();
+    let mut c = TailCursor::new(&current);
+    assert_eq!(read_all(&mut c), ("a 1\n".to_string(), vec![]));
+    append(&a, "a 2\n");
+    assert_eq!(read_all(&mut c).0, "a 2\n", "appends through the link's target");
+    // Retarget atomically, as `ln -sfn` via rename does.
+    let staged = dir.path().join("current.tmp");
+    std::os::unix::fs::symlink("b.jsonl", &staged).unwrap();
+    std::fs::rename(&staged, &current).unwrap();
+    append(&a, "a 3, late\n");
+    assert_eq!(read_all(&mut c), ("b 1\n".to_string(), vec!["Rotated".to_string()]));
+    let mut old = c.take_rotated();
+    assert_eq!(old.len(), 1);
+    assert_eq!(read_all(&mut old[0]).0, "a 3, late\n", "the old target drains through its handle");
+    std::fs::OpenOptions::new().write(true).open(&current).unwrap().set_len(0).unwrap();
+    append(&current, "b again\n");
+    assert_eq!(read_all(&mut c), ("b again\n".to_string(), vec!["Truncated { was: 4, now: 8 }".to_string()]));
+}
+
+/// L6: a burst far larger than one read (after the follower was paused) is delivered over
+/// several polls, each bounded, with every line once and in order.
+#[test]
+fn a_burst_bigger_than_one_read_arrives_over_bounded_polls_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("burst.jsonl");
+    std::fs::write(&p, "").unwrap();
+    let mut c = TailCursor::new(&p);
+    assert_eq!(read_all(&mut c).0, "");
+    let lines = 200_000;
+    let mut burst = String::with_capacity(lines * 110);
+    for n in 0..lines {
+        burst.push_str(&format!("{{\"n\":{n},\"pad\":\"{}\"}}\n", "x".repeat(90)));
+    }
+    assert!(burst.len() > 20 << 20);
+    append(&p, &burst);
+    let mut got = String::with_capacity(burst.len());
+    let mut polls = 0;
+    let mut largest = 0;
+    loop {
+        let (text, notices) = read_all(&mut c);
+        assert!(notices.is_empty(), "{notices:?}");
+        if text.is_empty() {
+            break;
+        }
+        largest = largest.max(text.len());
+        got.push_str(&text);
+        polls += 1;
+        assert!(polls < 100, "the burst is drained");
+    }
+    assert!(polls >= 3 && largest <= 8 << 20, "{polls} polls, at most {largest} bytes each");
+    assert!(got == burst, "every line once, in order");
+}
+
+// ---------------------------------------------------------------------------
+// M13, M14, L2: empty files, a cut gzip, a line over the cap
+
+fn utc_summary<S: AsRef<OsStr>>(args: &[S]) -> Value {
+    let out = audit_tui().args(["summary", "--json", "--utc"]).args(args).stdin(Stdio::null()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("summary --json is JSON")
+}
+
+#[test]
+fn an_empty_or_blank_file_opens_on_a_quiet_no_events_screen() {
+    for fixture in ["tests/fixtures/quirks/empty.jsonl", "tests/fixtures/quirks/only-blank.jsonl"] {
+        let app = common::app_for(fixture);
+        assert_eq!((app.index.len(), app.index.unparsed_count()), (0, 0), "{fixture}");
+        let screen = common::screen(&app, 120, 30);
+        for shown in ["Timeline 0 events", "no events", "no event selected", "1 file · 0 events · 0 unparsed"] {
+            assert!(screen.contains(shown), "{fixture} shows {shown:?}:\n{screen}");
+        }
+    }
+}
+
+#[test]
+fn a_cut_off_gzip_keeps_the_lines_before_the_cut_and_says_where_it_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for i in 0..5000 {
+        text.push_str(&format!(
+            "{{\"ts\":\"2026-05-17T10:{:02}:{:02}Z\",\"level\":\"info\",\"session\":\"s1\",\"msg\":\"event {i} {:x}\"}}\n",
+            i / 60 % 60,
+            i % 60,
+            i * 7919
+        ));
+    }
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(text.as_bytes()).unwrap();
+    let gz = enc.finish().unwrap();
+    // The mail client cut the attachment two thirds in.
+    let path = dir.path().join("datatools-2026-05-17.jsonl.gz");
+    std::fs::write(&path, &gz[..gz.len() * 2 / 3]).unwrap();
+    let summary = utc_summary(&[&path]);
+    let events = summary["events"].as_u64().unwrap();
+    assert!(events > 1000 && events < 5000, "the readable prefix: {events} of 5000 events");
+    let problems = summary["problems"].to_string();
+    assert!(problems.contains("corrupt or truncated gzip stream after"), "{problems}");
+    // The prefix is whole lines of the original, in order, plus at most one cut line.
+    let unparsed = summary["unparsed"].as_u64().unwrap();
+    assert!(unparsed <= 1, "only the line cut by the damage is unparsed: {unparsed}");
+}
+
+#[test]
+fn a_line_over_the_cap_is_one_marked_unparsed_record_and_the_next_lines_still_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.jsonl");
+    let event = |s: u32| format!("{{\"ts\":\"2026-05-17T10:00:0{s}Z\",\"level\":\"info\",\"msg\":\"e{s}\"}}\n");
+    let huge = format!("{{\"ts\":\"2026-05-17T10:00:01Z\",\"msg\":\"{}\"}}\n", "x".repeat(5 << 20));
+    std::fs::write(&path, format!("{}{huge}{}{}", event(0), event(2), event(3))).unwrap();
+    let opts = Options { zone: Zone::Utc, gap_minutes: 30, detail: Detail::Full };
+    let index = build(&[path], opts, &Progress::default());
+    assert_eq!(index.len(), 4, "three events and the long line");
+    assert_eq!(index.unparsed.len(), 1);
+    let u = &index.unparsed[0];
+    assert_eq!(u.line, 2);
+    assert_eq!(u.reason().to_string(), format!("line of {} bytes is longer than the 4 MiB cap", huge.len() - 1));
+    let times: Vec<i64> =
+        (0..index.len()).filter_map(|i| index.event(i)).filter(|e| !e.is_unparsed()).map(|e| e.time()).collect();
+    assert_eq!(times, [utc_ms("2026-05-17T10:00:00Z"), utc_ms("2026-05-17T10:00:02Z"), utc_ms("2026-05-17T10:00:03Z")]);
 }

@@ -737,3 +737,70 @@ fn a_log_reached_under_two_names_counts_once() {
     assert_eq!(v["events"], 2, "{v}");
     assert_eq!(v["files"], 1, "{v}");
 }
+
+// ---------------------------------------------------------------------------
+// T2, T4: odd terminal sizes, wide and combining characters
+
+/// T2: a terminal reported as 0×0 (some multiplexers do while detaching), then a burst
+/// of resizes: nothing panics and the cursor stays on a row that exists.
+#[test]
+fn a_zero_sized_terminal_and_a_burst_of_resizes_draw_without_panicking() {
+    use audit_tui::ui::msg::Msg;
+    let mut app = common::app_for(common::SAMPLE);
+    common::press(&mut app, "G");
+    let last = app.selected_id();
+    for (w, h) in [(0, 0), (0, 40), (120, 0), (1, 1), (14, 5), (0, 0), (300, 100), (3, 200), (160, 45)] {
+        common::send(&mut app, Msg::Resize(w, h));
+        let buf = common::draw(&app, w, h);
+        assert_eq!((buf.area.width, buf.area.height), (w, h));
+        assert!(app.row_count() == 0 || app.timeline.cursor < app.row_count(), "cursor in range at {w}×{h}");
+    }
+    assert_eq!(app.selected_id(), last, "the same event is still selected");
+    assert!(common::screen(&app, 160, 45).contains("Timeline"));
+}
+
+/// T4: CJK, emoji, combining marks, zero-width joiners and TABs in every column, drawn
+/// at every width from 1 to 140: no panic, no raw TAB or control in any cell, and at a
+/// comfortable width the message shows its characters whole.
+#[test]
+fn wide_emoji_combining_and_tab_text_draws_at_every_width() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wide.jsonl");
+    let mut text = String::new();
+    for (i, (user, msg)) in [
+        ("客户", "上传失败：文件太大 客户要求重试"),
+        ("José", "e\u{301}te\u{301} cafe\u{301} — nai\u{308}ve"),
+        ("👩\u{200d}💻", "deploy 🚀🚀🚀 done 👍🏽"),
+        ("tab\tuser", "col1\tcol2\tcol3"),
+        ("한국어", "ｆｕｌｌｗｉｄｔｈ ＡＢＣ 漢字かなカナ"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        text.push_str(&format!(
+            "{{\"ts\":\"2026-05-17T10:00:0{i}Z\",\"level\":\"error\",\"user\":\"{}\",\"category\":\"{}\",\"msg\":\"{}\"}}\n",
+            user.replace('\t', "\\t"),
+            user.replace('\t', "\\t"),
+            msg.replace('\t', "\\t")
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    let mut app = common::app_for(path.to_str().unwrap());
+    for keys in ["", "Enter", "Esc 1", "Esc 3 j j Enter"] {
+        common::press(&mut app, keys);
+        for w in 1..=140u16 {
+            for h in [3u16, 12, 40] {
+                let rows = common::rows(&common::draw(&app, w, h));
+                assert!(
+                    rows.iter().all(|r| !r.chars().any(|c| c == '\t' || common::is_hostile(c))),
+                    "after {keys:?} at {w}×{h}: {rows:?}"
+                );
+            }
+        }
+    }
+    let mut app = common::app_for(path.to_str().unwrap());
+    common::press(&mut app, "G");
+    let screen = common::screen(&app, 200, 45);
+    assert!(screen.contains("ｆｕｌｌｗｉｄｔｈ ＡＢＣ"), "{screen}");
+    assert!(screen.contains("上传失败"), "{screen}");
+}

@@ -804,3 +804,90 @@ fn wide_emoji_combining_and_tab_text_draws_at_every_width() {
     assert!(screen.contains("ｆｕｌｌｗｉｄｔｈ ＡＢＣ"), "{screen}");
     assert!(screen.contains("上传失败"), "{screen}");
 }
+
+// ---------------------------------------------------------------------------
+// E1-E10 in a real terminal: title, clipboard and the bytes written
+
+/// Sequences from `quirks/escapes.jsonl` that must never reach the terminal as bytes.
+const HOSTILE_SEQUENCES: &[(&str, &[u8])] = &[
+    ("OSC 0 title", b"\x1b]0;pwned"),
+    ("OSC 2 title", b"\x1b]2;pwned2"),
+    ("CSI 21t title report", b"\x1b[21t"),
+    ("OSC 52 clipboard", b"\x1b]52;c;ZWNobyBwd25lZA=="),
+    ("OSC 8 link", b"\x1b]8;;https://evil.example/"),
+    ("screen clear from a value", b"before\x1b[2J"),
+    ("fake green OK", b"\x1b[32mOK\x1b[0m  <-"),
+    ("unterminated OSC", b"\x1b]0;never-terminated"),
+    ("DCS", b"\x1bPq"),
+    ("C1 CSI", "\u{9b}2J".as_bytes()),
+    ("C1 ST", "\u{9c}".as_bytes()),
+    ("RLO", "\u{202e}".as_bytes()),
+    ("BEL", b"\x07"),
+    ("BS", b"\x08"),
+    ("lone CR in a value", b"50%\rprogress"),
+];
+
+fn find_bytes(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The explorer on the hostile-escape fixture in tmux (which, like a real terminal, takes
+/// OSC 0/2 as the pane title and, with `set-clipboard on`, OSC 52 as a paste buffer): after
+/// every row and its detail has been on screen, the title is unchanged, no buffer was
+/// made, and none of the hostile sequences is among the bytes written. Then `y` puts the
+/// selected line, exactly as written, on the clipboard: the one OSC 52 the tool sends.
+#[test]
+fn hostile_escapes_never_reach_a_real_terminal_and_only_y_sets_the_clipboard() {
+    use common::tmux::{Tmux, poll};
+    let fixture = common::path(common::ESCAPES);
+    let lines: Vec<String> = std::fs::read_to_string(&fixture).unwrap().lines().map(str::to_string).collect();
+    assert_eq!(lines.len(), 12);
+    let bin = env!("CARGO_BIN_EXE_audit-tui");
+    // The shell waits for a line, so the options and recording are set before it starts.
+    let script = r#"read go; exec env LC_ALL=C.UTF-8 "$0" --utc "$1""#;
+    let test = "hostile_escapes_never_reach_a_real_terminal";
+    let Some(tmux) = Tmux::start_or_skip(test, "sh", &["-c", script, bin, fixture.to_str().unwrap()]) else {
+        return;
+    };
+    tmux.ok(&["set-option", "-g", "set-clipboard", "on"]);
+    let title = tmux.pane("#{pane_title}");
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("output");
+    tmux.record_output(&output);
+    tmux.keys(&["Enter"]);
+    tmux.wait_until("the index", |s| s.contains("Timeline 12 events") && !s.contains("indexing"));
+    // Each row in turn, with its detail pane.
+    for n in 2..=12 {
+        tmux.keys(&["j"]);
+        let screen = tmux.wait_for_text(&format!("escapes.jsonl:{n} "));
+        if n == 2 {
+            assert!(screen.contains(r"OSC 0 title \x1b]0;pwned\x07"), "shown escaped instead:\n{screen}");
+        }
+        if n == 11 {
+            // The field after an unterminated OSC, and an unterminated DCS, shown whole.
+            assert!(screen.contains(r#"next: "must not be swallowed""#), "{screen}");
+            assert!(screen.contains(r#"dcs: "\x1bPq unterminated DCS""#), "{screen}");
+        }
+    }
+    assert_eq!(tmux.pane("#{pane_title}"), title, "the log set the terminal's title");
+    assert_eq!(tmux.ok(&["list-buffers"]), "", "the log wrote the clipboard");
+    let written = std::fs::read(&output).unwrap();
+    assert!(written.len() > 1000, "the drawing was recorded");
+    for (what, seq) in HOSTILE_SEQUENCES {
+        assert!(!find_bytes(&written, seq), "{what} reached the terminal raw");
+    }
+
+    // `y` on the OSC 52 row (line 3): the clipboard gets that line, as written in the file.
+    tmux.keys(&["g", "j", "j"]);
+    tmux.wait_for_text("escapes.jsonl:3 ");
+    tmux.keys(&["y"]);
+    tmux.wait_for_text("copied the event's line");
+    let copied = poll("a paste buffer", || {
+        let out = tmux.run(&["show-buffer"]);
+        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    });
+    assert_eq!(copied, lines[2]);
+    assert_eq!(tmux.pane("#{pane_title}"), title);
+    tmux.keys(&["q"]);
+    tmux.wait_for_pane("#{pane_dead}", "1");
+}

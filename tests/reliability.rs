@@ -725,8 +725,6 @@ fn reading_archives_and_stdin_leaves_no_file_anywhere() {
 /// file under a second name: its lines must count once, not twice.
 #[cfg(unix)]
 #[test]
-#[ignore = "bug: a log reached under two names in the folder (a `current` symlink, a hard \
-            link) is read twice, doubling its events, errors and sessions"]
 fn a_log_reached_under_two_names_counts_once() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("datatools-2026-05-17.jsonl");
@@ -736,6 +734,8 @@ fn a_log_reached_under_two_names_counts_once() {
     let v = utc_summary(&[dir.path()]);
     assert_eq!(v["events"], 2, "{v}");
     assert_eq!(v["files"], 1, "{v}");
+    assert_ne!(v["sources"][0]["name"], "current.jsonl", "a file's name is kept over a link's: {v}");
+    assert_eq!(v["skipped"].as_array().map(Vec::len), Some(2), "the other names are listed: {v}");
 }
 
 // ---------------------------------------------------------------------------

@@ -218,7 +218,52 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
                 .push(Skipped { name: display_path(p), reason: format!("{}, not read", special_kind(&m.file_type())) }),
         }
     }
+    read_each_file_once(&mut d);
     d
+}
+
+/// A `current.jsonl` link beside the file it points to, a hard link, or a file named twice
+/// on the command line is one file under several names: read once, under the name that is
+/// not a link (else the first), and list the others as skipped.
+fn read_each_file_once(d: &mut Discovery) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let identity = |input: &Input| match &input.origin {
+            Origin::File(path) => std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino())),
+            _ => None,
+        };
+        let is_link = |input: &Input| match &input.origin {
+            Origin::File(path) => path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()),
+            _ => false,
+        };
+        let mut first: std::collections::HashMap<(u64, u64), usize> = std::collections::HashMap::new();
+        let mut dropped = vec![false; d.inputs.len()];
+        for i in 0..d.inputs.len() {
+            let Some(id) = identity(&d.inputs[i]) else { continue };
+            match first.get(&id).copied() {
+                None => {
+                    first.insert(id, i);
+                }
+                Some(kept) => {
+                    // Keep the real file's name over a link's.
+                    let (keep, drop) =
+                        if is_link(&d.inputs[kept]) && !is_link(&d.inputs[i]) { (i, kept) } else { (kept, i) };
+                    first.insert(id, keep);
+                    dropped[drop] = true;
+                    let reason = format!("the same file as {} (read once)", d.inputs[keep].name);
+                    d.skipped.push(Skipped { name: d.inputs[drop].name.clone(), reason });
+                }
+            }
+        }
+        let mut i = 0;
+        d.inputs.retain(|_| {
+            i += 1;
+            !dropped[i - 1]
+        });
+    }
+    #[cfg(not(unix))]
+    let _ = d;
 }
 
 fn walk_dir(dir: &Path, root: &Path, d: &mut Discovery) {

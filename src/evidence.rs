@@ -25,10 +25,20 @@ pub fn check_output(path: &Path, inputs: &[PathBuf], force: bool) -> Result<(), 
             ));
         }
     }
-    if !force && path.symlink_metadata().is_ok() {
+    if !force && is_existing_file(path) {
         return Err(format!("{shown} already exists; pass --force to overwrite it"));
     }
     Ok(())
+}
+
+/// A regular file (or a link to one) is there: what `--force` is asked for. `/dev/null`, a
+/// FIFO or a terminal is written to, never replaced.
+fn is_existing_file(path: &Path) -> bool {
+    match std::fs::metadata(path) {
+        Ok(m) => m.is_file(),
+        // A dangling link: creating through it would make a file somewhere else.
+        Err(_) => path.symlink_metadata().is_ok(),
+    }
 }
 
 /// Creates the output file checked by [`check_output`]; without `force` it must still not
@@ -36,7 +46,9 @@ pub fn check_output(path: &Path, inputs: &[PathBuf], force: bool) -> Result<(), 
 pub fn create_output(path: &Path, force: bool) -> Result<File, String> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true);
-    if force {
+    if path.exists() && !is_existing_file(path) {
+        // A device or a FIFO: written to as it is.
+    } else if force {
         options.create(true).truncate(true);
     } else {
         options.create_new(true);
@@ -96,5 +108,14 @@ mod tests {
         let err = check_output(&link, std::slice::from_ref(&log), true).unwrap_err();
         assert!(err.contains("log being read"), "{err}");
         assert!(check_output(&other.path().join("c.md"), &[log, "-".into()], false).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn dev_null_is_written_to_without_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let null = Path::new("/dev/null");
+        assert!(check_output(null, &[dir.path().to_path_buf()], false).is_ok());
+        assert!(create_output(null, false).is_ok());
     }
 }

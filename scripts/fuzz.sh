@@ -2,11 +2,13 @@
 # Fuzzes audit-tui's parsers of untrusted input with cargo-fuzz (libFuzzer), one target at
 # a time, at the lowest CPU priority (the machine is shared).
 #
-#   scripts/fuzz.sh [TARGET|all] [--runs N] [--max-len BYTES] [--sanitizer none|address]
+#   scripts/fuzz.sh [TARGET|all] [--runs N] [--max-time SECONDS] [--max-len BYTES]
+#                   [--sanitizer none|address]
 #
 # Targets (fuzz/fuzz_targets/): parse_lines, json_scan, csv_reader, query, sanitize.
 # Default: all of them, 10,000,000 executions each, inputs up to 4096 bytes, no sanitizer
 # (safe Rust: panics are what we look for, and this is several times faster).
+# --max-time stops each target after that many seconds even if it has not made N runs.
 #
 # Needs the nightly toolchain (`cargo +nightly`); installs cargo-fuzz if it is missing.
 # The corpus grows in fuzz/corpus/TARGET (seeded from tests/fixtures, not committed);
@@ -21,13 +23,15 @@ ALL=(parse_lines json_scan csv_reader query sanitize)
 target=all
 runs=10000000
 max_len=4096
+max_time=0
 sanitizer=none
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) runs="$2"; shift 2 ;;
         --max-len) max_len="$2"; shift 2 ;;
+        --max-time) max_time="$2"; shift 2 ;;
         --sanitizer) sanitizer="$2"; shift 2 ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         -*) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
         *) target="$1"; shift ;;
     esac
@@ -82,12 +86,13 @@ seed_corpus() {
     [ -z "$(ls -A "$dir")" ] || return 0
     case "$t" in
         parse_lines)
-            # The first byte is a knob: its low bits pick lines (0), CSV (2) or Markdown (3).
+            # The first byte is a knob (see the target): 0x0c runs the index builder too, and
+            # its low bits pick lines (0), CSV (2) or Markdown (3).
             for f in $(fixtures); do
                 case "$f" in
-                    *.csv) { printf '\002'; cat "$f"; } | seed "$dir" ;;
-                    *.md) { printf '\003'; cat "$f"; } | seed "$dir" ;;
-                    *) { printf '\000'; cat "$f"; } | seed "$dir"; { printf '\120'; cat "$f"; } | seed "$dir" ;;
+                    *.csv) { printf '\016'; cat "$f"; } | seed "$dir" ;;
+                    *.md) { printf '\017'; cat "$f"; } | seed "$dir" ;;
+                    *) { printf '\000'; cat "$f"; } | seed "$dir"; { printf '\134'; cat "$f"; } | seed "$dir" ;;
                 esac
             done ;;
         csv_reader)
@@ -130,7 +135,7 @@ for t in "${targets[@]}"; do
     echo "== $t: $runs runs, inputs up to $max_len bytes (log: $log)"
     status=0
     nice -n 19 cargo +nightly fuzz run "$t" --sanitizer "$sanitizer" "fuzz/corpus/$t" -- \
-        -runs="$runs" -max_len="$max_len" -print_final_stats=1 -timeout=20 -rss_limit_mb=4096 \
+        -runs="$runs" -max_total_time="$max_time" -max_len="$max_len" -print_final_stats=1 -timeout=20 -rss_limit_mb=4096 \
         >"$log" 2>&1 || status=$?
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
     speed=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)

@@ -20,9 +20,10 @@ use audit_tui::ingest::build::{Detail, Opened, Options, Progress, index_opened};
 use audit_tui::ingest::sources::{Data, Format, Input, Origin};
 use audit_tui::ingest::time::Zone;
 use audit_tui::model::Index;
-use audit_tui::query::eval::{Compiled, Snapshot, filter_range, highlight};
+use audit_tui::query::eval::{Compiled, Evaluator, highlight};
 use audit_tui::query::parse::{Query, Term, TermKind};
 use libfuzzer_sys::fuzz_target;
+use std::cell::RefCell;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// 2026-05-18T00:00:00Z, the day after the fixtures' last event.
@@ -37,6 +38,14 @@ const TRICKY: &[u8] = br#"{"ts":"2026-05-17T11:00:00Z","level":"warn","message":
 not json, no time
 {"ts":"2026-05-17T11:00:0
 "#;
+
+/// Few events keep a run cheap: every term is evaluated three times over all of them.
+const LINES_PER_SOURCE: usize = 8;
+
+fn first_lines(bytes: &[u8], n: usize) -> &[u8] {
+    let end = bytes.iter().enumerate().filter(|&(_, &b)| b == b'\n').nth(n - 1).map_or(bytes.len(), |(k, _)| k + 1);
+    &bytes[..end]
+}
 
 fn index() -> &'static Index {
     static INDEX: OnceLock<Index> = OnceLock::new();
@@ -53,7 +62,7 @@ fn index() -> &'static Index {
             .into_iter()
             .map(|(name, format, bytes)| Opened {
                 input: Input { name: name.into(), origin: Origin::Stdin, format },
-                data: Arc::new(Data::Heap(bytes.to_vec())),
+                data: Arc::new(Data::Heap(first_lines(bytes, LINES_PER_SOURCE).to_vec())),
                 warning: None,
                 prefix: false,
             })
@@ -63,14 +72,25 @@ fn index() -> &'static Index {
     })
 }
 
-fn snapshot() -> &'static Snapshot {
-    static SNAP: OnceLock<Snapshot> = OnceLock::new();
-    SNAP.get_or_init(|| Snapshot::of(index()))
+thread_local! {
+    /// One evaluator for all runs: each new one builds a nucleo matcher, which would cost
+    /// more than the whole evaluation over this small index.
+    static EVALUATOR: RefCell<Evaluator<'static>> = RefCell::new(Evaluator::new(&index().blobs, Zone::Utc));
 }
 
+/// The ids of the events `query` matches, as `filter_range` walks them.
 fn matching(query: &Query) -> Vec<u32> {
-    let snap = snapshot();
-    filter_range(&Compiled::compile(query, index()), snap, 0..snap.len)
+    let index = index();
+    let compiled = Compiled::compile(query, index);
+    EVALUATOR.with_borrow_mut(|ev| {
+        let mut out = Vec::new();
+        index.store.for_each(0..index.len(), |i, e| {
+            if ev.matches(&compiled, e) {
+                out.push(i as u32);
+            }
+        });
+        out
+    })
 }
 
 fn one(term: &Term, negated: bool) -> Query {
@@ -97,7 +117,7 @@ fuzz_target!(|data: &[u8]| {
             assert!(e.level().is_error(), "{text:?} claims only errors but matched {:?}", e.level());
         }
     }
-    if query.terms.len() <= 6 {
+    if query.terms.len() <= 4 {
         let mut and: Option<Vec<u32>> = None;
         for term in &query.terms {
             let hits = matching(&one(term, term.negated));

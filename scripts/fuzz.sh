@@ -117,6 +117,9 @@ msg:timeout message:"disk full"
 http://x 'a:b -
 log.level:x @timestamp: error.type:MemoryError
 msg:café kelvin
+until:18446744073709551615 since:9999999999999999999.999
+before:"Sun, 17 May 2026 09:00:00 +0000" after:"7/10/2025 10:00 PM"
+since:2026-05-17T08:00:00+14:00 until:-9223372036854775807w
 EOF
             ;;
         sanitize)

@@ -106,8 +106,11 @@ fn same_members(line: &[u8], want: &[(String, Box<RawValue>)]) {
         match *value {
             Value::Str(s) => {
                 assert_eq!(raw, [b"\"", s.raw, b"\""].concat().as_slice(), "string slice in {:?}", show(line));
-                let decoded: String = serde_json::from_slice(raw).expect("serde_json re-reads its own string");
-                assert_eq!(s.text(), decoded, "string text in {:?}", show(line));
+                // A lone surrogate escape passes serde_json's check of a raw value but not
+                // its decoding; the scanner decodes it to U+FFFD.
+                if let Ok(decoded) = serde_json::from_slice::<String>(raw) {
+                    assert_eq!(s.text(), decoded, "string text in {:?}", show(line));
+                }
                 assert_eq!(s.has_escapes(), s.raw.contains(&b'\\'), "escape flag in {:?}", show(line));
             }
             Value::Num(n) => assert_eq!(n, raw, "number in {:?}", show(line)),
@@ -117,8 +120,10 @@ fn same_members(line: &[u8], want: &[(String, Box<RawValue>)]) {
             Value::Array(a) => assert_eq!(a, raw, "array slice in {:?}", show(line)),
             Value::Object(o) => {
                 assert_eq!(o, raw, "object slice in {:?}", show(line));
-                let inner: Members = serde_json::from_slice(raw).expect("serde_json re-reads its own object");
-                same_members(o, &inner.0);
+                // Only where serde_json decodes it too (its keys may hold a lone surrogate).
+                if let Ok(inner) = serde_json::from_slice::<Members>(raw) {
+                    same_members(o, &inner.0);
+                }
             }
         }
     }

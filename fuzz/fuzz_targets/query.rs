@@ -51,7 +51,11 @@ fn index() -> &'static Index {
     static INDEX: OnceLock<Index> = OnceLock::new();
     INDEX.get_or_init(|| {
         let sources: [(&str, Format, &[u8]); 6] = [
-            ("datatools.jsonl", Format::Lines, include_bytes!("../../tests/fixtures/datatools/datatools-2026-05-17.jsonl")),
+            (
+                "datatools.jsonl",
+                Format::Lines,
+                include_bytes!("../../tests/fixtures/datatools/datatools-2026-05-17.jsonl"),
+            ),
             ("escapes.jsonl", Format::Lines, include_bytes!("../../tests/fixtures/quirks/escapes.jsonl")),
             ("garbage.jsonl", Format::Lines, include_bytes!("../../tests/fixtures/quirks/garbage-mixed.jsonl")),
             ("text.log", Format::Lines, include_bytes!("../../tests/fixtures/quirks/text.log")),

@@ -291,18 +291,20 @@ const fn utf8_lead(cp: u32) -> u8 {
 }
 
 /// JSON text (as `serde_json` writes it) with every character that [`sanitize`] would
-/// escape written as a `\uXXXX` escape instead. The JSON means the same, but DEL, a bidi
-/// override or a C1 control inside a string no longer reaches the terminal raw
-/// (`serde_json` escapes only C0). Such characters can only occur inside strings, so
-/// escaping them anywhere is valid.
+/// escape written as a `\uXXXX` escape instead. The JSON means the same, but a bidi
+/// override, a C1 control or DEL inside a string no longer reaches the terminal raw.
+/// Such characters can only occur inside strings, so escaping them anywhere is valid.
+/// (`serde_json` already escapes the C0 controls inside strings; the line breaks of
+/// pretty output are structure and stay.)
 pub fn escape_json_text(json: &str) -> Cow<'_, str> {
-    let escaped = |c: char| c == '\u{7f}' || is_escaped_char(c);
-    if !json.chars().any(escaped) {
+    // serde_json writes DEL raw: it is not a control character to JSON.
+    let must_escape = |c: char| c == '\u{7f}' || is_escaped_char(c);
+    if !json.chars().any(must_escape) {
         return Cow::Borrowed(json);
     }
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
-        if escaped(c) {
+        if must_escape(c) {
             let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {
                 out.push_str(&format!("\\u{unit:04x}"));

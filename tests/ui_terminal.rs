@@ -228,9 +228,11 @@ fn a_panic_in_the_indexing_thread_restores_the_terminal_and_exits_101() {
         screen.contains("thread 'index'") && screen.contains("panicked at"),
         "the panic message is on the main screen:\n{screen}"
     );
-    assert!(screen.contains("panics on purpose"), "{screen}");
+    assert!(screen.contains(r"panics on purpose \x1b]0;pwned\x07"), "the log text in it is escaped:\n{screen}");
     assert!(!screen.contains("Timeline"), "the explorer's screen is gone:\n{screen}");
-    assert_output_ends_restored(&explorer.explorer_output());
+    let output = explorer.explorer_output();
+    assert!(!output.windows(4).any(|w| w == b"\x1b]0;"), "no raw title change in what was written");
+    assert_output_ends_restored(&output);
 }
 
 /// The explorer started from an interactive shell with job control, as a user would:

@@ -20,7 +20,9 @@ pub fn in_index_thread() {
         std::thread::sleep(Duration::from_millis(10));
     }
     match fault.to_str() {
-        Some("panic") => panic!("{VAR}=panic: the indexing thread panics on purpose"),
+        // With log text in the message, as a real panic may quote it: it must come out
+        // escaped (the title change must not happen).
+        Some("panic") => panic!("{VAR}=panic: the indexing thread panics on purpose \x1b]0;pwned\x07"),
         Some("hold") => loop {
             std::thread::sleep(Duration::from_secs(3600));
         },

@@ -15,3 +15,66 @@ fn sanitize_escape_json_text_escapes_del() {
     let back: String = serde_json::from_str(&escaped).expect("still JSON");
     assert_eq!(back, "evil\u{7f}name\u{7f}");
 }
+
+/// `json_scan`, crash-a1fc365c and crash-84ca3711 (both stopped the target on its own
+/// over-strict check, not on a scanner bug): a lone high surrogate escape in a value or
+/// a key. serde_json refuses to decode it; the scanner reads the line, as its contract
+/// says, and shows the surrogate as U+FFFD.
+#[test]
+fn json_scan_lone_surrogates_are_read_as_replacement_characters() {
+    use audit_tui::json::scan::{Value, scan_object};
+    let line = br#"{"k\uDBDEDDDD":"v\ud800x","n":1}"#;
+    let mut members = Vec::new();
+    scan_object(line, |k, v| members.push((k.text().into_owned(), v))).expect("the scanner reads the line");
+    assert_eq!(members.len(), 2);
+    assert_eq!(members[0].0, "k\u{FFFD}DDDD");
+    assert!(matches!(members[0].1, Value::Str(s) if s.text() == "v\u{FFFD}x"));
+    assert!(serde_json::from_slice::<serde_json::Value>(line).is_err(), "serde_json is stricter here");
+}
+
+/// `sanitize`, a run stopped on the target's own hand-made list of safe characters:
+/// U+FFFB (an interlinear annotation control) is escaped, as the module's table says,
+/// and nothing around it is lost.
+#[test]
+fn sanitize_interlinear_annotation_controls_are_escaped_not_dropped() {
+    use audit_tui::sanitize::{Mode, sanitize_bytes};
+    let input = "a\u{FFF9}b\u{FFFB}\x7f\u{FEFF}c".as_bytes();
+    assert_eq!(sanitize_bytes(input, Mode::Line), r"a<U+FFF9>b<U+FFFB>\x7f<U+FEFF>c");
+}
+
+/// `parse_lines`, crash-7ce7b4bd (the target's over-strict check): with the errors-only
+/// pre-screen, a range whose first lines were skipped ends with an event for its last
+/// timed line, out of line order, that only carries that time to the next range. The
+/// full parse keeps one record per line, and the screened one loses no error.
+#[test]
+fn parse_lines_screened_range_carries_its_last_time_after_an_unparsed_line() {
+    use audit_tui::ingest::parse::{RangeSpec, parse_range};
+    use audit_tui::ingest::time::Zone;
+    use audit_tui::ingest::time_other::DateOrder;
+    let bytes = concat!(
+        "{\"ts\":\"2026-05-17T10:00:00.000+00:00\",\"level\":\"info\",\"message\":\"valid\"}\n",
+        "{\"ts\":\"2026-05-17T10:00:01.000+00:00\",\"level\":\"info\",\"message\":\"raw TAB: a\tb\"}\n",
+        "{\"ts\":\"2026-05-17T10:00:02.000+00:00\",\"level\":\"errorel\":\"info\",\"message\":\"valid\"}\n",
+    )
+    .as_bytes();
+    let spec = |only_errors| RangeSpec {
+        bytes,
+        base: 1000,
+        source: 3,
+        at_file_start: true,
+        csv: None,
+        csv_header_at: None,
+        group_errors: true,
+        whole_record: false,
+        document: false,
+        only_errors,
+        date_order: DateOrder::MonthFirst,
+    };
+    let full = parse_range(&spec(false), Zone::Utc);
+    assert_eq!(full.events.len(), 3);
+    assert_eq!(full.unparsed.len(), 1, "the spliced third line is unparsed");
+    assert!(full.events.iter().all(|e| !e.level().is_error()));
+    let screened = parse_range(&spec(true), Zone::Utc);
+    let last = screened.events.last().expect("the time carrier");
+    assert_eq!((last.offset(), last.time()), (full.events[1].offset(), full.events[1].time()));
+}

@@ -144,11 +144,23 @@ fn assert_forgiven(line: &[u8], e: &serde_json::Error, who: &str) {
     ];
     let python = (what == "expected value" || what == "invalid value: expected value")
         && (contains(line, b"NaN") || contains(line, b"Infinity"));
+    // serde_json's word for a high surrogate escape that no low one follows.
+    let lone_surrogate = what == "unexpected end of hex escape" && has_high_surrogate_escape(line);
     assert!(
-        forgiven.contains(&what) || python,
+        forgiven.contains(&what) || python || lone_surrogate,
         "{who} accepts what serde_json rejects for a reason the scanner does not forgive ({text}): {:?}",
         show(line)
     );
+}
+
+/// Whether the line has a `\uD800`..`\uDBFF` escape.
+fn has_high_surrogate_escape(line: &[u8]) -> bool {
+    line.windows(4).any(|w| {
+        w[0] == b'\\'
+            && w[1] == b'u'
+            && matches!(w[2], b'd' | b'D')
+            && matches!(w[3], b'8'..=b'9' | b'a'..=b'b' | b'A'..=b'B')
+    })
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {

@@ -225,3 +225,27 @@ fn a_huge_paste_into_the_filter_box_is_cut_and_said_so() {
     common::press(&mut app, "y y y");
     assert_eq!(app.filter.text.chars().count(), MAX_FILTER_CHARS);
 }
+
+#[test]
+fn a_cut_tgz_keeps_its_whole_members_and_says_it_was_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for i in 0..3000 {
+        text.push_str(&line(
+            &format!("2026-05-17T10:{:02}:{:02}Z", i / 60 % 60, i % 60),
+            "info",
+            &format!("e{i} {i:x}"),
+        ));
+    }
+    let tar =
+        tar_of(&[("a.jsonl", b"{\"ts\":\"2026-05-17T09:00:00Z\",\"msg\":\"first\"}\n"), ("b.jsonl", text.as_bytes())]);
+    let gz = gzip(&tar);
+    std::fs::write(dir.path().join("mail.tgz"), &gz[..gz.len() * 2 / 3]).unwrap();
+    let index = index(&[dir.path().join("mail.tgz")]);
+    assert!(names(&index).contains(&"mail.tgz:a.jsonl".to_string()), "{:?}", names(&index));
+    assert!(
+        index.problems.iter().any(|p| p.name == "mail.tgz" && p.message.contains("truncated gzip")),
+        "{:?}",
+        index.problems
+    );
+}

@@ -97,7 +97,12 @@ pub fn unsupported_reason(tool: &str) -> String {
 /// Lists the log members of the tar archive at `path` as inputs.
 pub fn add_tar(path: &Path, name: &str, d: &mut Discovery) {
     let bytes = match open_tar(path) {
-        Ok(b) => b,
+        Ok((b, warning)) => {
+            if let Some(message) = warning {
+                d.problems.push(Problem { name: name.to_string(), message });
+            }
+            b
+        }
         Err(message) => {
             d.problems.push(Problem { name: name.to_string(), message });
             return;
@@ -168,19 +173,21 @@ pub fn add_tar(path: &Path, name: &str, d: &mut Discovery) {
     }
 }
 
-/// The tar's bytes: the file mapped, or its gzip inflated into a temporary file.
-fn open_tar(path: &Path) -> Result<SafeMap, String> {
+/// The tar's bytes: the file mapped, or its gzip inflated into a temporary file (with a
+/// warning when the stream was cut, corrupt or a bomb).
+fn open_tar(path: &Path) -> Result<(SafeMap, Option<String>), String> {
     let mut file = File::open(path).map_err(|e| sources::io_message(&e))?;
     let mut magic = [0u8; 2];
     let n = file.read(&mut magic).map_err(|e| sources::io_message(&e))?;
     if n == 2 && magic == sources::GZIP_MAGIC {
         let compressed = file.metadata().map(|m| m.len()).unwrap_or(0);
         let f = File::open(path).map_err(|e| sources::io_message(&e))?;
-        let (tmp, _) = sources::inflate_to_temp(io::BufReader::new(f), sources::inflate_bound(compressed))?;
-        return SafeMap::private(&tmp).map_err(|e| format!("cannot map a temporary file: {e}"));
+        let (tmp, warning) = sources::inflate_to_temp(io::BufReader::new(f), sources::inflate_bound(compressed))?;
+        let map = SafeMap::private(&tmp).map_err(|e| format!("cannot map a temporary file: {e}"))?;
+        return Ok((map, warning));
     }
     if file.metadata().map(|m| m.len()).unwrap_or(0) == 0 {
         return Err("an empty file".into());
     }
-    SafeMap::map(&file).map_err(|e| format!("cannot map the file: {e}"))
+    SafeMap::map(&file).map(|m| (m, None)).map_err(|e| format!("cannot map the file: {e}"))
 }

@@ -627,8 +627,13 @@ impl Index {
 
     /// Group of an error event.
     pub fn group_of(&self, id: usize) -> Option<&ErrorGroup> {
+        self.groups.get(self.group_id_of(id)? as usize)
+    }
+
+    /// Index in `groups` of an error event's group.
+    pub fn group_id_of(&self, id: usize) -> Option<u32> {
         let at = self.error_events.binary_search_by_key(&(id as u32), |&(e, _)| e).ok()?;
-        self.groups.get(self.error_events[at].1 as usize)
+        Some(self.error_events[at].1)
     }
 
     /// Blob holding an event's line.

@@ -5,6 +5,7 @@ use crate::ingest::build::Progress;
 use crate::ingest::time::Zone;
 use crate::model::{Event, Index, Level};
 use crate::query::Query;
+use crate::ui::errors::ErrorsView;
 use crate::ui::theme::Glyphs;
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -48,7 +49,7 @@ pub struct FilterBox {
 #[derive(Clone, Debug, Default)]
 pub struct Results {
     pub generation: u64,
-    /// Events of the scoped session; `None` when all sessions are shown.
+    /// Events in scope (a session, an error group); `None` when nothing is scoped.
     pub scope_rows: Option<Vec<u32>>,
     /// Events in scope that match the query; `None` without a query.
     pub matches: Option<Vec<u32>>,
@@ -181,7 +182,12 @@ pub struct App {
     pub focus: Pane,
     pub detail_zoomed: bool,
     pub sessions: SessionList,
+    /// The session the timeline is narrowed to.
     pub scope: Option<u32>,
+    /// The error group (index in `index.groups`) the timeline is narrowed to: its
+    /// occurrences, chosen in the errors view.
+    pub group_scope: Option<u32>,
+    pub errors: ErrorsView,
     pub filter: FilterBox,
     pub results: Results,
     /// With a query: show only matches (default), or every row with matches marked.
@@ -218,6 +224,8 @@ impl App {
             detail_zoomed: false,
             sessions: SessionList::default(),
             scope: None,
+            group_scope: None,
+            errors: ErrorsView::default(),
             filter: FilterBox::default(),
             results: Results { done: true, ..Results::default() },
             matches_only: true,
@@ -289,6 +297,17 @@ impl App {
 
     pub fn has_query(&self) -> bool {
         self.filter.applied.as_ref().is_some_and(|q| !q.is_empty())
+    }
+
+    /// Whether the timeline is narrowed to a session or an error group.
+    pub fn is_scoped(&self) -> bool {
+        self.scope.is_some() || self.group_scope.is_some()
+    }
+
+    /// Whether an event is in the current scope (session and error group).
+    pub fn in_scope(&self, id: u32, e: Event) -> bool {
+        self.scope.is_none_or(|s| e.session() == s)
+            && self.group_scope.is_none_or(|g| self.index.group_id_of(id as usize) == Some(g))
     }
 
     // ----- layout numbers update needs -----

@@ -13,7 +13,10 @@ pub struct Job {
     pub generation: u64,
     pub snapshot: Snapshot,
     pub query: Option<Compiled>,
+    /// Only events of this session.
     pub scope: Option<u32>,
+    /// Only these events (sorted ids: an error group's occurrences).
+    pub events: Option<Arc<[u32]>>,
 }
 
 /// Handle to the worker thread.
@@ -80,6 +83,9 @@ pub fn run(job: &Job, stale: &dyn Fn() -> bool, emit: &mut dyn FnMut(FilterChunk
 
 /// Scope rows and matches in `range`, split across cores in order.
 fn scan(job: &Job, range: std::ops::Range<usize>) -> (Vec<u32>, Vec<u32>) {
+    if let Some(ids) = &job.events {
+        return scan_listed(job, ids, range);
+    }
     const PART: usize = 16 << 10;
     let parts: Vec<std::ops::Range<usize>> =
         (range.start..range.end).step_by(PART).map(|s| s..(s + PART).min(range.end)).collect();
@@ -114,4 +120,27 @@ fn scan(job: &Job, range: std::ops::Range<usize>) -> (Vec<u32>, Vec<u32>) {
         matches.extend(m);
     }
     (rows, matches)
+}
+
+/// Scope rows and matches in `range` when the scope is a list of events: only those are
+/// looked at (an error group's occurrences, however big the index).
+fn scan_listed(job: &Job, ids: &[u32], range: std::ops::Range<usize>) -> (Vec<u32>, Vec<u32>) {
+    const PART: usize = 4 << 10;
+    let lo = ids.partition_point(|&i| (i as usize) < range.start);
+    let hi = ids.partition_point(|&i| (i as usize) < range.end);
+    let store = &job.snapshot.store;
+    let in_session = |e: crate::model::Event| job.scope.is_none_or(|s| e.session() == s);
+    let rows: Vec<u32> =
+        ids[lo..hi].iter().copied().filter(|&i| store.get(i as usize).is_some_and(in_session)).collect();
+    let Some(q) = &job.query else { return (rows, Vec::new()) };
+    let matches: Vec<Vec<u32>> = rows
+        .par_chunks(PART)
+        .map_init(
+            || Evaluator::new(&job.snapshot.blobs, job.snapshot.zone),
+            |ev, part| {
+                part.iter().copied().filter(|&i| store.get(i as usize).is_some_and(|e| ev.matches(q, e))).collect()
+            },
+        )
+        .collect();
+    (rows, matches.concat())
 }

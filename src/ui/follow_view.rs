@@ -77,7 +77,7 @@ pub fn catch_up(app: &mut App) {
     let mut ev = Evaluator::new(&app.index.blobs, app.index.zone);
     for id in start..end {
         let Some(e) = app.index.event(id) else { continue };
-        if app.scope.is_some_and(|s| e.session() != s) {
+        if !app.in_scope(id as u32, e) {
             continue;
         }
         if let Some(rows) = &mut app.results.scope_rows {

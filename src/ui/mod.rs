@@ -2,6 +2,7 @@
 //! `view` draws it, `term` runs the loop; indexing and filtering run on worker threads.
 
 pub mod app;
+pub mod errors;
 #[cfg(debug_assertions)]
 mod fault;
 pub mod filter;

@@ -127,5 +127,6 @@ pub fn job_for(app: &App) -> Job {
         snapshot: Snapshot::of(&app.index),
         query: app.filter.applied.as_ref().map(|q| Compiled::compile(q, &app.index)),
         scope: app.scope,
+        events: app.group_scope.and_then(|g| app.index.groups.get(g as usize)).map(|g| g.occurrences.as_slice().into()),
     }
 }

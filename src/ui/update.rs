@@ -1,11 +1,13 @@
 //! The only place the explorer's state changes. No I/O: side effects become requests.
 
 use super::app::{App, Pane, Request};
+use super::errors::ErrorsView;
 use super::keymap::{Action, action_for};
 use super::msg::{FilterChunk, Msg};
 use crate::model::{Index, Level};
 use crate::query::Query;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
 
 pub fn update(app: &mut App, msg: Msg) {
     match msg {
@@ -49,9 +51,14 @@ pub fn update(app: &mut App, msg: Msg) {
 
 fn on_indexed(app: &mut App, index: Index) {
     let anchor = app.selected_id();
+    let kept_group = app.errors.selected_fingerprint(&app.index);
     app.index = index;
     app.loading = None;
     app.scope = None;
+    app.group_scope = None;
+    if app.errors.open {
+        open_errors_view(app, kept_group);
+    }
     app.refresh_session_list();
     let text = app.filter.applied_text.clone();
     if !text.is_empty() {
@@ -140,7 +147,7 @@ pub fn refilter(app: &mut App) {
     app.results.first_page_ms = None;
     // The worker's snapshot, taken right after on this thread, covers this many events.
     app.results.covered = app.index.len();
-    app.results.scope_rows = app.scope.map(|_| Vec::new());
+    app.results.scope_rows = app.is_scoped().then(Vec::new);
     app.results.matches = app.has_query().then(Vec::new);
     if app.results.scope_rows.is_none() && app.results.matches.is_none() {
         app.results.done = true;
@@ -173,6 +180,9 @@ fn on_key(app: &mut App, key: KeyEvent) {
     }
     if app.filter.editing {
         return edit_filter(app, key);
+    }
+    if app.errors.open {
+        return errors_view_key(app, key);
     }
     if app.sessions.editing {
         return edit_session_filter(app, key);
@@ -576,6 +586,7 @@ pub fn apply(app: &mut App, action: Action) {
             app.note(format!("times in {}", super::view::zone_name(app.zone, app.now_ms)), false);
         }
         Action::ToggleFollow => super::follow_view::toggle(app),
+        Action::ErrorsView => open_errors_view(app, None),
         Action::CopyReport => copy_report(app),
         Action::CopyEvent => {
             if let Some(e) = app.selected() {
@@ -626,6 +637,107 @@ fn copy_report(app: &mut App) {
     app.note(format!("copied a support report ({kib} KiB of Markdown) to the clipboard (OSC 52)"), false);
 }
 
+/// Opens the errors view, listing the groups of the index as it is now.
+fn open_errors_view(app: &mut App, keep: Option<u64>) {
+    let keep = keep.or_else(|| {
+        let id = app.selected_id()?;
+        app.index.group_of(id as usize).map(|g| g.fingerprint)
+    });
+    app.errors = ErrorsView::build(&app.index, app.zone, keep);
+    app.errors.open = true;
+    let h = errors_view_height(app);
+    app.errors.top = app.errors.cursor.saturating_sub(h / 2);
+}
+
+/// Rows of the errors view's list (the view uses the same layout).
+pub fn errors_view_height(app: &App) -> usize {
+    super::view::errors::list_height(super::view::layout(app, Rect::new(0, 0, app.size.0, app.size.1)).errors)
+}
+
+fn errors_view_key(app: &mut App, key: KeyEvent) {
+    let n = app.errors.groups.len();
+    let h = errors_view_height(app).max(1);
+    let e = &mut app.errors;
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let target = match key.code {
+        KeyCode::Esc | KeyCode::Char('q' | '!') => {
+            e.open = false;
+            return;
+        }
+        KeyCode::Char('?') | KeyCode::F(1) => {
+            app.show_help = true;
+            return;
+        }
+        KeyCode::Enter => return scope_to_group(app),
+        KeyCode::Char('j') | KeyCode::Down => e.cursor as isize + 1,
+        KeyCode::Char('k') | KeyCode::Up => e.cursor as isize - 1,
+        KeyCode::Char('d') if ctrl => (e.cursor + h / 2) as isize,
+        KeyCode::Char('u') if ctrl => e.cursor as isize - (h / 2) as isize,
+        KeyCode::PageDown | KeyCode::Char(' ') => (e.cursor + h) as isize,
+        KeyCode::PageUp | KeyCode::Char('b') => e.cursor as isize - h as isize,
+        KeyCode::Char('g') | KeyCode::Home => 0,
+        KeyCode::Char('G') | KeyCode::End => n as isize - 1,
+        _ => return,
+    };
+    move_errors_cursor(app, target);
+}
+
+fn move_errors_cursor(app: &mut App, target: isize) {
+    let n = app.errors.groups.len();
+    if n == 0 {
+        return;
+    }
+    let h = errors_view_height(app).max(1);
+    let e = &mut app.errors;
+    e.cursor = target.clamp(0, n as isize - 1) as usize;
+    e.top = super::app::scrolled_to(e.cursor, e.top, h);
+}
+
+/// The wheel moves the errors view's cursor; a click selects a row, a click on the
+/// selected row opens it as Enter does.
+fn errors_view_mouse(app: &mut App, m: MouseEvent, area: Rect) {
+    match m.kind {
+        MouseEventKind::ScrollDown => move_errors_cursor(app, app.errors.cursor as isize + 3),
+        MouseEventKind::ScrollUp => move_errors_cursor(app, app.errors.cursor as isize - 3),
+        MouseEventKind::Down(MouseButton::Left) => {
+            // Below the top border and the header row.
+            let Some(r) = m.row.checked_sub(area.y + 2).map(usize::from) else { return };
+            if r >= errors_view_height(app) {
+                return;
+            }
+            let row = app.errors.top + r;
+            if row == app.errors.cursor {
+                scope_to_group(app);
+            } else if row < app.errors.groups.len() {
+                move_errors_cursor(app, row as isize);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Narrows the timeline to the selected group's occurrences (all sessions) and puts the
+/// cursor on the first one, with the detail pane showing what led to it.
+fn scope_to_group(app: &mut App) {
+    let Some(g) = app.errors.selected() else {
+        app.note("no errors in these logs", false);
+        return;
+    };
+    let first = app.index.groups.get(g as usize).and_then(|grp| grp.occurrences.first().copied());
+    app.errors.open = false;
+    app.group_scope = Some(g);
+    app.scope = None;
+    app.sessions.cursor = 0;
+    app.focus = Pane::Timeline;
+    app.timeline.anchor = first;
+    app.timeline.cursor = 0;
+    app.timeline.top = 0;
+    app.timeline.pinned_to_end = false;
+    app.detail.scroll = 0;
+    refilter(app);
+    app.note("o/O step through the occurrences, Enter shows one with its context, Esc goes back", false);
+}
+
 fn back(app: &mut App) {
     if app.detail_zoomed {
         app.detail_zoomed = false;
@@ -634,6 +746,10 @@ fn back(app: &mut App) {
     } else if app.has_query() || !app.filter.text.is_empty() {
         app.timeline.anchor = app.selected_id();
         app.filter = Default::default();
+        refilter(app);
+    } else if app.group_scope.is_some() {
+        app.timeline.anchor = app.selected_id();
+        app.group_scope = None;
         refilter(app);
     } else if app.scope.is_some() {
         app.timeline.anchor = app.selected_id();
@@ -648,6 +764,9 @@ fn back(app: &mut App) {
 
 fn on_mouse(app: &mut App, m: MouseEvent) {
     let areas = super::view::layout(app, ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1));
+    if app.errors.open {
+        return errors_view_mouse(app, m, areas.errors);
+    }
     let at = ratatui::layout::Position::new(m.column, m.row);
     let pane = if areas.sessions.contains(at) {
         Some(Pane::Sessions)

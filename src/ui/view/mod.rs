@@ -2,6 +2,7 @@
 //! through `sanitize` here, with escapes drawn in their own style.
 
 mod detail;
+pub mod errors;
 mod help;
 mod histogram;
 mod sessions;
@@ -29,6 +30,8 @@ pub struct Areas {
     pub detail: Rect,
     pub filter: Rect,
     pub status: Rect,
+    /// The errors view, over the panes (empty when it is closed).
+    pub errors: Rect,
     pub too_small: bool,
 }
 
@@ -46,6 +49,9 @@ pub fn layout(app: &App, area: Rect) -> Areas {
     let filter_rows = u16::from(app.filter.editing || app.filter.error.is_some());
     a.filter = Rect::new(x, y + h - 1 - filter_rows, w, filter_rows);
     let main_h = h - 1 - filter_rows;
+    if app.errors.open {
+        a.errors = Rect::new(x, y, w, main_h);
+    }
     if app.detail_zoomed {
         a.detail = Rect::new(x, y, w, main_h);
         return a;
@@ -83,16 +89,20 @@ pub fn draw(frame: &mut Frame, app: &App) {
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }).alignment(Alignment::Center), area);
         return;
     }
-    if areas.sessions.width > 0 {
-        sessions::draw(frame, app, areas.sessions, &theme);
+    if app.errors.open {
+        errors::draw(frame, app, areas.errors, &theme);
+    } else {
+        if areas.sessions.width > 0 {
+            sessions::draw(frame, app, areas.sessions, &theme);
+        }
+        if areas.histogram.height > 0 {
+            histogram::draw(frame, app, areas.histogram, &theme);
+        }
+        if areas.timeline.height > 0 {
+            timeline::draw(frame, app, areas.timeline, &theme);
+        }
+        detail::draw(frame, app, areas.detail, &theme);
     }
-    if areas.histogram.height > 0 {
-        histogram::draw(frame, app, areas.histogram, &theme);
-    }
-    if areas.timeline.height > 0 {
-        timeline::draw(frame, app, areas.timeline, &theme);
-    }
-    detail::draw(frame, app, areas.detail, &theme);
     if areas.filter.height > 0 {
         status::draw_filter(frame, app, areas.filter, &theme);
     }

@@ -48,7 +48,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         let text = g.sanitize(&note.text);
         left.push(Span::styled(format!(" {text} "), if note.is_error { theme.error } else { theme.status_key }));
     }
-    let hints = " / filter  e/E errors  [ ] sessions  Enter drill  ? help  q quit ";
+    let hints = if app.errors.open {
+        " Enter show occurrences  j/k choose  Esc close  ? help "
+    } else {
+        " / filter  ! errors  e/E next/prev error  [ ] sessions  Enter drill  ? help  q quit "
+    };
     let used: usize = left.iter().map(|s| unicode_width::UnicodeWidthStr::width(s.content.as_ref())).sum();
     let free = (area.width as usize).saturating_sub(used);
     if free > hints.len() {

@@ -151,6 +151,11 @@ fn title<'a>(app: &App, theme: &Theme) -> Line<'a> {
         let who = if s.user.is_empty() { String::new() } else { format!(" {}", s.user) };
         spans.push(Span::styled(theme.glyphs.sanitize(&format!("session {}{who} ", s.id)).into_owned(), theme.session));
     }
+    if let Some(grp) = app.group_scope.and_then(|g| app.index.groups.get(g as usize)) {
+        let heading = fmt::error_heading(&grp.error_type, &grp.title);
+        let label = format!("{}{} {} ", theme.glyphs.failed, fmt::count(grp.count), theme.glyphs.fit(&heading, 40));
+        spans.push(Span::styled(theme.glyphs.sanitize(&label).into_owned(), theme.error));
+    }
     if !app.results.done {
         spans.push(Span::styled(format!("filtering{} ", theme.glyphs.more), theme.warn));
     }

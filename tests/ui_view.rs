@@ -335,7 +335,7 @@ fn overview_in_ascii() {
     assert!(screen.contains("+ Sessions 67 x37 ---"), "ASCII frame and failed count:\n{screen}");
     assert!(screen.contains("# Timeline 2,716 events + 1 unparsed ="), "the focused pane's frame:\n{screen}");
     assert!(screen.contains(" 05-11 08:28 -> 05-17 17:08 (6d 8h) | 58 errors shown in red"), "{screen}");
-    assert!(screen.contains("20:40 Jos<U+00E9> ~"), "the logs' own letters as escapes, cut:\n{screen}");
+    assert!(screen.contains("20:40 Jos<U+00E9> N~ c0591c"), "the logs' own letters as escapes, cut:\n{screen}");
     assert!(screen.contains(" 18 files | 2,716 events | 1 unparsed "), "{screen}");
     insta::assert_snapshot!(terminal_with(&app, 160, 45).backend());
 }

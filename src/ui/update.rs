@@ -305,10 +305,19 @@ fn reparse(app: &mut App, text: &str) -> bool {
     }
 }
 
+/// Typing in the sessions pane narrows the list and selects the first match, so `Enter`
+/// scopes the timeline to it; `Esc` clears the filter.
 fn edit_session_filter(app: &mut App, key: KeyEvent) {
     let s = &mut app.sessions;
     match key.code {
-        KeyCode::Enter => s.editing = false,
+        KeyCode::Enter => {
+            s.editing = false;
+            if !s.filter.is_empty() && s.cursor > 0 {
+                scope_to_cursor(app);
+                app.focus = Pane::Timeline;
+            }
+            return;
+        }
         KeyCode::Esc => {
             s.editing = false;
             s.filter.clear();
@@ -316,10 +325,16 @@ fn edit_session_filter(app: &mut App, key: KeyEvent) {
         KeyCode::Backspace => {
             s.filter.pop();
         }
+        KeyCode::Down => return move_sessions(app, 1),
+        KeyCode::Up => return move_sessions(app, -1),
         KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => s.filter.push(c),
         _ => return,
     }
     app.refresh_session_list();
+    if !app.sessions.filter.is_empty() && !app.sessions.ids.is_empty() {
+        app.sessions.cursor = 1;
+        app.sessions.top = 0;
+    }
 }
 
 /// Scopes the timeline to the session under the sessions cursor (row 0 = all).
@@ -743,6 +758,9 @@ fn back(app: &mut App) {
         app.detail_zoomed = false;
     } else if app.focus == Pane::Detail {
         app.focus = Pane::Timeline;
+    } else if app.focus == Pane::Sessions && !app.sessions.filter.is_empty() {
+        app.sessions.filter.clear();
+        app.refresh_session_list();
     } else if app.has_query() || !app.filter.text.is_empty() {
         app.timeline.anchor = app.selected_id();
         app.filter = Default::default();
@@ -756,9 +774,6 @@ fn back(app: &mut App) {
         app.scope = None;
         app.sessions.cursor = 0;
         refilter(app);
-    } else if app.focus == Pane::Sessions && !app.sessions.filter.is_empty() {
-        app.sessions.filter.clear();
-        app.refresh_session_list();
     }
 }
 

@@ -61,7 +61,10 @@ pub fn layout(app: &App, area: Rect) -> Areas {
     let top_h = main_h - detail_h;
     // The timeline keeps at least ~70 columns; the sessions pane shows when that leaves
     // it enough room (or when it has focus).
-    let sessions_w = if w >= 120 {
+    // Focused, the sessions pane takes more room for full names and ids.
+    let sessions_w = if w >= 120 && app.focus == Pane::Sessions {
+        (w / 2).min(60)
+    } else if w >= 120 {
         (w / 3).min(46)
     } else if w >= 100 {
         w - 70

@@ -36,12 +36,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let width = inner.width as usize;
     let height = inner.height as usize;
     let mut lines = Vec::with_capacity(height);
+    let cols = columns(app, width);
     for row in app.sessions.top..(app.sessions.top + height).min(app.sessions.ids.len() + 1) {
         let selected = row == app.sessions.cursor;
         let mut line = if row == 0 {
             all_row(app, width, theme)
         } else {
-            session_row(app, app.sessions.ids[row - 1], width, theme)
+            session_row(app, app.sessions.ids[row - 1], &cols, theme)
         };
         if selected {
             line = line.style(if focused || app.scope.is_some() { theme.selected } else { Style::default() });
@@ -74,23 +75,71 @@ fn short(n: u64) -> String {
     }
 }
 
-fn session_row(app: &App, sid: u32, width: usize, theme: &Theme) -> Line<'static> {
+/// Columns of the session rows, chosen once per frame from the listed sessions.
+pub struct Columns {
+    /// Width of the user column (the name, then the short session id).
+    who: usize,
+    duration: bool,
+}
+
+/// The short form of an explicit session id shown beside the user: enough of it to tell
+/// sessions apart and to type as `session:` prefix.
+pub fn short_id(id: &str) -> &str {
+    id.char_indices().nth(6).map_or(id, |(at, _)| &id[..at])
+}
+
+/// What the user column says: the user and the short id, or the derived label.
+fn who(s: &crate::model::session::Session) -> (&str, &str) {
+    if s.user.is_empty() {
+        (s.id.as_str(), "")
+    } else if s.derived {
+        (s.user.as_str(), "")
+    } else {
+        (s.user.as_str(), short_id(&s.id))
+    }
+}
+
+/// Full names first: the duration goes before a name is cut.
+fn columns(app: &App, width: usize) -> Columns {
+    let wanted = app
+        .sessions
+        .ids
+        .iter()
+        .map(|&sid| {
+            let (name, id) = who(&app.index.sessions[sid as usize]);
+            let w = unicode_width::UnicodeWidthStr::width(name);
+            if id.is_empty() { w } else { w + 1 + id.len() }
+        })
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 32);
+    // start(11) ␠ who ␠ [duration(7) ␠] events(5) ␠ errors(4)
+    let rest = width.saturating_sub(11 + 1 + 1 + 6 + 4);
+    let duration = rest >= wanted + 8;
+    Columns { who: if duration { rest - 8 } else { rest }.max(4), duration }
+}
+
+fn session_row(app: &App, sid: u32, cols: &Columns, theme: &Theme) -> Line<'static> {
     let s = &app.index.sessions[sid as usize];
     let start = fmt::format_local(s.start, app.zone, "%m-%d %H:%M");
     let duration = fmt::duration(s.duration_ms());
     let events = short(s.events);
     let errors = if s.errors > 0 { format!("{}{}", theme.glyphs.failed, short(s.errors)) } else { String::new() };
-    // start(11) ␠ who ␠ [duration(7) ␠] events(5) ␠ errors(4); duration goes first when narrow.
-    let show_duration = width >= 11 + 1 + 8 + 1 + 8 + 6 + 4;
-    let fixed = 11 + 1 + 1 + if show_duration { 8 } else { 0 } + 6 + 4;
-    let who_w = width.saturating_sub(fixed).max(4);
-    let who = if s.user.is_empty() { s.id.clone() } else { s.user.clone() };
+    let (name, id) = who(s);
     let mut spans = vec![Span::styled(start, theme.dim), Span::raw(" ")];
-    let who_spans = untrusted(&who, who_w, theme.session, theme, &[], theme.session);
-    let used = super::spans_width(&who_spans);
-    spans.extend(who_spans.into_iter().map(|sp| Span::styled(sp.content.into_owned(), sp.style)));
-    spans.push(Span::raw(" ".repeat(who_w - used.min(who_w) + 1)));
-    if show_duration {
+    // The id keeps its place: the name is cut first.
+    let id_w = if id.is_empty() || cols.who < id.len() + 5 { 0 } else { id.len() + 1 };
+    let name_spans = untrusted(name, cols.who - id_w, theme.session, theme, &[], theme.session);
+    let mut used = super::spans_width(&name_spans);
+    spans.extend(name_spans.into_iter().map(|sp| Span::styled(sp.content.into_owned(), sp.style)));
+    if id_w > 0 {
+        let id_spans = untrusted(id, id.len(), theme.dim, theme, &[], theme.dim);
+        used += 1 + super::spans_width(&id_spans);
+        spans.push(Span::raw(" "));
+        spans.extend(id_spans.into_iter().map(|sp| Span::styled(sp.content.into_owned(), sp.style)));
+    }
+    spans.push(Span::raw(" ".repeat(cols.who - used.min(cols.who) + 1)));
+    if cols.duration {
         spans.push(Span::styled(format!("{duration:>7} "), theme.dim));
     }
     spans.push(Span::raw(format!("{events:>5} ")));

@@ -18,6 +18,7 @@ pub mod evidence;
 pub mod follow;
 pub mod ingest;
 pub mod json;
+pub mod marks;
 pub mod model;
 pub mod profile;
 pub mod query;

@@ -3,6 +3,7 @@
 
 use crate::ingest::build::Progress;
 use crate::ingest::time::Zone;
+use crate::marks::Mark;
 use crate::model::{Event, Index, Level};
 use crate::query::Query;
 use crate::ui::errors::ErrorsView;
@@ -30,6 +31,35 @@ pub enum Request {
     Suspend,
     /// Repaint every cell (the screen was cleared behind ratatui's back).
     Redraw,
+    /// Write the marks to the state directory.
+    SaveMarks,
+}
+
+/// Marked events of this bundle, and where they are kept.
+#[derive(Clone, Debug, Default)]
+pub struct MarkState {
+    /// The marks file (`None`: marks are not kept, e.g. for stdin or without a state dir).
+    pub file: Option<std::path::PathBuf>,
+    pub bundle: Vec<String>,
+    /// Every mark of the bundle, as stored (also those this index cannot place).
+    pub stored: Vec<Mark>,
+    /// Marks placed on events of this index, by event id.
+    pub placed: Vec<(u32, Mark)>,
+    /// The note being typed for a new mark.
+    pub note: Option<String>,
+}
+
+impl MarkState {
+    pub fn at(&self, id: u32) -> Option<&Mark> {
+        self.placed.binary_search_by_key(&id, |(i, _)| *i).ok().map(|k| &self.placed[k].1)
+    }
+
+    /// Places the stored marks on `index`; returns how many it cannot place.
+    pub fn place(&mut self, index: &Index) -> usize {
+        let (placed, lost) = crate::marks::resolve(index, &self.stored);
+        self.placed = placed;
+        lost
+    }
 }
 
 /// The filter box and the last query that parsed.
@@ -188,6 +218,7 @@ pub struct App {
     /// occurrences, chosen in the errors view.
     pub group_scope: Option<u32>,
     pub errors: ErrorsView,
+    pub marks: MarkState,
     pub filter: FilterBox,
     pub results: Results,
     /// With a query: show only matches (default), or every row with matches marked.
@@ -226,6 +257,7 @@ impl App {
             scope: None,
             group_scope: None,
             errors: ErrorsView::default(),
+            marks: MarkState::default(),
             filter: FilterBox::default(),
             results: Results { done: true, ..Results::default() },
             matches_only: true,

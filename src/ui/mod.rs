@@ -68,7 +68,25 @@ pub fn run(args: OpenArgs, opts: Options) -> Result<(), Failure> {
     let now = chrono::Utc::now().timestamp_millis();
     let mut app = App::new(preview, title, opts.zone, now);
     app.loading = Some(progress);
+    load_marks(&mut app, &paths);
     explore(app, &args, tx, rx)
+}
+
+/// The bundle's marks from the state directory (none for stdin: it has no name to find
+/// them by again).
+fn load_marks(app: &mut App, paths: &[std::path::PathBuf]) {
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        return;
+    }
+    let bundle = crate::marks::bundle_paths(paths);
+    let Some(file) = crate::marks::state_dir().map(|d| crate::marks::file_for(&d, &bundle)) else { return };
+    match crate::marks::load(&file) {
+        Ok(marks) => app.marks.stored = marks,
+        Err(why) => app.note(format!("marks not loaded: {why}"), true),
+    }
+    app.marks.file = Some(file);
+    app.marks.bundle = bundle;
+    app.marks.place(&app.index);
 }
 
 /// Applies the start-up options, sets up the terminal, runs the loop, restores it.
@@ -102,6 +120,7 @@ fn run_follow(args: OpenArgs, opts: Options) -> Result<(), Failure> {
     let index = crate::model::Index::new(opts.zone, opts.gap_minutes);
     let mut app = App::new(index, format!("following {}", sources::display_path(&root)), opts.zone, now);
     app.follow.enabled = true;
+    load_marks(&mut app, std::slice::from_ref(&root));
     app.follow.bell_on_error = args.bell;
     app.timeline.pinned_to_end = true;
     {

@@ -98,6 +98,19 @@ pub fn event_loop(
     }
 }
 
+/// Keeps the marks in the state directory; a failure is said, and the marks stay in the
+/// explorer for this run.
+fn save_marks(app: &mut App) {
+    let Some(file) = &app.marks.file else {
+        app.note("marks are kept for this run only (no state directory, or stdin)", true);
+        return;
+    };
+    if let Err(e) = crate::marks::save(file, &app.marks.bundle, &app.marks.stored) {
+        let why = format!("cannot save the marks in {}: {e}", file.display());
+        app.note(why, true);
+    }
+}
+
 fn run_requests(app: &mut App, worker: &FilterWorker, terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
     for req in std::mem::take(&mut app.requests) {
         match req {
@@ -115,6 +128,7 @@ fn run_requests(app: &mut App, worker: &FilterWorker, terminal: &mut ratatui::De
                 Err(why) => app.note(why.message(), false),
             },
             Request::Redraw => redraw_all(terminal)?,
+            Request::SaveMarks => save_marks(app),
         }
     }
     Ok(())

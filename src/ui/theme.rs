@@ -185,6 +185,8 @@ pub struct Glyphs {
     pub warning: &'static str,
     /// Marks matching rows when all rows are shown.
     pub match_marker: &'static str,
+    /// A row the engineer marked (`m`).
+    pub mark: &'static str,
     /// The cursor of the sessions pane's filter.
     pub text_cursor: &'static str,
     /// A gap in time between context lines.
@@ -236,6 +238,7 @@ impl Glyphs {
         below: "↓",
         warning: "⚠",
         match_marker: "▌",
+        mark: "◆",
         text_cursor: "█",
         gap: "⋮",
         this: "▶",
@@ -259,6 +262,7 @@ impl Glyphs {
         below: "v",
         warning: "!",
         match_marker: "*",
+        mark: "@",
         text_cursor: "_",
         gap: ":",
         this: ">",

@@ -18,7 +18,11 @@ pub fn update(app: &mut App, msg: Msg) {
         }
         Msg::Mouse(m) => on_mouse(app, m),
         Msg::Paste(text) => {
-            if app.filter.editing {
+            if let Some(note) = &mut app.marks.note {
+                note.extend(
+                    text.chars().filter(|c| !c.is_control()).take(MAX_NOTE_CHARS.saturating_sub(note.chars().count())),
+                );
+            } else if app.filter.editing {
                 let clean: String = text.chars().filter(|c| !c.is_control()).collect();
                 insert_text(app, &clean);
                 filter_text_changed(app);
@@ -58,6 +62,16 @@ fn on_indexed(app: &mut App, index: Index) {
     app.group_scope = None;
     if app.errors.open {
         open_errors_view(app, kept_group);
+    }
+    let lost = app.marks.place(&app.index);
+    if lost > 0 {
+        app.note(
+            format!(
+                "{} no longer match their lines (the files changed)",
+                crate::report::fmt::plural(lost as u64, "mark")
+            ),
+            true,
+        );
     }
     app.refresh_session_list();
     let text = app.filter.applied_text.clone();
@@ -180,6 +194,9 @@ fn on_key(app: &mut App, key: KeyEvent) {
     }
     if app.filter.editing {
         return edit_filter(app, key);
+    }
+    if app.marks.note.is_some() {
+        return edit_mark_note(app, key);
     }
     if app.errors.open {
         return errors_view_key(app, key);
@@ -602,6 +619,9 @@ pub fn apply(app: &mut App, action: Action) {
         }
         Action::ToggleFollow => super::follow_view::toggle(app),
         Action::ErrorsView => open_errors_view(app, None),
+        Action::ToggleMark => toggle_mark(app),
+        Action::NextMark => step_mark(app, true),
+        Action::PrevMark => step_mark(app, false),
         Action::CopyReport => copy_report(app),
         Action::CopyEvent => {
             if let Some(e) = app.selected() {
@@ -650,6 +670,91 @@ fn copy_report(app: &mut App) {
     let kib = text.len().div_ceil(1024);
     app.requests.push(Request::Copy(text));
     app.note(format!("copied a support report ({kib} KiB of Markdown) to the clipboard (OSC 52)"), false);
+}
+
+/// A note on a mark is a line, not a document.
+pub const MAX_NOTE_CHARS: usize = 500;
+
+/// `m`: marks the selected event and asks for a note, or takes a mark away.
+fn toggle_mark(app: &mut App) {
+    let Some(id) = app.selected_id() else { return };
+    if let Some(k) = app.marks.placed.iter().position(|(i, _)| *i == id) {
+        let (_, gone) = app.marks.placed.remove(k);
+        app.marks.stored.retain(|m| *m != gone);
+        app.requests.push(Request::SaveMarks);
+        app.note("mark removed", false);
+        return;
+    }
+    let Some(mark) = crate::marks::mark_of(&app.index, id, String::new()) else { return };
+    let at = app.marks.placed.partition_point(|(i, _)| *i < id);
+    app.marks.placed.insert(at, (id, mark.clone()));
+    app.marks.stored.push(mark);
+    app.marks.note = Some(String::new());
+}
+
+/// Typing the note of the mark just made: Enter keeps it, Esc leaves the mark without one.
+fn edit_mark_note(app: &mut App, key: KeyEvent) {
+    let Some(note) = &mut app.marks.note else { return };
+    match key.code {
+        KeyCode::Enter | KeyCode::Esc => {
+            let text = if key.code == KeyCode::Enter { note.trim().to_string() } else { String::new() };
+            app.marks.note = None;
+            if let Some(id) = app.selected_id()
+                && let Some(k) = app.marks.placed.iter().position(|(i, _)| *i == id)
+            {
+                let old = app.marks.placed[k].1.clone();
+                app.marks.placed[k].1.note = text.clone();
+                if let Some(m) = app.marks.stored.iter_mut().find(|m| **m == old) {
+                    m.note = text;
+                }
+            }
+            app.requests.push(Request::SaveMarks);
+            let n = app.marks.placed.len();
+            app.note(format!("marked ({} in this bundle; ' and \" step through them)", n), false);
+        }
+        KeyCode::Backspace => {
+            note.pop();
+        }
+        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => note.clear(),
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) && note.chars().count() < MAX_NOTE_CHARS => {
+            note.push(c)
+        }
+        _ => {}
+    }
+}
+
+/// `'` and `"`: the next (previous) marked event in the rows listed, round the end.
+fn step_mark(app: &mut App, forward: bool) {
+    if app.marks.placed.is_empty() {
+        app.note("no marks: m marks the selected event", false);
+        return;
+    }
+    let current = app.selected_id();
+    let listed: Vec<u32> = app
+        .marks
+        .placed
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|&id| {
+            let row = app.row_at_or_after(id);
+            app.row_event_id(row) == Some(id)
+        })
+        .collect();
+    if listed.is_empty() {
+        app.note("the marks are hidden by the filter or scope (Esc widens)", false);
+        return;
+    }
+    let target = match current {
+        Some(cur) if forward => listed.iter().copied().find(|&id| id > cur).unwrap_or(listed[0]),
+        Some(cur) => listed.iter().rev().copied().find(|&id| id < cur).unwrap_or(listed[listed.len() - 1]),
+        None => listed[0],
+    };
+    let row = app.row_at_or_after(target);
+    set_cursor(app, row);
+    let k = listed.iter().position(|&id| id == target).unwrap_or(0);
+    let note = app.marks.at(target).map(|m| m.note.clone()).unwrap_or_default();
+    let text = if note.is_empty() { String::new() } else { format!(": {note}") };
+    app.note(format!("mark {}/{}{text}", k + 1, listed.len()), false);
 }
 
 /// Opens the errors view, listing the groups of the index as it is now.

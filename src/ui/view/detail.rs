@@ -126,6 +126,14 @@ fn header(app: &App, e: Event, facts: Option<&Facts<'_>>, theme: &Theme) -> Vec<
         first.push(Span::styled("  (no time on this line: shown after the line before it)", theme.dim));
     }
     let mut lines = vec![Line::from(first)];
+    if let Some(mark) = app.selected_id().and_then(|id| app.marks.at(id)) {
+        let mut line = vec![Span::styled(format!("{} marked", theme.glyphs.mark), theme.warn)];
+        if !mark.note.is_empty() {
+            line.push(Span::styled(": ", theme.warn));
+            line.extend(line_text(&mark.note, theme.warn, theme));
+        }
+        lines.push(Line::from(line));
+    }
     let mut second = line_text(&idx.location(e), theme.dim, theme);
     if let Some(s) = idx.session(e.session()) {
         second.push(Span::raw("  session "));

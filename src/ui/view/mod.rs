@@ -46,7 +46,7 @@ pub fn layout(app: &App, area: Rect) -> Areas {
     }
     let (x, y, w, h) = (area.x, area.y, area.width, area.height);
     a.status = Rect::new(x, y + h - 1, w, 1);
-    let filter_rows = u16::from(app.filter.editing || app.filter.error.is_some());
+    let filter_rows = u16::from(app.filter.editing || app.filter.error.is_some() || app.marks.note.is_some());
     a.filter = Rect::new(x, y + h - 1 - filter_rows, w, filter_rows);
     let main_h = h - 1 - filter_rows;
     if app.errors.open {

@@ -65,6 +65,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
 }
 
 pub fn draw_filter(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
+    if let Some(note) = &app.marks.note {
+        return draw_note(frame, note, area, theme);
+    }
     let f = &app.filter;
     let g = &theme.glyphs;
     let text = g.sanitize(&f.text).into_owned();
@@ -84,4 +87,19 @@ pub fn draw_filter(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         let col = unicode_width::UnicodeWidthStr::width(g.sanitize(&before).as_ref());
         frame.set_cursor_position(Position::new(area.x + 1 + col as u16, area.y));
     }
+}
+
+/// The prompt for a new mark's note.
+fn draw_note(frame: &mut Frame, note: &str, area: Rect, theme: &Theme) {
+    let g = &theme.glyphs;
+    let prompt = "note for this mark: ";
+    let text = g.sanitize(note).into_owned();
+    let col = prompt.len() + unicode_width::UnicodeWidthStr::width(text.as_str());
+    let spans = vec![
+        Span::styled(prompt, theme.key),
+        Span::raw(text),
+        Span::styled("   Enter keeps it, Esc: no note", theme.dim),
+    ];
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.set_cursor_position(Position::new(area.x + col.min(u16::MAX as usize) as u16, area.y));
 }

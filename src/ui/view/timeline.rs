@@ -199,8 +199,13 @@ fn row_line<'a>(
     theme: &Theme,
 ) -> Line<'a> {
     let mut spans: Vec<Span<'a>> = Vec::new();
-    let marker = if app.has_query() && !app.matches_only && app.is_match(id) { theme.glyphs.match_marker } else { " " };
-    spans.push(Span::styled(marker, theme.match_marker));
+    if app.marks.at(id).is_some() {
+        spans.push(Span::styled(theme.glyphs.mark, theme.warn));
+    } else {
+        let marker =
+            if app.has_query() && !app.matches_only && app.is_match(id) { theme.glyphs.match_marker } else { " " };
+        spans.push(Span::styled(marker, theme.match_marker));
+    }
     let time = fmt::format_local(e.time(), app.zone, cols.time_format);
     spans.push(Span::styled(time, if e.has(flag::OWN_TIME) { theme.dim } else { theme.punct }));
     let mut used = 1 + cols.time_width + 1;

@@ -28,7 +28,10 @@ fn filter_to_errors_drill_in_and_quit_in_a_real_terminal() {
     let script = r#""$0" "$@"; echo "audit-tui exited with status $?"; echo "tty: $(stty -a | tr ' ;' '\n\n' | grep -x -e -icanon -e icanon -e -echo -e echo | tr '\n' ' ')"; read line"#;
     let bin = env!("CARGO_BIN_EXE_audit-tui");
     // A UTF-8 locale, whatever the test runs under: the screen checks expect box drawing.
-    let tmux = Tmux::start("sh", &["-c", script, "env", UTF8, bin, "--utc", folder.to_str().expect("UTF-8 path")]);
+    let args = ["-c", script, "env", UTF8, bin, "--utc", folder.to_str().expect("UTF-8 path")];
+    let Some(tmux) = Tmux::start_or_skip("filter_to_errors_drill_in_and_quit_in_a_real_terminal", "sh", &args) else {
+        return;
+    };
 
     let files = format!("{} files", index.sources.len());
     let screen = tmux.wait_until("the full index", |s| s.contains(&files) && !s.contains("indexing"));

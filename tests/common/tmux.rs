@@ -23,18 +23,15 @@ pub fn is_available() -> bool {
 }
 
 impl Tmux {
-    /// Starts `program args` in a detached 160×45 session whose pane stays after exit.
-    pub fn start(program: &str, args: &[&str]) -> Tmux {
-        if !is_available() {
-            panic!("tmux is not on PATH: the end-to-end UI test needs it (CI installs it in .ci/run)");
-        }
-        Tmux::launch(program, args)
-    }
-
-    /// Like [`Tmux::start`], but without tmux says so and gives `None`: the caller returns,
-    /// and the test passes as skipped.
+    /// Starts `program args` in a detached 160×45 session whose pane stays after exit;
+    /// without tmux says so and gives `None`: the caller returns, and the test passes as
+    /// skipped (`cargo test` works with only a Rust toolchain; CI installs tmux).
     pub fn start_or_skip(test: &str, program: &str, args: &[&str]) -> Option<Tmux> {
         if !is_available() {
+            // CI sets this, so a machine without tmux cannot pass there by skipping.
+            if std::env::var_os("AUDIT_TUI_REQUIRE_TMUX").is_some() {
+                panic!("{test}: tmux is not on PATH and AUDIT_TUI_REQUIRE_TMUX is set");
+            }
             println!("SKIPPED {test}: tmux is not on PATH (CI installs it in .ci/run)");
             eprintln!("SKIPPED {test}: tmux is not on PATH (CI installs it in .ci/run)");
             return None;

@@ -204,10 +204,8 @@ pub fn by_rows(index: &Index, zone: Zone, only: Option<&[u32]>, by: By) -> Vec<B
     let mut rows: Vec<ByRow> = acc
         .into_iter()
         .map(|(key, mut a)| {
-            for v in [&mut a.sessions] {
-                v.sort_unstable();
-                v.dedup();
-            }
+            a.sessions.sort_unstable();
+            a.sessions.dedup();
             a.users.sort_unstable();
             a.users.dedup();
             a.groups.sort_unstable();

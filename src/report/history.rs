@@ -198,6 +198,9 @@ pub fn write_user(out: &mut impl Write, index: &Index, zone: Zone, user: &str, w
     footer(out, w.title, &q)
 }
 
+/// One kind of error on one day: count, first and last time, sessions.
+type DayKind = (u64, i64, i64, Vec<u32>);
+
 /// What one day held.
 #[derive(Default)]
 struct Day {
@@ -209,7 +212,7 @@ struct Day {
     failed: Vec<u32>,
     categories: BTreeMap<String, u64>,
     /// Error group fingerprint → (count, first, last, sessions).
-    kinds: BTreeMap<u64, (u64, i64, i64, Vec<u32>)>,
+    kinds: BTreeMap<u64, DayKind>,
 }
 
 /// A summary per day of the window: a table, then each day's numbers, tools and errors.
@@ -343,7 +346,7 @@ pub fn write_daily(
         writeln!(out, "- **Tools and categories**: {}{more}", shown.join(" · "))?;
         if !d.kinds.is_empty() {
             writeln!(out, "- **Errors**:")?;
-            let mut kinds: Vec<(&u64, &(u64, i64, i64, Vec<u32>))> = d.kinds.iter().collect();
+            let mut kinds: Vec<(&u64, &DayKind)> = d.kinds.iter().collect();
             kinds.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(b.1.2.cmp(&a.1.2)));
             for (fp, (n, first, last, sessions)) in kinds.iter().take(MAX_DAY_KINDS) {
                 let Some(g) = index.groups.iter().find(|g| g.fingerprint == **fp) else { continue };

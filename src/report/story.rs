@@ -447,9 +447,8 @@ fn steps(
     } else {
         let mut keep = vec![false; runs.len()];
         keep[0] = true;
-        for k in runs.len().saturating_sub(STEPS_AROUND)..runs.len() {
-            keep[k] = true;
-        }
+        let tail = runs.len().saturating_sub(STEPS_AROUND);
+        keep[tail..].iter_mut().for_each(|k| *k = true);
         for (k, r) in runs.iter().enumerate() {
             if matches!(steps[r.first].kind, Kind::Error | Kind::Unreadable)
                 || (0..r.block).any(|j| matches!(steps[r.first + j].kind, Kind::Error | Kind::Unreadable))

@@ -357,3 +357,19 @@ fn help_says_windows_count_from_the_newest_event() {
         );
     }
 }
+
+#[test]
+fn a_session_without_errors_says_so() {
+    let (_tmp, dir) = with_bundle();
+    let story = text("report", &[&dir, "--session", "cy@"]);
+    assert!(story.contains("- **Counts**: 3 events, 1 error (1 kind), 0 warnings\n"), "{story}");
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("app.jsonl"),
+        "{\"ts\": \"2026-05-17T09:00:00Z\", \"level\": \"info\", \"session\": \"ok1\", \"message\": \"fine\"}\n",
+    )
+    .unwrap();
+    let story = text("report", &[&tmp.path().to_string_lossy(), "--session", "ok1"]);
+    assert!(story.contains("- **Counts**: 1 event, 0 errors, 0 warnings\n"), "{story}");
+    assert!(story.contains("## Errors\n\nNone in this session.\n"), "{story}");
+}

@@ -131,10 +131,10 @@ pub fn write(out: &mut impl Write, index: &Index, zone: Zone, sid: u32, title: &
     };
     writeln!(
         out,
-        "- **Counts**: {}, {} ({}), {}{}",
+        "- **Counts**: {}, {}{}, {}{}",
         fmt::plural(events.len() as u64 - unparsed, "event"),
         fmt::plural(errors, "error"),
-        fmt::plural(kinds, "kind"),
+        if errors > 0 { format!(" ({})", fmt::plural(kinds, "kind")) } else { String::new() },
         fmt::plural(warnings, "warning"),
         if unparsed > 0 { format!(", {} could not be read", fmt::plural(unparsed, "line")) } else { String::new() }
     )?;

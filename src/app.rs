@@ -1,12 +1,12 @@
 //! What the binary does with parsed arguments: pick the inputs, build the index, run a
 //! report or the explorer. Kept out of `main.rs` so tests and benches can call it.
 
-use crate::cli::{Cli, Command, Common, ExportArgs, ReportArgs, SupportArgs};
+use crate::cli::{Cli, Command, Common, ErrorsArgs, ErrorsBy, ExportArgs, RecentArgs, ReportArgs, SupportArgs};
 use crate::ingest::build::{self, Detail, Options, Progress};
 use crate::ingest::time::Zone;
 use crate::model::Index;
 use crate::query::{Compiled, Query, Snapshot, filter_all};
-use crate::report::{errors, export, sessions, summary, support};
+use crate::report::{errors, export, history, recent, scope, sessions, story, summary, support};
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -147,6 +147,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Export(a)) => run_export(a, opts),
         Some(Command::Report(a)) => run_report(a, opts),
         Some(Command::Tail(a)) => crate::follow::run_tail(a, opts),
+        Some(Command::Recent(a)) => run_recent(a, opts),
         None => crate::ui::run(cli.open, opts),
     }
 }
@@ -201,16 +202,59 @@ fn run_sessions(a: ReportArgs, opts: Options) -> Result<(), Failure> {
     Ok(())
 }
 
-fn run_errors(a: ReportArgs, opts: Options) -> Result<(), Failure> {
-    let query = parse_query(a.query.as_deref(), opts)?;
-    let index = load(&a.paths, opts)?;
-    let selected = select(&index, query.as_ref());
+/// `--days N`: the events of `selected` (all when `None`) in the N×24 hours up to the
+/// newest event; `selected` unchanged without `--days`.
+fn last_days(index: &Index, selected: Option<Vec<u32>>, days: Option<u32>) -> Option<Vec<u32>> {
+    let Some(days) = days else { return selected };
+    let (from, to) = scope::last(index, i64::from(days) * scope::DAY_MS).unwrap_or((0, -1));
+    Some(scope::in_window(index, selected.as_deref(), from, to))
+}
+
+fn run_errors(a: ErrorsArgs, opts: Options) -> Result<(), Failure> {
+    let query = parse_query(a.base.query.as_deref(), opts)?;
+    let index = load(&a.base.paths, opts)?;
+    let selected = last_days(&index, select(&index, query.as_ref()), a.days);
+    if let Some(by) = a.by {
+        let by = match by {
+            ErrorsBy::Type => errors::By::Type,
+            ErrorsBy::User => errors::By::User,
+            ErrorsBy::Category => errors::By::Category,
+        };
+        let rows = errors::by_rows(&index, opts.zone, selected.as_deref(), by);
+        if a.base.json {
+            return stdout_json(&rows);
+        }
+        errors::write_by_text(&mut io::stdout().lock(), &rows, by, opts.zone)?;
+        return Ok(());
+    }
     let rows = errors::rows(&index, opts.zone, selected.as_deref());
-    if a.json {
+    if a.base.json {
         return stdout_json(&rows);
     }
     errors::write_text(&mut io::stdout().lock(), &rows, opts.zone)?;
     Ok(())
+}
+
+fn run_recent(a: RecentArgs, opts: Options) -> Result<(), Failure> {
+    let query = parse_query(a.query.as_deref(), opts)?;
+    let index = load(&a.paths, opts)?;
+    let selected = select(&index, query.as_ref());
+    let since = a.minutes.and_then(|m| scope::last(&index, i64::from(m) * scope::MINUTE_MS)).map(|(from, _)| from);
+    let pick = recent::Pick { limit: a.limit, since, tool: a.tool.as_deref(), only: selected.as_deref() };
+    let rows = recent::rows(&index, opts.zone, &pick);
+    if a.json {
+        return stdout_json(&rows);
+    }
+    recent::write_text(&mut io::stdout().lock(), &rows, opts.zone)?;
+    Ok(())
+}
+
+/// A time for `--since` / `--until`: a date, a time, or `-2d` back from the newest event.
+/// A bare date as `--until` takes in that whole day.
+fn report_time(value: &str, newest: i64, zone: crate::ingest::time::Zone, end_of_day: bool) -> Result<i64, Failure> {
+    let t = crate::query::parse::parse_when(value, newest, zone).map_err(Failure::Usage)?;
+    let is_date = value.trim().len() == 10 && value.trim().as_bytes()[4] == b'-';
+    Ok(if end_of_day && is_date { t + scope::DAY_MS - 1 } else { t })
 }
 
 fn run_report(a: SupportArgs, opts: Options) -> Result<(), Failure> {
@@ -222,13 +266,96 @@ fn run_report(a: SupportArgs, opts: Options) -> Result<(), Failure> {
     let index = load(&paths, opts)?;
     let selected = select(&index, query.as_ref());
     let title: Vec<String> = paths.iter().map(|p| crate::ingest::sources::display_path(p)).collect();
-    let scope = support::Scope { title: &title.join(" "), query: a.query.as_deref(), selected: selected.as_deref() };
-    let limits = support::Limits { before: a.before, groups: a.errors };
+    let title = title.join(" ");
+    let zone = opts.zone;
+    let mut body: Vec<u8> = Vec::new();
+    if let Some(text) = &a.session {
+        let sid = match story::find_session(&index, text) {
+            story::Lookup::Found(sid) => sid,
+            story::Lookup::Missing => {
+                return Err(Failure::Usage(format!(
+                    "no session id starts with {text:?} (audit-tui sessions lists them)"
+                )));
+            }
+            story::Lookup::Ambiguous(ids) => {
+                let mut msg = format!("{} sessions start with {text:?}; give more of the id:", ids.len());
+                for s in ids.iter().filter_map(|&id| index.session(id)).take(story::MAX_CANDIDATES) {
+                    let who = if s.user.is_empty() { String::new() } else { format!("  {}", s.user) };
+                    msg.push_str(&format!("\n  {}  {}{who}", s.id, crate::report::fmt::time(s.start, zone)));
+                }
+                if ids.len() > story::MAX_CANDIDATES {
+                    msg.push_str(&format!("\n  … and {} more", ids.len() - story::MAX_CANDIDATES));
+                }
+                return Err(Failure::Usage(msg));
+            }
+        };
+        let limits = story::Limits { before: a.before, errors: a.errors, steps: a.steps };
+        story::write(&mut body, &index, zone, sid, &title, limits)?;
+    } else if let Some(name) = &a.user {
+        let (sessions, spelled) = scope::sessions_of_user(&index, name);
+        let Some(user) = spelled else {
+            let users = scope::users(&index);
+            let shown: Vec<&str> = users.iter().take(20).map(String::as_str).collect();
+            let more = if users.len() > 20 { format!(" and {} more", users.len() - 20) } else { String::new() };
+            return Err(Failure::Usage(format!(
+                "no session of a user named {name:?}; the users are: {}{more}",
+                if shown.is_empty() { "(none named)".to_string() } else { shown.join(", ") }
+            )));
+        };
+        let mut ids = scope::in_sessions(&index, selected.as_deref(), &sessions);
+        let mut label = None;
+        if let Some(days) = a.days
+            && let Some((from, to)) = scope::last(&index, i64::from(days) * scope::DAY_MS)
+        {
+            ids = scope::in_window(&index, Some(&ids), from, to);
+            label = Some(format!(
+                "the last {} up to the newest event in the bundle ({} → {})",
+                crate::report::fmt::plural(u64::from(days), "day"),
+                crate::report::fmt::format_local(from, zone, "%Y-%m-%d %H:%M"),
+                crate::report::fmt::format_local(to, zone, "%Y-%m-%d %H:%M"),
+            ));
+        }
+        let w = history::Window { title: &title, label, query: a.query.as_deref(), ids: &ids };
+        history::write_user(&mut body, &index, zone, &user, &w)?;
+    } else if a.since.is_some() || a.until.is_some() {
+        let Some((first, last)) = index.span() else {
+            return Err(Failure::Runtime("no event in these logs has a time: there are no days to sum up".into()));
+        };
+        let from = a.since.as_deref().map(|v| report_time(v, last, zone, false)).transpose()?.unwrap_or(first);
+        let to = a.until.as_deref().map(|v| report_time(v, last, zone, true)).transpose()?.unwrap_or(last);
+        if to < from {
+            return Err(Failure::Usage("--until is before --since".into()));
+        }
+        let ids = scope::in_window(&index, selected.as_deref(), from, to);
+        let label = Some(format!(
+            "{} → {}",
+            crate::report::fmt::format_local(from, zone, "%Y-%m-%d %H:%M"),
+            crate::report::fmt::format_local(to, zone, "%Y-%m-%d %H:%M")
+        ));
+        let w = history::Window { title: &title, label, query: a.query.as_deref(), ids: &ids };
+        history::write_daily(&mut body, &index, zone, (from, to), &w)?;
+    } else {
+        let mut query_text = a.query.clone().filter(|q| !q.trim().is_empty());
+        let mut selected = selected;
+        if let Some(days) = a.days
+            && let Some((from, to)) = scope::last(&index, i64::from(days) * scope::DAY_MS)
+        {
+            selected = Some(scope::in_window(&index, selected.as_deref(), from, to));
+            let since = format!("since:{}", crate::report::fmt::format_local(from, zone, "%Y-%m-%dT%H:%M:%S"));
+            query_text = Some(match query_text {
+                Some(q) => format!("{q} {since}"),
+                None => since,
+            });
+        }
+        let scope = support::Scope { title: &title, query: query_text.as_deref(), selected: selected.as_deref() };
+        let limits = support::Limits { before: a.before, groups: a.errors };
+        support::write(&mut body, &index, zone, &scope, limits)?;
+    }
     match &a.output {
         Some(path) => {
             let file = crate::evidence::create_output(path, a.force).map_err(Failure::Runtime)?;
             let mut w = io::BufWriter::new(file);
-            support::write(&mut w, &index, opts.zone, &scope, limits)?;
+            w.write_all(&body)?;
             w.flush()?;
             let path = path.display().to_string();
             eprintln!(
@@ -236,7 +363,7 @@ fn run_report(a: SupportArgs, opts: Options) -> Result<(), Failure> {
                 crate::sanitize::sanitize(&path, crate::sanitize::Mode::Line)
             );
         }
-        None => support::write(&mut io::BufWriter::new(io::stdout().lock()), &index, opts.zone, &scope, limits)?,
+        None => io::stdout().lock().write_all(&body)?,
     }
     Ok(())
 }

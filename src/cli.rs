@@ -66,8 +66,9 @@ pub enum Command {
     Summary(ReportArgs),
     /// One row per session: user, start, duration, events, errors, files.
     Sessions(ReportArgs),
-    /// Error groups by fingerprint, biggest first, with a sample each.
-    Errors(ReportArgs),
+    /// Error groups by fingerprint, biggest first, with a sample each; or counts of the
+    /// errors by type, user or category (`--by`).
+    Errors(ErrorsArgs),
     /// Matching events as original lines (jsonl), CSV or text.
     Export(ExportArgs),
     /// A Markdown support report: failed sessions, each kind of error with what the user
@@ -75,6 +76,54 @@ pub enum Command {
     Report(SupportArgs),
     /// Print matching new events as they are written (follows today's log, like tail -F).
     Tail(TailArgs),
+    /// The most recent events (or tool runs), newest first.
+    Recent(RecentArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ErrorsArgs {
+    #[command(flatten)]
+    pub base: ReportArgs,
+    /// Count the errors by their type (exception or status), by user or by category
+    /// instead of listing the groups.
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub by: Option<ErrorsBy>,
+    /// Only the last N days: the N×24 hours up to the newest event in the bundle (not the
+    /// wall clock: mailed logs are old).
+    #[arg(long, value_name = "N")]
+    pub days: Option<u32>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ErrorsBy {
+    /// The exception or error type (`EmptyDataError`, `USER_ERROR`, ...).
+    Type,
+    /// The user of the session.
+    User,
+    /// The event's category (DataTools `category`, the tool, the script).
+    Category,
+}
+
+#[derive(Args, Debug)]
+pub struct RecentArgs {
+    pub paths: Vec<PathBuf>,
+    /// Only events matching this query.
+    #[arg(short, long, value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: Option<String>,
+    /// How many events to show.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// Only the last M minutes up to the newest event in the bundle (not the wall clock:
+    /// mailed logs are old).
+    #[arg(long, value_name = "M")]
+    pub minutes: Option<u32>,
+    /// Only this tool (tool_audit `tool`, rtgs `tool_name`, the repricing `Script`) or
+    /// category (DataTools `category`); any case.
+    #[arg(long, value_name = "NAME")]
+    pub tool: Option<String>,
+    /// Machine-readable JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -132,6 +181,27 @@ pub struct SupportArgs {
     /// With --output: replace the file if it exists.
     #[arg(long)]
     pub force: bool,
+    /// The story of one session for a ticket: its environment, steps to reproduce, each
+    /// error with what preceded it. A unique prefix of the id is enough.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["user", "since", "until", "days"])]
+    pub session: Option<String>,
+    /// With --session: steps to reproduce listed before the rest are left out (the first
+    /// step, the steps before each error and the last steps are kept).
+    #[arg(long, value_name = "N", default_value_t = 40)]
+    pub steps: usize,
+    /// One user's error history, by type (any case; the name as in `audit-tui sessions`).
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["since", "until"])]
+    pub user: Option<String>,
+    /// Only the last N days: the N×24 hours up to the newest event in the bundle (not the
+    /// wall clock: mailed logs are old).
+    #[arg(long, value_name = "N", conflicts_with_all = ["since", "until"])]
+    pub days: Option<u32>,
+    /// A summary per day from this day (2026-05-11, or a time) on.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// A summary per day up to this day, included (2026-05-17, or a time).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
 }
 
 #[derive(Args, Debug)]

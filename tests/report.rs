@@ -119,3 +119,24 @@ fn a_folder_without_errors_says_so() {
     assert!(text.contains("## Errors\n\nNone."), "{text}");
     assert!(!text.contains("## Sessions with errors"), "{text}");
 }
+
+#[test]
+fn the_header_counts_only_what_the_query_selects() {
+    let tmp = tempfile::tempdir().unwrap();
+    two_sessions(tmp.path());
+    std::fs::write(
+        tmp.path().join("other-2026-05-16.jsonl"),
+        "{\"ts\": \"2026-05-16T08:00:00Z\", \"level\": \"warn\", \"session\": \"c3\", \"user\": \"Cy\", \"message\": \"slow\"}\n",
+    )
+    .unwrap();
+    let text = report(tmp.path(), &["-q", "user:Ben"]);
+    // Ben: his session start and his one error, in one file of the two read.
+    assert!(text.contains("- **Files**: 1 of 2 read (`datatools-2026-05-17.jsonl`)\n"), "{text}");
+    assert!(text.contains("- **Events**: 2 in 1 session, 1 with errors; 1 errors, 0 warnings\n"), "{text}");
+    assert!(text.contains("- **From** 2026-05-17 09:00:05 **to** 2026-05-17 09:02:30 (UTC)\n"), "{text}");
+
+    let all = report(tmp.path(), &[]);
+    assert!(all.contains("- **Files**: 2 ("), "{all}");
+    assert!(all.contains("- **Events**: 10 in 3 sessions, 2 with errors; 4 errors, 1 warnings\n"), "{all}");
+    assert!(all.contains("- **From** 2026-05-16 08:00:00 **to** 2026-05-17 09:16:00 (UTC)\n"), "{all}");
+}

@@ -5,6 +5,10 @@
 pub mod errors;
 pub mod export;
 pub mod fmt;
+pub mod history;
+pub mod recent;
+pub mod scope;
 pub mod sessions;
+pub mod story;
 pub mod summary;
 pub mod support;

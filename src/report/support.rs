@@ -55,26 +55,31 @@ pub fn write(out: &mut impl Write, index: &Index, zone: Zone, scope: &Scope<'_>,
 fn overview(out: &mut impl Write, index: &Index, zone: Zone, scope: &Scope<'_>) -> io::Result<()> {
     writeln!(out, "# Support report: {}", md(scope.title))?;
     writeln!(out)?;
-    let names: Vec<String> = index.sources.iter().map(|s| format!("`{}`", inline(&s.name))).collect();
+    let counts = Counts::of(index, scope.selected);
+    let names: Vec<String> = counts.sources.iter().map(|&s| format!("`{}`", inline(&index.sources[s].name))).collect();
     let shown = names.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
     let more = if names.len() > 8 { format!(" and {} more", names.len() - 8) } else { String::new() };
-    writeln!(out, "- **Files**: {} ({shown}{more})", names.len())?;
-    let unparsed = index.unparsed.len() as u64;
+    let of = if scope.selected.is_some() { format!(" of {} read", index.sources.len()) } else { String::new() };
+    writeln!(out, "- **Files**: {}{of} ({shown}{more})", names.len())?;
     writeln!(
         out,
         "- **Events**: {} in {}, {} with errors; {} errors, {} warnings{}",
-        fmt::count(index.len() as u64 - unparsed),
-        fmt::plural(index.listed_sessions().count() as u64, "session"),
-        fmt::count(index.listed_sessions().filter(|(_, s)| s.errors > 0).count() as u64),
-        fmt::count(index.error_count()),
-        fmt::count(index.levels[crate::model::Level::Warn as usize]),
-        if unparsed > 0 {
-            format!("; {} could not be read (listed below)", fmt::plural(unparsed, "line"))
+        fmt::count(counts.events),
+        fmt::plural(counts.sessions, "session"),
+        fmt::count(counts.failed_sessions),
+        fmt::count(counts.errors),
+        fmt::count(counts.warnings),
+        if counts.unparsed > 0 {
+            format!(
+                "; {} could not be read{}",
+                fmt::plural(counts.unparsed, "line"),
+                if scope.query.is_none() { " (listed below)" } else { "" }
+            )
         } else {
             String::new()
         },
     )?;
-    if let Some((first, last)) = index.span() {
+    if let Some((first, last)) = counts.span {
         writeln!(
             out,
             "- **From** {} **to** {} ({})",
@@ -87,6 +92,84 @@ fn overview(out: &mut impl Write, index: &Index, zone: Zone, scope: &Scope<'_>) 
         writeln!(out, "- **Only** events matching `{}`: {}", inline(q), fmt::count(ids.len() as u64))?;
     }
     writeln!(out)
+}
+
+/// The header's numbers, over the events in scope only: a report on one user or one
+/// session must not count the whole bundle.
+pub(super) struct Counts {
+    pub events: u64,
+    pub unparsed: u64,
+    pub sessions: u64,
+    pub failed_sessions: u64,
+    pub errors: u64,
+    pub warnings: u64,
+    /// Ids of the sources the events come from, in source order.
+    pub sources: Vec<usize>,
+    pub span: Option<(i64, i64)>,
+}
+
+impl Counts {
+    pub(super) fn of(index: &Index, selected: Option<&[u32]>) -> Counts {
+        let Some(ids) = selected else {
+            let unparsed = index.unparsed_count();
+            return Counts {
+                events: index.len() as u64 - unparsed,
+                unparsed,
+                sessions: index.listed_sessions().count() as u64,
+                failed_sessions: index.listed_sessions().filter(|(_, s)| s.errors > 0).count() as u64,
+                errors: index.error_count(),
+                warnings: index.warning_count(),
+                sources: (0..index.sources.len()).collect(),
+                span: index.span(),
+            };
+        };
+        let mut c = Counts {
+            events: 0,
+            unparsed: 0,
+            sessions: 0,
+            failed_sessions: 0,
+            errors: 0,
+            warnings: 0,
+            sources: Vec::new(),
+            span: None,
+        };
+        let mut sessions: Vec<(u32, bool)> = Vec::new();
+        let mut sources = vec![false; index.sources.len()];
+        let mut blobs = crate::model::store::BlobCursor::new(&index.blobs);
+        for e in ids.iter().filter_map(|&i| index.event(i as usize)) {
+            if e.is_unparsed() {
+                c.unparsed += 1;
+            } else {
+                c.events += 1;
+                if e.has(crate::model::flag::OWN_TIME) {
+                    let t = e.time();
+                    c.span = Some(c.span.map_or((t, t), |(a, b)| (a.min(t), b.max(t))));
+                }
+            }
+            // As `Index::levels` counts them: by the level the line was read with.
+            let is_error = e.level().is_error();
+            c.errors += u64::from(is_error);
+            c.warnings += u64::from(e.level() == crate::model::Level::Warn);
+            if e.session() != 0 {
+                sessions.push((e.session(), is_error));
+            }
+            if let Some(b) = blobs.find(e.offset())
+                && let Some(seen) = sources.get_mut(b.source as usize)
+            {
+                *seen = true;
+            }
+        }
+        sessions.sort_unstable();
+        sessions.dedup();
+        let mut listed: Vec<u32> = sessions.iter().map(|&(s, _)| s).collect();
+        listed.dedup();
+        c.sessions = listed.len() as u64;
+        let mut failed: Vec<u32> = sessions.iter().filter(|&&(_, err)| err).map(|&(s, _)| s).collect();
+        failed.dedup();
+        c.failed_sessions = failed.len() as u64;
+        c.sources = sources.iter().enumerate().filter(|(_, seen)| **seen).map(|(i, _)| i).collect();
+        c
+    }
 }
 
 fn failed_sessions(out: &mut impl Write, index: &Index, zone: Zone, scope: &Scope<'_>) -> io::Result<()> {
@@ -283,7 +366,7 @@ fn occurrence(
 }
 
 /// The event's line as written, escaped, cut when very long.
-fn quote_line(out: &mut impl Write, index: &Index, e: Event) -> io::Result<()> {
+pub(super) fn quote_line(out: &mut impl Write, index: &Index, e: Event) -> io::Result<()> {
     writeln!(out, "The line as written:")?;
     writeln!(out)?;
     let raw = String::from_utf8_lossy(index.raw_line(e));
@@ -297,7 +380,14 @@ fn quote_line(out: &mut impl Write, index: &Index, e: Event) -> io::Result<()> {
 
 /// One event of the context: how long before the error, time, level, category, message
 /// (its first line; a traceback's own lines are in the quoted line below).
-fn context_row(index: &Index, zone: Zone, e: Event, now: i64, times: &mut TimeReader, is_error: bool) -> String {
+pub(super) fn context_row(
+    index: &Index,
+    zone: Zone,
+    e: Event,
+    now: i64,
+    times: &mut TimeReader,
+    is_error: bool,
+) -> String {
     let rel = if is_error { "▶ this".to_string() } else { format!("-{}", fmt::duration(now - e.time())) };
     let level = if e.is_unparsed() { "?" } else { e.level().label().trim() };
     let category = index.categories.name(e.category());
@@ -316,18 +406,18 @@ fn context_row(index: &Index, zone: Zone, e: Event, now: i64, times: &mut TimeRe
 }
 
 /// Log text on one line, escaped.
-fn text(s: &str) -> String {
+pub(super) fn text(s: &str) -> String {
     sanitize(s, Mode::Line).into_owned()
 }
 
 /// Log text inside inline code: escaped, and without backticks, which would end it.
-fn inline(s: &str) -> String {
+pub(super) fn inline(s: &str) -> String {
     text(s).replace('`', "'")
 }
 
 /// Log text in Markdown prose or a table cell: escaped, and with the characters Markdown
 /// would read as markup (`<str>` as an HTML tag, `|` as a cell's end) backslash-escaped.
-fn md(s: &str) -> String {
+pub(super) fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in text(s).chars() {
         if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '#') {
@@ -338,19 +428,19 @@ fn md(s: &str) -> String {
     out
 }
 
-fn cell(s: &str) -> String {
+pub(super) fn cell(s: &str) -> String {
     if s.is_empty() { "–".to_string() } else { md(s) }
 }
 
 /// A code block whose fence is longer than any run of backticks in `body`.
-fn fenced(out: &mut impl Write, info: &str, body: &str) -> io::Result<()> {
+pub(super) fn fenced(out: &mut impl Write, info: &str, body: &str) -> io::Result<()> {
     let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     write!(out, "{fence}{info}\n{body}{fence}\n")
 }
 
 /// A word for a shell command line, single-quoted when it needs to be.
-fn shell_word(s: &str) -> String {
+pub(super) fn shell_word(s: &str) -> String {
     if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+:@=,".contains(c)) {
         s.to_string()
     } else {

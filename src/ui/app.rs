@@ -201,6 +201,16 @@ pub struct FollowState {
     pub bell_on_error: bool,
 }
 
+/// The story of one session (`S`): computed once when opened, scrolled while shown.
+#[derive(Clone, Debug, Default)]
+pub struct StoryView {
+    /// The session's id, for the overlay's title.
+    pub session: String,
+    /// The Markdown of `report --session`, one entry per line (already escaped).
+    pub lines: Vec<String>,
+    pub scroll: usize,
+}
+
 pub struct App {
     pub index: Index,
     /// What was opened, for the status bar.
@@ -227,6 +237,8 @@ pub struct App {
     pub detail: DetailView,
     pub histogram: Histogram,
     pub show_help: bool,
+    /// The selected session's story overlay, while open.
+    pub story: Option<StoryView>,
     pub should_quit: bool,
     pub requests: Vec<Request>,
     pub note: Option<Note>,
@@ -265,6 +277,7 @@ impl App {
             detail: DetailView::default(),
             histogram: Histogram::default(),
             show_help: false,
+            story: None,
             should_quit: false,
             requests: Vec::new(),
             note: None,
@@ -350,6 +363,12 @@ impl App {
             .timeline
             .height
             .saturating_sub(2) as usize
+    }
+
+    /// Rows of the story overlay's text (the view uses the same area).
+    pub fn story_height(&self) -> usize {
+        super::view::story_area(ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1)).height.saturating_sub(2)
+            as usize
     }
 
     pub fn sessions_height(&self) -> usize {

@@ -43,6 +43,7 @@ pub enum Action {
     PrevMark,
     CopyEvent,
     CopyReport,
+    ShowStory,
     ToggleHelp,
     Quit,
 }
@@ -93,6 +94,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding { keys: &["F"], action: Action::ToggleFollow, help: "follow new events (with --follow)" },
     Binding { keys: &["y"], action: Action::CopyEvent, help: "copy the event's line (OSC 52)" },
     Binding { keys: &["R"], action: Action::CopyReport, help: "copy a support report of the rows listed (Markdown)" },
+    Binding { keys: &["S"], action: Action::ShowStory, help: "the session's story: environment, steps, errors" },
     Binding { keys: &["?", "F1"], action: Action::ToggleHelp, help: "this help" },
     Binding { keys: &["q"], action: Action::Quit, help: "quit (Ctrl-C always quits, Ctrl-Z suspends)" },
 ];
@@ -142,6 +144,7 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('F') => Action::ToggleFollow,
         KeyCode::Char('y') => Action::CopyEvent,
         KeyCode::Char('R') => Action::CopyReport,
+        KeyCode::Char('S') => Action::ShowStory,
         KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
         KeyCode::Char('q') => Action::Quit,
         _ => return None,

@@ -192,6 +192,9 @@ fn on_key(app: &mut App, key: KeyEvent) {
         app.show_help = false;
         return;
     }
+    if app.story.is_some() {
+        return story_key(app, key);
+    }
     if app.filter.editing {
         return edit_filter(app, key);
     }
@@ -623,6 +626,7 @@ pub fn apply(app: &mut App, action: Action) {
         Action::NextMark => step_mark(app, true),
         Action::PrevMark => step_mark(app, false),
         Action::CopyReport => copy_report(app),
+        Action::ShowStory => open_story(app),
         Action::CopyEvent => {
             if let Some(e) = app.selected() {
                 let raw = app.index.raw_line(e);
@@ -858,6 +862,61 @@ fn scope_to_group(app: &mut App) {
     app.note("o/O step through the occurrences, Enter shows one with its context, Esc goes back", false);
 }
 
+/// The session `S` tells: the one under the cursor in the sessions pane, else the scoped
+/// one, else the selected event's.
+fn story_session(app: &App) -> Option<u32> {
+    let listed = match app.focus {
+        Pane::Sessions => app.sessions.cursor.checked_sub(1).and_then(|i| app.sessions.ids.get(i)).copied(),
+        _ => None,
+    };
+    listed.or(app.scope).or_else(|| app.selected().map(|e| e.session())).filter(|&s| app.index.session(s).is_some())
+}
+
+/// Opens the story overlay: the Markdown of `report --session`, computed here once, not
+/// on every frame.
+fn open_story(app: &mut App) {
+    use crate::report::story;
+    if app.loading.is_some() {
+        app.note("the story waits for the full index", true);
+        return;
+    }
+    let Some(sid) = story_session(app) else {
+        app.note("no session here: select an event or a session first", false);
+        return;
+    };
+    let mut out = Vec::new();
+    if story::write(&mut out, &app.index, app.zone, sid, &app.title, story::Limits::default()).is_err() {
+        return;
+    }
+    let lines = String::from_utf8_lossy(&out).lines().map(str::to_string).collect();
+    let session = app.index.session(sid).map_or_else(String::new, |s| s.id.clone());
+    app.story = Some(super::app::StoryView { session, lines, scroll: 0 });
+}
+
+/// Keys while the story is shown: scrolling, and Esc / q / S to close it.
+fn story_key(app: &mut App, key: KeyEvent) {
+    let height = app.story_height().max(1);
+    let Some(story) = app.story.as_mut() else { return };
+    let last = story.lines.len().saturating_sub(height);
+    let scroll = story.scroll as isize;
+    let to = match key.code {
+        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('S') => {
+            app.story = None;
+            return;
+        }
+        KeyCode::Char('j') | KeyCode::Down => scroll + 1,
+        KeyCode::Char('k') | KeyCode::Up => scroll - 1,
+        KeyCode::PageDown | KeyCode::Char(' ') => scroll + height as isize,
+        KeyCode::PageUp | KeyCode::Char('b') => scroll - height as isize,
+        KeyCode::Char('d') if key.modifiers.contains(KeyModifiers::CONTROL) => scroll + height as isize / 2,
+        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => scroll - height as isize / 2,
+        KeyCode::Char('g') | KeyCode::Home => 0,
+        KeyCode::Char('G') | KeyCode::End => last as isize,
+        _ => return,
+    };
+    story.scroll = to.clamp(0, last as isize) as usize;
+}
+
 fn back(app: &mut App) {
     if app.detail_zoomed {
         app.detail_zoomed = false;
@@ -883,6 +942,18 @@ fn back(app: &mut App) {
 }
 
 fn on_mouse(app: &mut App, m: MouseEvent) {
+    if app.story.is_some() {
+        // The overlay covers the panes: the wheel scrolls the story, clicks do nothing.
+        let key = match m.kind {
+            MouseEventKind::ScrollDown => KeyCode::Down,
+            MouseEventKind::ScrollUp => KeyCode::Up,
+            _ => return,
+        };
+        for _ in 0..3 {
+            story_key(app, KeyEvent::new(key, KeyModifiers::NONE));
+        }
+        return;
+    }
     let areas = super::view::layout(app, ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1));
     if app.errors.open {
         return errors_view_mouse(app, m, areas.errors);

@@ -51,6 +51,11 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme) {
     lines.extend(QUERY_HELP.iter().map(|l| Line::from(format!("  {}", l.replace('·', theme.glyphs.dot)))));
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled("any key closes this help", theme.dim)));
+    // On a short screen the blank separators go first, so that the last keys and the way
+    // out stay on it.
+    if lines.len() + 2 > usize::from(area.height) {
+        lines.retain(|l| l.width() > 0);
+    }
     let w = (if two { 2 * COLUMN as u16 + 4 } else { 84 }).min(area.width);
     let h = (lines.len() as u16 + 2).min(area.height);
     let r = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);

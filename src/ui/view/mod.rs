@@ -7,7 +7,10 @@ mod help;
 mod histogram;
 mod sessions;
 mod status;
+mod story;
 mod timeline;
+
+pub use story::area as story_area;
 
 use super::app::{App, Pane};
 use super::theme::Theme;
@@ -110,6 +113,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         status::draw_filter(frame, app, areas.filter, &theme);
     }
     status::draw(frame, app, areas.status, &theme);
+    if let Some(s) = &app.story {
+        story::draw(frame, s, area, &theme);
+    }
     if app.show_help {
         help::draw(frame, area, &theme);
     }

@@ -347,7 +347,17 @@ fn run_report(a: SupportArgs, opts: Options) -> Result<(), Failure> {
                 None => since,
             });
         }
-        let scope = support::Scope { title: &title, query: query_text.as_deref(), selected: selected.as_deref() };
+        let stored = crate::marks::load_for(&paths).unwrap_or_else(|why| {
+            eprintln!("audit-tui: marks not read: {}", crate::sanitize::sanitize(&why, crate::sanitize::Mode::Line));
+            Vec::new()
+        });
+        let (marks, _) = crate::marks::resolve(&index, &stored);
+        let scope = support::Scope {
+            title: &title,
+            query: query_text.as_deref(),
+            selected: selected.as_deref(),
+            marks: &marks,
+        };
         let limits = support::Limits { before: a.before, groups: a.errors };
         support::write(&mut body, &index, zone, &scope, limits)?;
     }

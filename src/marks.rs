@@ -79,6 +79,16 @@ pub fn file_for(dir: &Path, bundle: &[String]) -> PathBuf {
     dir.join("marks").join(format!("{stem}-{:016x}.json", fnv1a(joined.as_bytes())))
 }
 
+/// The marks kept for the bundle of `paths` (none for stdin, or without a state
+/// directory), for the headless report.
+pub fn load_for(paths: &[PathBuf]) -> Result<Vec<Mark>, String> {
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        return Ok(Vec::new());
+    }
+    let Some(dir) = state_dir() else { return Ok(Vec::new()) };
+    load(&file_for(&dir, &bundle_paths(paths)))
+}
+
 /// The marks saved for a bundle; none when there is no file. A file that cannot be read
 /// is an error naming it (the caller shows it and goes on without marks).
 pub fn load(file: &Path) -> Result<Vec<Mark>, String> {

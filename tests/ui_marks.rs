@@ -121,3 +121,41 @@ fn a_mark_whose_line_changed_is_not_placed_on_another_event() {
     assert_eq!(same.marks.place(&same.index), 0);
     assert_eq!(same.marks.placed.len(), 1);
 }
+
+#[test]
+fn marks_and_their_notes_are_in_the_copied_report_and_in_report() {
+    let mut app = app_for(SAMPLE);
+    press(&mut app, "j j");
+    mark_with_note(&mut app, "user says this import failed");
+    let copied = press(&mut app, "R");
+    let Some(Request::Copy(text)) = copied.iter().find(|r| matches!(r, Request::Copy(_))) else {
+        panic!("R copies a report: {copied:?}")
+    };
+    assert!(text.contains("## Marked events (1)"), "{text}");
+    assert!(
+        text.contains("`repricing/audit_log.csv:4`") && text.contains("**user says this import failed**"),
+        "{text}"
+    );
+
+    // The headless report reads the same marks from the state directory.
+    let state = tempfile::tempdir().expect("state dir");
+    let bundle = marks::bundle_paths(&[path(SAMPLE)]);
+    marks::save(&marks::file_for(state.path(), &bundle), &bundle, &app.marks.stored).expect("save");
+    let out = assert_cmd::Command::cargo_bin("audit-tui")
+        .expect("binary")
+        .env("AUDIT_TUI_STATE_DIR", state.path())
+        .args(["report", path(SAMPLE).to_str().expect("utf-8")])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("## Marked events (1)") && report.contains("user says this import failed"), "{report}");
+    // A query that leaves the marked event out leaves its mark out too.
+    let out = assert_cmd::Command::cargo_bin("audit-tui")
+        .expect("binary")
+        .env("AUDIT_TUI_STATE_DIR", state.path())
+        .args(["report", path(SAMPLE).to_str().expect("utf-8"), "-q", "level:error"])
+        .output()
+        .expect("run");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Marked events"));
+}

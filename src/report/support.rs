@@ -36,11 +36,14 @@ pub struct Scope<'a> {
     pub query: Option<&'a str>,
     /// Sorted event ids matching the query; `None` for everything.
     pub selected: Option<&'a [u32]>,
+    /// The engineer's marks placed on this index (event id order).
+    pub marks: &'a [(u32, crate::marks::Mark)],
 }
 
 pub fn write(out: &mut impl Write, index: &Index, zone: Zone, scope: &Scope<'_>, limits: Limits) -> io::Result<()> {
     let mut times = TimeReader::new(index.zone);
     overview(out, index, zone, scope)?;
+    marked(out, index, zone, scope, &mut times)?;
     failed_sessions(out, index, zone, scope)?;
     errors(out, index, zone, scope, limits, &mut times)?;
     unparsed(out, index, scope)?;
@@ -449,6 +452,39 @@ pub(super) fn shell_word(s: &str) -> String {
 }
 
 /// The unparsed lines, so that nothing the report is silent about goes unmentioned.
+/// The events the engineer marked (`m` in the explorer), with their notes: what they
+/// found worth pointing at, first.
+fn marked(
+    out: &mut impl Write,
+    index: &Index,
+    zone: Zone,
+    scope: &Scope<'_>,
+    times: &mut TimeReader,
+) -> io::Result<()> {
+    let shown: Vec<&(u32, crate::marks::Mark)> =
+        scope.marks.iter().filter(|(id, _)| scope.selected.is_none_or(|ids| ids.binary_search(id).is_ok())).collect();
+    if shown.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "## Marked events ({})", shown.len())?;
+    writeln!(out)?;
+    for (id, mark) in shown {
+        let Some(e) = index.event(*id as usize) else { continue };
+        let session = index.session(e.session()).map_or_else(String::new, |s| s.id.clone());
+        let note = if mark.note.is_empty() { String::new() } else { format!(": **{}**", md(&mark.note)) };
+        writeln!(
+            out,
+            "- {} `{}` {} `{}`, session `{}`{note}",
+            fmt::time(e.time(), zone),
+            e.level().label().trim(),
+            md(&fmt::fit(&index.message_of(e, times), 120)),
+            inline(&index.location(e)),
+            inline(&session),
+        )?;
+    }
+    writeln!(out)
+}
+
 fn unparsed(out: &mut impl Write, index: &Index, scope: &Scope<'_>) -> io::Result<()> {
     if index.unparsed.is_empty() || scope.query.is_some() {
         return Ok(());

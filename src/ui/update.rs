@@ -664,6 +664,7 @@ fn copy_report(app: &mut App) {
         title: &app.title,
         query: (!query.is_empty()).then_some(query.as_str()),
         selected: app.row_ids(),
+        marks: &app.marks.placed,
     };
     let limits = support::Limits { before: app.detail.before, groups: 5 };
     let mut out = Vec::new();

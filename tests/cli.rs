@@ -885,6 +885,7 @@ fn gzip_is_read_by_name_and_by_magic_bytes() {
     assert_eq!(v["sessions"], 2, "explicit sessions are shared across files");
 }
 
+#[cfg(unix)]
 #[test]
 fn unreadable_file_is_a_problem_and_the_rest_still_loads() {
     use std::os::unix::fs::PermissionsExt;

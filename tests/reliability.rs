@@ -538,6 +538,7 @@ fn event_line(s: u32, msg: &str) -> String {
     format!("{{\"ts\":\"2026-05-17T10:00:{s:02}Z\",\"level\":\"info\",\"session\":\"s1\",\"msg\":\"{msg}\"}}\n")
 }
 
+#[cfg(unix)]
 fn names_of(v: &Value, key: &str) -> Vec<String> {
     v[key].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap().to_string()).collect()
 }

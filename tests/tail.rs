@@ -7,7 +7,9 @@
 
 use audit_tui::ingest::tail::{DRAIN_GRACE_MS, TailCursor, TailEvent};
 use audit_tui::ingest::time::Zone;
-use audit_tui::ingest::watch::{Clock, Follower, MAX_DRAINING, Waker};
+#[cfg(target_os = "linux")]
+use audit_tui::ingest::watch::MAX_DRAINING;
+use audit_tui::ingest::watch::{Clock, Follower, Waker};
 use audit_tui::model::Index;
 use proptest::prelude::*;
 use std::collections::BTreeMap;

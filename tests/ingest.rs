@@ -292,6 +292,33 @@ proptest! {
     }
 }
 
+/// An untimed error line at the end of a range takes the first time after it, even when
+/// the screen would skip the line that has it (the next range's first line).
+#[test]
+fn reading_only_possible_errors_reads_until_the_first_time_of_a_range() {
+    let bytes = concat!(
+        "Traceback (most recent call last):\n",
+        "Traceback (most recent call last):\r\n",
+        "Traceback (most recent call last):\n",
+        "\0\0\0\0\0\0\0\0\0\0\0\0\r\n",
+        "{\"level\":\"error\",\"session\":\"s1\",\"message\":\"boom\"}\n",
+        "{\"ts\":\"2026-05-17T10:00:00Z\",\"level\":\"info\",\"message\":\"ok\"}\n",
+        "2026-05-17 10:00:00,123 ERROR text line",
+    )
+    .as_bytes();
+    let errors = |index: &Index| -> Vec<(u64, i64)> {
+        (0..index.len())
+            .filter_map(|i| index.event(i))
+            .filter(|e| e.level().is_error())
+            .map(|e| (e.offset(), e.time()))
+            .collect()
+    };
+    let full = build_in_ranges("x.jsonl", bytes, 120);
+    let screened = build_in_ranges_reading("x.jsonl", bytes, 120, true);
+    assert_eq!(errors(&full)[0].1, 1_779_012_000_000);
+    assert_eq!(errors(&screened), errors(&full));
+}
+
 // ---------------------------------------------------------------------------
 // The merged timeline
 

@@ -287,15 +287,13 @@ pub fn parse_range_into(spec: &RangeSpec<'_>, zone: Zone, mut events: Vec<Event>
         if spec.csv_header_at == Some(offset) {
             continue;
         }
+        // Until a line with a time of its own is read, every line is: the untimed lines
+        // before it, here or at the end of the range before, take its time.
         if let Some(m) = &mut marks
+            && last_time.is_some()
             && !m.any_in(start, end)
             && (spec.csv.is_some() || !read_in_full(&bytes[start..end]))
         {
-            if out.leading_untimed > 0 && last_time.is_none() {
-                // The untimed lines so far take the time of the first timed line after
-                // them, which may be this one: read the range in full instead.
-                return parse_range(&RangeSpec { only_errors: false, ..*spec }, zone);
-            }
             skipped = true;
             continue;
         }

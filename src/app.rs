@@ -1,12 +1,12 @@
 //! What the binary does with parsed arguments: pick the inputs, build the index, run a
 //! report or the explorer. Kept out of `main.rs` so tests and benches can call it.
 
-use crate::cli::{Cli, Command, Common, ExportArgs, ReportArgs, SupportArgs};
+use crate::cli::{CheckArgs, Cli, Command, Common, ExportArgs, ReportArgs, SupportArgs};
 use crate::ingest::build::{self, Detail, Options, Progress};
 use crate::ingest::time::Zone;
 use crate::model::Index;
 use crate::query::{Compiled, Query, Snapshot, filter_all};
-use crate::report::{errors, export, sessions, summary, support};
+use crate::report::{check, errors, export, sessions, summary, support};
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -15,12 +15,15 @@ use std::path::PathBuf;
 pub enum Failure {
     Usage(String),
     Runtime(String),
+    /// `check` found something off: exit with 1, the report already said what.
+    Findings,
 }
 
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Failure::Usage(m) | Failure::Runtime(m) => f.write_str(m),
+            Failure::Findings => f.write_str("the bundle check found something off"),
         }
     }
 }
@@ -147,6 +150,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Export(a)) => run_export(a, opts),
         Some(Command::Report(a)) => run_report(a, opts),
         Some(Command::Tail(a)) => crate::follow::run_tail(a, opts),
+        Some(Command::Check(a)) => run_check(a, opts),
         None => crate::ui::run(cli.open, opts),
     }
 }
@@ -211,6 +215,22 @@ fn run_errors(a: ReportArgs, opts: Options) -> Result<(), Failure> {
     }
     errors::write_text(&mut io::stdout().lock(), &rows, opts.zone)?;
     Ok(())
+}
+
+/// Exit status 0 when nothing is off, 1 when something is ([`Failure::Findings`]), 2 when
+/// the bundle could not be read at all (as for a usage error: there is nothing to judge).
+fn run_check(a: CheckArgs, opts: Options) -> Result<(), Failure> {
+    let index = load(&a.paths, opts).map_err(|e| match e {
+        Failure::Runtime(m) => Failure::Usage(m),
+        other => other,
+    })?;
+    let c = check::Check::of(&index, opts.zone);
+    if a.json {
+        stdout_json(&c)?;
+    } else {
+        c.write_text(&mut io::stdout().lock())?;
+    }
+    if c.ok { Ok(()) } else { Err(Failure::Findings) }
 }
 
 fn run_report(a: SupportArgs, opts: Options) -> Result<(), Failure> {

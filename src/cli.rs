@@ -75,6 +75,18 @@ pub enum Command {
     Report(SupportArgs),
     /// Print matching new events as they are written (follows today's log, like tail -F).
     Tail(TailArgs),
+    /// Is the bundle complete? Days per source, missing days, unreadable lines, times out
+    /// of step, duplicate and misdated files, skipped files. Exit status: 0 nothing is
+    /// off, 1 something is, 2 usage or read error.
+    Check(CheckArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    pub paths: Vec<PathBuf>,
+    /// Machine-readable JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]

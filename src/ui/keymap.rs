@@ -40,6 +40,7 @@ pub enum Action {
     CopyEvent,
     CopyReport,
     ToggleHelp,
+    ShowCheck,
     Quit,
 }
 
@@ -85,6 +86,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding { keys: &["F"], action: Action::ToggleFollow, help: "follow new events (with --follow)" },
     Binding { keys: &["y"], action: Action::CopyEvent, help: "copy the event's line (OSC 52)" },
     Binding { keys: &["R"], action: Action::CopyReport, help: "copy a support report of the rows listed (Markdown)" },
+    Binding { keys: &["c"], action: Action::ShowCheck, help: "bundle check: missing days, unreadable lines..." },
     Binding { keys: &["?", "F1"], action: Action::ToggleHelp, help: "this help" },
     Binding { keys: &["q"], action: Action::Quit, help: "quit (Ctrl-C always quits, Ctrl-Z suspends)" },
 ];
@@ -131,6 +133,7 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('y') => Action::CopyEvent,
         KeyCode::Char('R') => Action::CopyReport,
         KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
+        KeyCode::Char('c') => Action::ShowCheck,
         KeyCode::Char('q') => Action::Quit,
         _ => return None,
     })

@@ -61,7 +61,11 @@ pub fn run(args: OpenArgs, opts: Options) -> Result<(), Failure> {
             #[cfg(debug_assertions)]
             fault::in_index_thread();
             let index = build::build_from(discovery, opts, &progress);
+            // The index goes to the screen first; the check reads a view of it after.
+            let view = index.files_view();
             let _ = tx.send(Msg::Indexed(Box::new(index)));
+            let check = crate::report::check::Check::of(&view, opts.zone);
+            let _ = tx.send(Msg::Checked(Box::new(check)));
         });
     }
     let now = chrono::Utc::now().timestamp_millis();

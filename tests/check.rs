@@ -5,7 +5,7 @@
 mod common;
 
 use audit_tui::ingest::time::Zone;
-use audit_tui::report::check::Check;
+use audit_tui::report::check::Pending;
 use audit_tui::ui::msg::Msg;
 use common::*;
 use serde_json::Value;
@@ -217,7 +217,7 @@ fn nothing_readable_is_exit_2() {
 
 fn checked_app(rel: &str) -> audit_tui::ui::app::App {
     let mut app = app_for(rel);
-    let check = Check::of(&app.index.files_view(), Zone::Utc);
+    let check = Pending::of(&app.index).run(Zone::Utc);
     send(&mut app, Msg::Checked(Box::new(check)));
     app
 }
@@ -259,7 +259,7 @@ fn no_banner_when_nothing_is_off_and_c_before_the_check_says_so() {
     press(&mut app, "c");
     assert!(!app.check.open);
     assert!(app.note.as_ref().is_some_and(|n| n.text.contains("runs once the index is complete")));
-    let check = Check::of(&app.index.files_view(), Zone::Utc);
+    let check = Pending::of(&app.index).run(Zone::Utc);
     assert!(check.ok);
     send(&mut app, Msg::Checked(Box::new(check)));
     assert!(app.check.banner.is_none());

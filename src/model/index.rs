@@ -246,15 +246,14 @@ impl Index {
         }
     }
 
-    /// An index that shares this one's events, bytes, files and unreadable lines (not its
-    /// sessions or groups), for a read-only report on another thread: the events and
-    /// bytes are behind `Arc`s, so this copies only the per-file and per-line lists.
+    /// An index that shares this one's events, bytes and files (not its sessions, groups
+    /// or list of unparsed lines), for a read-only report on another thread: the events
+    /// and bytes are behind `Arc`s, so this copies only the per-file lists.
     pub fn files_view(&self) -> Index {
         let mut view = Index::new(self.zone, self.gap_ms / 60_000);
         view.store = self.store.clone();
         view.blobs = Arc::clone(&self.blobs);
         view.sources = self.sources.clone();
-        view.unparsed = self.unparsed.clone();
         view.unparsed_levels = self.unparsed_levels;
         view.salvaged = self.salvaged;
         view.skipped = self.skipped.clone();

@@ -107,20 +107,46 @@ pub struct Misdated {
     pub events_to: String,
 }
 
+/// What the explorer's index thread keeps to run the check after handing the index to
+/// the screen: a view sharing its events and bytes, and the unreadable lines already
+/// listed (a folder of millions of garbage lines must not have its list copied).
+pub struct Pending {
+    view: Index,
+    unreadable: Vec<Unreadable>,
+    unreadable_count: u64,
+}
+
+impl Pending {
+    pub fn of(index: &Index) -> Pending {
+        Pending { view: index.files_view(), unreadable: unreadable(index), unreadable_count: index.unparsed_count() }
+    }
+
+    pub fn run(self, zone: Zone) -> Check {
+        Check::with_unreadable(&self.view, zone, self.unreadable, self.unreadable_count)
+    }
+}
+
+fn unreadable(index: &Index) -> Vec<Unreadable> {
+    index
+        .unparsed
+        .iter()
+        .take(LISTED)
+        .map(|u| Unreadable {
+            file: index.unparsed_source(u).to_string(),
+            line: u.line,
+            reason: u.reason().to_string(),
+            salvaged_level: u.salvaged_level().map(Level::name),
+        })
+        .collect()
+}
+
 impl Check {
     pub fn of(index: &Index, zone: Zone) -> Check {
+        Check::with_unreadable(index, zone, unreadable(index), index.unparsed_count())
+    }
+
+    fn with_unreadable(index: &Index, zone: Zone, unreadable: Vec<Unreadable>, unreadable_count: u64) -> Check {
         let (sources, missing_days, misdated) = days(index, zone);
-        let unreadable = index
-            .unparsed
-            .iter()
-            .take(LISTED)
-            .map(|u| Unreadable {
-                file: index.unparsed_source(u).to_string(),
-                line: u.line,
-                reason: u.reason().to_string(),
-                salvaged_level: u.salvaged_level().map(Level::name),
-            })
-            .collect();
         let faults = time_faults(index, zone);
         let duplicates = duplicates(index);
         let mut c = Check {
@@ -128,7 +154,7 @@ impl Check {
             findings: 0,
             sources,
             missing_days,
-            unreadable_count: index.unparsed_count(),
+            unreadable_count,
             unreadable,
             time_fault_count: faults.len() as u64,
             time_faults: faults.into_iter().take(LISTED).collect(),

@@ -62,9 +62,9 @@ pub fn run(args: OpenArgs, opts: Options) -> Result<(), Failure> {
             fault::in_index_thread();
             let index = build::build_from(discovery, opts, &progress);
             // The index goes to the screen first; the check reads a view of it after.
-            let view = index.files_view();
+            let pending = crate::report::check::Pending::of(&index);
             let _ = tx.send(Msg::Indexed(Box::new(index)));
-            let check = crate::report::check::Check::of(&view, opts.zone);
+            let check = pending.run(opts.zone);
             let _ = tx.send(Msg::Checked(Box::new(check)));
         });
     }

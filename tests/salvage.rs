@@ -175,7 +175,7 @@ fn a_cut_error_line_stays_unparsed_and_counts_as_an_error_in_its_group() {
     assert_eq!(index.location(cut), "app-2026-05-17.jsonl:3");
     // Its group is titled from what was salvaged.
     assert_eq!(index.groups.len(), 1);
-    assert_eq!(index.groups[0].title, "[cut] MemoryError: Unable to allo…");
+    assert_eq!(index.groups[0].title, "[cut] MemoryError: Unable to allo...");
     // The line with nothing to salvage is unparsed as before.
     let u = &index.unparsed[1];
     assert_eq!((u.line, u.salvaged_level(), u.is_salvaged()), (5, None, false));

@@ -584,7 +584,8 @@ impl Index {
         let mut times = TimeReader::new(self.zone);
         if let Some(s) = self.salvage_of(e, &mut times) {
             let etype = s.facts.error_type.map(|t| t.text().trim().to_string()).unwrap_or_default();
-            let more = if s.message_cut { "…" } else { "" };
+            // ASCII: a title is shown in every charset and in headless text.
+            let more = if s.message_cut { "..." } else { "" };
             return Some((etype, format!("[cut] {}{more}", mask(&error_text(&s.facts)))));
         }
         let (facts, _) = self.facts_of(e, &mut times)?;

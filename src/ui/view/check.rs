@@ -13,7 +13,7 @@ pub fn draw_banner(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let Some(text) = &app.check.banner else { return };
     let line = Line::from(vec![
         Span::styled(format!(" {} bundle check: ", theme.glyphs.warning), theme.warn),
-        Span::raw(text.clone()),
+        Span::raw(in_glyphs(text, theme)),
         Span::styled(format!(" {} ", theme.glyphs.dot), theme.dim),
         Span::styled("c", theme.key),
         Span::styled(" details", theme.dim),
@@ -37,8 +37,8 @@ pub fn draw_overlay(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         .skip(top)
         .take(inner_h)
         .map(|l| match l.starts_with(' ') || l.is_empty() {
-            true => Line::from(theme.glyphs.sanitize(l).into_owned()),
-            false => Line::from(Span::styled(theme.glyphs.sanitize(l).into_owned(), theme.heading)),
+            true => Line::from(in_glyphs(l, theme)),
+            false => Line::from(Span::styled(in_glyphs(l, theme), theme.heading)),
         })
         .collect();
     let more =
@@ -54,4 +54,12 @@ pub fn draw_overlay(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
             Span::styled(" j/k scroll · Esc q c close ".replace('·', theme.glyphs.dot), theme.dim),
         ]));
     frame.render_widget(Paragraph::new(shown).block(block), r);
+}
+
+/// The report's own punctuation (`·`, `…`, `→`) in the terminal's glyphs, then the rest
+/// (already escaped by the report) as the terminal can show it.
+fn in_glyphs(text: &str, theme: &Theme) -> String {
+    let g = &theme.glyphs;
+    let text = text.replace('·', g.dot).replace('…', g.more).replace('→', g.arrow);
+    g.sanitize(&text).into_owned()
 }

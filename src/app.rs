@@ -1,12 +1,14 @@
 //! What the binary does with parsed arguments: pick the inputs, build the index, run a
 //! report or the explorer. Kept out of `main.rs` so tests and benches can call it.
 
-use crate::cli::{Cli, Command, Common, ErrorsArgs, ErrorsBy, ExportArgs, RecentArgs, ReportArgs, SupportArgs};
+use crate::cli::{
+    CheckArgs, Cli, Command, Common, ErrorsArgs, ErrorsBy, ExportArgs, RecentArgs, ReportArgs, SupportArgs,
+};
 use crate::ingest::build::{self, Detail, Options, Progress};
 use crate::ingest::time::Zone;
 use crate::model::Index;
 use crate::query::{Compiled, Query, Snapshot, filter_all};
-use crate::report::{errors, export, history, recent, scope, sessions, story, summary, support};
+use crate::report::{check, errors, export, history, recent, scope, sessions, story, summary, support};
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -15,12 +17,15 @@ use std::path::PathBuf;
 pub enum Failure {
     Usage(String),
     Runtime(String),
+    /// `check` found something off: exit with 1, the report already said what.
+    Findings,
 }
 
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Failure::Usage(m) | Failure::Runtime(m) => f.write_str(m),
+            Failure::Findings => f.write_str("the bundle check found something off"),
         }
     }
 }
@@ -148,6 +153,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Report(a)) => run_report(a, opts),
         Some(Command::Tail(a)) => crate::follow::run_tail(a, opts),
         Some(Command::Recent(a)) => run_recent(a, opts),
+        Some(Command::Check(a)) => run_check(a, opts),
         None => crate::ui::run(cli.open, opts),
     }
 }
@@ -255,6 +261,22 @@ fn report_time(value: &str, newest: i64, zone: crate::ingest::time::Zone, end_of
     let t = crate::query::parse::parse_when(value, newest, zone).map_err(Failure::Usage)?;
     let is_date = value.trim().len() == 10 && value.trim().as_bytes()[4] == b'-';
     Ok(if end_of_day && is_date { t + scope::DAY_MS - 1 } else { t })
+}
+
+/// Exit status 0 when nothing is off, 1 when something is ([`Failure::Findings`]), 2 when
+/// the bundle could not be read at all (as for a usage error: there is nothing to judge).
+fn run_check(a: CheckArgs, opts: Options) -> Result<(), Failure> {
+    let index = load(&a.paths, opts).map_err(|e| match e {
+        Failure::Runtime(m) => Failure::Usage(m),
+        other => other,
+    })?;
+    let c = check::Check::of(&index, opts.zone);
+    if a.json {
+        stdout_json(&c)?;
+    } else {
+        c.write_text(&mut io::stdout().lock())?;
+    }
+    if c.ok { Ok(()) } else { Err(Failure::Findings) }
 }
 
 fn run_report(a: SupportArgs, opts: Options) -> Result<(), Failure> {

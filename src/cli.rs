@@ -78,6 +78,10 @@ pub enum Command {
     Tail(TailArgs),
     /// The most recent events (or tool runs), newest first.
     Recent(RecentArgs),
+    /// Is the bundle complete? Days per source, missing days, unreadable lines, times out
+    /// of step, duplicate and misdated files, skipped files. Exit status: 0 nothing is
+    /// off, 1 something is, 2 usage or read error.
+    Check(CheckArgs),
 }
 
 #[derive(Args, Debug)]
@@ -121,6 +125,14 @@ pub struct RecentArgs {
     /// category (DataTools `category`); any case.
     #[arg(long, value_name = "NAME")]
     pub tool: Option<String>,
+    /// Machine-readable JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    pub paths: Vec<PathBuf>,
     /// Machine-readable JSON instead of text.
     #[arg(long)]
     pub json: bool,

@@ -7,9 +7,9 @@ use audit_tui::ingest::document;
 use audit_tui::ingest::parse::{RangeSpec, parse_range};
 use audit_tui::ingest::sources::{Data, Format, Origin};
 use audit_tui::ingest::time::Zone;
-use audit_tui::model::Index;
 use audit_tui::model::index::SourceInfo;
 use audit_tui::model::store::{Blob, EventStore};
+use audit_tui::model::{Index, flag};
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 use std::path::{Path, PathBuf};
@@ -292,6 +292,33 @@ proptest! {
     }
 }
 
+/// An untimed error line at the end of a range takes the first time after it, even when
+/// the screen would skip the line that has it (the next range's first line).
+#[test]
+fn reading_only_possible_errors_reads_until_the_first_time_of_a_range() {
+    let bytes = concat!(
+        "Traceback (most recent call last):\n",
+        "Traceback (most recent call last):\r\n",
+        "Traceback (most recent call last):\n",
+        "\0\0\0\0\0\0\0\0\0\0\0\0\r\n",
+        "{\"level\":\"error\",\"session\":\"s1\",\"message\":\"boom\"}\n",
+        "{\"ts\":\"2026-05-17T10:00:00Z\",\"level\":\"info\",\"message\":\"ok\"}\n",
+        "2026-05-17 10:00:00,123 ERROR text line",
+    )
+    .as_bytes();
+    let errors = |index: &Index| -> Vec<(u64, i64)> {
+        (0..index.len())
+            .filter_map(|i| index.event(i))
+            .filter(|e| e.level().is_error())
+            .map(|e| (e.offset(), e.time()))
+            .collect()
+    };
+    let full = build_in_ranges("x.jsonl", bytes, 120);
+    let screened = build_in_ranges_reading("x.jsonl", bytes, 120, true);
+    assert_eq!(errors(&full)[0].1, 1_779_012_000_000);
+    assert_eq!(errors(&screened), errors(&full));
+}
+
 // ---------------------------------------------------------------------------
 // The merged timeline
 
@@ -355,7 +382,8 @@ proptest! {
     #![proptest_config(config(64))]
 
     /// Over random files: sorted by time; equal times keep file then line order; every
-    /// unparsed line sits right after the line before it in its file.
+    /// unparsed line without a time of its own (a cut line may have salvaged one) sits
+    /// right after the line before it in its file.
     #[test]
     fn merged_timeline_orders_random_files(files in prop::collection::vec(log_bytes(), 1..4)) {
         let dir = tempfile::tempdir().unwrap();
@@ -370,7 +398,7 @@ proptest! {
             prop_assert!(w[0].order_key() < w[1].order_key(), "sorted by time, then by file and line");
         }
         for (k, e) in events.iter().enumerate() {
-            if !e.is_unparsed() || k == 0 {
+            if !e.is_unparsed() || e.has(flag::OWN_TIME) || k == 0 {
                 continue;
             }
             let blob = index.blob_of(*e).unwrap();

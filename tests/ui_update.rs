@@ -303,7 +303,8 @@ fn slash_in_the_sessions_pane_narrows_the_list_and_j_scopes_to_the_failed_sessio
     let rows = row_ids(&app);
     assert_eq!(rows.len() as u64, app.index.sessions[failed as usize].events);
     assert!(rows.iter().all(|&id| app.index.event(id as usize).unwrap().session() == failed));
-    // The session's errors: EmptyDataError three times, then the MemoryError.
+    // The session's errors: EmptyDataError three times, the MemoryError, then the line
+    // the crash cut off, salvaged as an error.
     press(&mut app, "Enter e");
     assert_eq!(app.selected_id(), Some(empty_data_occurrences(&app)[0]));
     press(&mut app, "e e e");
@@ -311,7 +312,11 @@ fn slash_in_the_sessions_pane_narrows_the_list_and_j_scopes_to_the_failed_sessio
     assert_eq!(app.index.session(e.session()).unwrap().id, FAILED_SESSION);
     assert!(app.index.group_of(app.selected_id().unwrap() as usize).unwrap().title.contains("MemoryError"));
     press(&mut app, "e");
-    assert_eq!(note(&app), "no later error", "the truncated line after it is not an error event");
+    let cut = app.selected().unwrap();
+    assert!(app.index.is_cut(cut) && cut.level().is_error(), "the cut line after it is an error");
+    assert_eq!(app.index.location(cut), "datatools/datatools-2026-05-17.jsonl:193");
+    press(&mut app, "e");
+    assert_eq!(note(&app), "no later error");
 }
 
 #[test]

@@ -143,15 +143,16 @@ fn terminal_too_small() {
 }
 
 #[test]
-fn the_truncated_last_line_says_why_it_is_not_an_event() {
+fn the_truncated_last_line_says_it_is_cut_and_what_was_salvaged() {
     let mut app = app_for(SAMPLE);
     select_first_match(&mut app, "is:unparsed");
     let e = app.selected().unwrap();
     assert!(e.is_unparsed());
     assert!(app.index.location(e).starts_with("datatools/datatools-2026-05-17.jsonl:"));
     let screen = screen(&app, 160, 45);
-    assert!(screen.contains("UNPARSED"), "{screen}");
-    assert!(screen.contains("not an event: "), "{screen}");
+    assert!(screen.contains("CUT ERROR"), "{screen}");
+    assert!(screen.contains("cut line: truncated JSON"), "{screen}");
+    assert!(screen.contains("salvaged time, level, session, category, message (start)"), "{screen}");
     insta::assert_snapshot!(terminal_with(&app, 160, 45).backend());
 }
 
@@ -334,7 +335,7 @@ fn overview_in_ascii() {
     assert_eq!(non_ascii_cells(&screen), vec![], "{screen}");
     assert!(screen.contains("+ Sessions 67 x37 ---"), "ASCII frame and failed count:\n{screen}");
     assert!(screen.contains("# Timeline 2,716 events + 1 unparsed ="), "the focused pane's frame:\n{screen}");
-    assert!(screen.contains(" 05-11 08:28 -> 05-17 17:08 (6d 8h) | 58 errors shown in red"), "{screen}");
+    assert!(screen.contains(" 05-11 08:28 -> 05-17 17:08 (6d 8h) | 59 errors shown in red"), "{screen}");
     assert!(screen.contains("20:40 Jos<U+00E9> N~ c0591c"), "the logs' own letters as escapes, cut:\n{screen}");
     assert!(screen.contains(" 18 files | 2,716 events | 1 unparsed "), "{screen}");
     insta::assert_snapshot!(terminal_with(&app, 160, 45).backend());

@@ -4,7 +4,7 @@
 
 use super::fields::{KeyMemo, Role};
 use super::time::{Millis, TimeReader};
-use crate::json::scan::{self, RawStr, ScanError, Value};
+use crate::json::scan::{self, CutAt, RawStr, ScanError, Value};
 use crate::model::Level;
 use crate::sanitize::Charset;
 use std::borrow::Cow;
@@ -293,6 +293,23 @@ impl<'a> Collect<'a> {
                 slot.offer(t, prio);
             }
         }
+    }
+
+    /// Offers the start of a string cut short, when the key is one whose start is worth
+    /// showing (a message); other values cut short (`"level":"err`) say nothing sure.
+    /// Returns the text offered.
+    fn offer_partial(&mut self, key: &[u8], text: RawStr<'a>) -> Option<&'a [u8]> {
+        let (Some((role, prio)), _) = super::fields::classify(key) else { return None };
+        let slot = match role {
+            Role::Message => &mut self.message,
+            Role::ErrorMessage => &mut self.error_message,
+            _ => return None,
+        };
+        if text.raw.is_empty() {
+            return None;
+        }
+        slot.offer(Text::Json(text), prio);
+        Some(text.raw)
     }
 
     fn time(&self, times: &mut TimeReader) -> Option<Millis> {
@@ -602,13 +619,111 @@ pub fn level_from_status(s: &str) -> Option<Level> {
     })
 }
 
-/// The session a JSON line cut off by a crash names in the members written whole before
-/// the cut. Two app instances writing one daily file interleave their lines, so the line
-/// before is not always of the same session.
-pub fn salvage_session(line: &[u8]) -> Option<Text<'_>> {
+/// What a JSON line that breaks off still says: a crash cut it, or another writer's line
+/// was spliced into it.
+#[derive(Clone, Debug)]
+pub struct Salvage<'a> {
+    /// Read with the same field aliases as whole lines, from the members written whole
+    /// before the break (and, for the message, the text up to it).
+    pub facts: Facts<'a>,
+    /// The message is the start of a longer one.
+    pub message_cut: bool,
+}
+
+impl Salvage<'_> {
+    /// What was read, for people: `time, level, session, category, message (start)`.
+    pub fn what(&self) -> String {
+        let f = &self.facts;
+        let mut parts: Vec<&str> = Vec::new();
+        let found = [
+            (f.time.is_some(), "time"),
+            (f.level != Level::None, "level"),
+            (f.session.is_some(), "session"),
+            (f.user.is_some(), "user"),
+            (f.host.is_some(), "host"),
+            (f.category.is_some(), "category"),
+            (f.error_type.is_some(), "error type"),
+            (f.message.is_some() && !self.message_cut, "message"),
+            (f.message.is_some() && self.message_cut, "message (start)"),
+        ];
+        parts.extend(found.iter().filter(|(yes, _)| *yes).map(|&(_, name)| name));
+        parts.join(", ")
+    }
+}
+
+/// Salvages a JSON object line that failed to parse with `error` (`body` without NUL
+/// prefix or `\r`): a line cut short, or a line into which another writer's line was
+/// spliced (read up to the splice). `None` when it is neither, or when nothing before the
+/// break names a time, level, message, session, category or user. Only unreadable lines
+/// come here, never the index's common path.
+#[cold]
+pub fn salvage<'a>(body: &'a [u8], error: ScanError, times: &mut TimeReader) -> Option<Salvage<'a>> {
+    let prefix = match error {
+        ScanError::Truncated => body,
+        ScanError::Invalid(at) => &body[..splice_point(body, at)?],
+        ScanError::TrailingData(at) => {
+            // A whole object, then more: the rest of the line is another writer's.
+            let facts = json_facts(body.get(..at)?, times).ok()?;
+            return says_something(&facts).then_some(Salvage { facts, message_cut: false });
+        }
+        ScanError::NotAnObject | ScanError::TooDeep => return None,
+    };
     let mut c = Collect::default();
-    let _ = scan::scan_object(line, |k, v| c.member(k.raw, v, 0));
-    c.session.value.filter(|s| !s.is_empty())
+    let mut partial = None;
+    match scan::scan_cut_object(prefix, |k, v| c.member(k.raw, v, 0)) {
+        CutAt::StringValue(key, text) => partial = c.offer_partial(key.raw, text),
+        CutAt::ObjectValue(key, inner) if super::fields::is_transparent(key.raw) => {
+            if let CutAt::StringValue(k, text) = scan::scan_cut_object(inner, |k, v| {
+                let (role, container) = super::fields::classify(k.raw);
+                c.classified(k.raw, v, 1, role, container);
+            }) {
+                partial = c.offer_partial(k.raw, text);
+            }
+        }
+        CutAt::ObjectValue(key, inner) if super::fields::is_container(key.raw) => {
+            let mut path = [0u8; 48];
+            let cut = scan::scan_cut_object(inner, |k, v| {
+                if let Some(p) = dotted(&mut path, key.raw, k.raw) {
+                    c.member(p, v, 1);
+                }
+            });
+            if let CutAt::StringValue(k, text) = cut
+                && let Some(p) = dotted(&mut path, key.raw, k.raw)
+            {
+                partial = c.offer_partial(p, text);
+            }
+        }
+        _ => {}
+    }
+    let facts = c.finish(times, prefix);
+    let message_cut = partial.is_some_and(|p: &[u8]| facts.message.is_some_and(|m| std::ptr::eq(m.raw(), p)));
+    says_something(&facts).then_some(Salvage { facts, message_cut })
+}
+
+/// `container.key` in `buf`, when it fits.
+fn dotted<'b>(buf: &'b mut [u8; 48], container: &[u8], key: &[u8]) -> Option<&'b [u8]> {
+    let n = container.len() + 1 + key.len();
+    let buf = buf.get_mut(..n)?;
+    buf[..container.len()].copy_from_slice(container);
+    buf[container.len()] = b'.';
+    buf[container.len() + 1..].copy_from_slice(key);
+    Some(buf)
+}
+
+/// Where another writer's line starts inside a line that is invalid at byte `at`: the
+/// last `{"` at or before it, past the line's own opening brace.
+fn splice_point(body: &[u8], at: usize) -> Option<usize> {
+    let last = at.min(body.len().checked_sub(2)?);
+    (1..=last).rev().find(|&k| body[k] == b'{' && body[k + 1] == b'"')
+}
+
+fn says_something(f: &Facts<'_>) -> bool {
+    f.time.is_some()
+        || f.level != Level::None
+        || f.message.is_some_and(|m| !m.is_empty())
+        || f.session.is_some()
+        || f.category.is_some()
+        || f.user.is_some()
 }
 
 /// Reads a JSON object line. `Err` means the line is not an event.

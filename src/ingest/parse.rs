@@ -69,17 +69,37 @@ impl Unparsed {
         Unparsed { offset, line, packed: PackedReason::from(reason) }
     }
 
+    /// A cut line from which fields were salvaged (see [`super::facts::salvage`]), with
+    /// the level it names (`Level::None` when it names none).
+    pub fn cut(offset: u64, line: u64, reason: Reason, level: Level) -> Unparsed {
+        let packed = PackedReason(PackedReason::from(reason).0 | PackedReason::SALVAGED | (level as u64) << 48);
+        Unparsed { offset, line, packed }
+    }
+
     pub fn reason(&self) -> Reason {
         self.packed.reason()
     }
+
+    /// For a cut line whose fields were salvaged, the level it names; `None` for other
+    /// unparsed lines.
+    pub fn salvaged_level(&self) -> Option<Level> {
+        (self.packed.0 & PackedReason::SALVAGED != 0)
+            .then(|| Level::ALL.get((self.packed.0 >> 48 & 7) as usize).copied().unwrap_or(Level::None))
+    }
+
+    pub fn is_salvaged(&self) -> bool {
+        self.packed.0 & PackedReason::SALVAGED != 0
+    }
 }
 
-/// A [`Reason`] in one word: its kind in the top byte, its number below.
+/// A [`Reason`] in one word: its kind in the top byte, then whether the line was
+/// salvaged and its salvaged level, then its number in the low 48 bits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct PackedReason(u64);
 
 impl PackedReason {
-    const VALUE: u64 = (1 << 56) - 1;
+    const VALUE: u64 = (1 << 48) - 1;
+    const SALVAGED: u64 = 1 << 55;
 
     fn from(reason: Reason) -> PackedReason {
         let (kind, value) = match reason {
@@ -287,15 +307,13 @@ pub fn parse_range_into(spec: &RangeSpec<'_>, zone: Zone, mut events: Vec<Event>
         if spec.csv_header_at == Some(offset) {
             continue;
         }
+        // Until a line with a time of its own is read, every line is: the untimed lines
+        // before it, here or at the end of the range before, take its time.
         if let Some(m) = &mut marks
+            && last_time.is_some()
             && !m.any_in(start, end)
             && (spec.csv.is_some() || !read_in_full(&bytes[start..end]))
         {
-            if out.leading_untimed > 0 && last_time.is_none() {
-                // The untimed lines so far take the time of the first timed line after
-                // them, which may be this one: read the range in full instead.
-                return parse_range(&RangeSpec { only_errors: false, ..*spec }, zone);
-            }
             skipped = true;
             continue;
         }
@@ -359,22 +377,68 @@ pub fn parse_range_into(spec: &RangeSpec<'_>, zone: Zone, mut events: Vec<Event>
                 out.events.push(Event::new(time, brief.level, category, key, offset, flags));
             }
             Err(reason) => {
-                // A line cut off by a crash still says which session wrote it (two app
-                // instances may share a daily file); it keeps its place and the time of
-                // the line before it, where it was written.
-                let session = match reason {
-                    Reason::Json(ScanError::Truncated) => super::facts::salvage_session(line),
+                // A line cut off by a crash (or by another writer's line) still says what
+                // it was written for before the cut: its time, level, session, category
+                // and the start of its message. It stays an unparsed line, counted as one,
+                // and carries the salvaged level so that error filters, jumps and counts
+                // find it. Without a time of its own it keeps its place after the line
+                // before it, where it was written.
+                let salvage = match reason {
+                    Reason::Json(e) => super::facts::salvage(body_of(line).0, e, &mut times),
                     _ => None,
                 };
-                let own_key = session.map(|s| ids.key(&mut out.keys, KeyKind::Explicit, &identity_bytes(&s)));
-                let time = last_time;
+                let brief = salvage.as_ref().map(|s| s.facts.brief());
+                let mut flags = flag::UNPARSED;
+                let own_time = brief.and_then(|b| b.time);
+                if skipped && own_time.is_none() && brief.is_some_and(|b| b.level.is_error()) {
+                    // As for an event: its time comes from a line that was skipped.
+                    return parse_range(&RangeSpec { only_errors: false, ..*spec }, zone);
+                }
+                let time = match own_time {
+                    Some(t) => {
+                        flags |= flag::OWN_TIME;
+                        if out.leading_untimed > 0 && last_time.is_none() {
+                            for e in &mut out.events[..out.leading_untimed] {
+                                e.set_time(t);
+                            }
+                        }
+                        skipped = false;
+                        timed_until = end;
+                        last_time = Some(t);
+                        Some(t)
+                    }
+                    None => last_time,
+                };
                 if time.is_none() {
                     out.leading_untimed = out.events.len() + 1;
                 }
+                // Two app instances may share a daily file: the line's own session, user or
+                // host+pid, else the session of the line before it.
+                let own_key =
+                    brief.map(|b| session_key_of(&b)).filter(|(kind, _)| *kind != KeyKind::File).map(|(kind, text)| {
+                        if kind != KeyKind::Explicit {
+                            flags |= flag::DERIVED_SESSION;
+                        }
+                        ids.key(&mut out.keys, kind, &text)
+                    });
                 if own_key.is_none() && last_key == 0 {
                     out.leading_unkeyed = out.events.len() + 1;
                 }
-                out.unparsed.push(Unparsed::new(offset, this_line, reason));
+                let (level, category) = match (&salvage, brief) {
+                    (Some(s), Some(b)) => {
+                        out.unparsed.push(Unparsed::cut(offset, this_line, reason, b.level));
+                        if b.level.is_error() && spec.group_errors {
+                            let etype = s.facts.error_type.map(|t| t.text()).unwrap_or_default();
+                            let fp = ids.fingerprint(&etype, &error_text(&s.facts));
+                            out.errors.push(ErrorSig { offset, fingerprint: fp });
+                        }
+                        (b.level, b.category.map_or(0, |c| ids.category(&mut out.categories, c)))
+                    }
+                    _ => {
+                        out.unparsed.push(Unparsed::new(offset, this_line, reason));
+                        (Level::None, 0)
+                    }
+                };
                 // Lines around it take its session as they would a parsed line's (and as
                 // the next range would).
                 let key = own_key.unwrap_or(last_key);
@@ -383,8 +447,13 @@ pub fn parse_range_into(spec: &RangeSpec<'_>, zone: Zone, mut events: Vec<Event>
                         e.set_session(key);
                     }
                 }
+                if let (Some(b), Some(k)) = (brief, own_key)
+                    && matches!(session_key_of(&b).0, KeyKind::Explicit | KeyKind::User)
+                {
+                    ids.note_meta(&mut out.metas, k, &b);
+                }
                 last_key = key;
-                out.events.push(Event::new(time.unwrap_or(0), Level::None, 0, key, offset, flag::UNPARSED));
+                out.events.push(Event::new(time.unwrap_or(0), level, category, key, offset, flags));
             }
         }
     }
@@ -409,13 +478,19 @@ fn push_last_timed(out: &mut Chunk, spec: &RangeSpec<'_>, from: usize, times: &m
         }
         let offset = spec.base + start as u64;
         let blank = line.iter().all(|b| b.is_ascii_whitespace());
-        if !blank
-            && spec.csv_header_at != Some(offset)
-            && let Ok((brief, _)) = read_line(line, spec, times, memo, &mut None)
-            && let Some(t) = brief.time
-        {
-            out.events.push(Event::new(t, brief.level, 0, 0, offset, flag::OWN_TIME));
-            return;
+        if !blank && spec.csv_header_at != Some(offset) {
+            // A cut line's salvaged time counts, as in the full read.
+            let time = match read_line(line, spec, times, memo, &mut None) {
+                Ok((brief, _)) => brief.time.map(|t| (t, brief.level)),
+                Err(Reason::Json(e)) => super::facts::salvage(body_of(line).0, e, times)
+                    .and_then(|s| s.facts.time)
+                    .map(|t| (t, Level::None)),
+                Err(_) => None,
+            };
+            if let Some((t, level)) = time {
+                out.events.push(Event::new(t, level, 0, 0, offset, flag::OWN_TIME));
+                return;
+            }
         }
         end = start.saturating_sub(1);
         if start == from {

@@ -506,6 +506,105 @@ fn read_string_with<'a>(s: &'a [u8], i: usize, quotes: Option<&QuoteMap>) -> Res
     }
 }
 
+/// Where a JSON object line that breaks off stops, as [`scan_cut_object`] found it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CutAt<'a> {
+    /// Inside the string value of this key: its text up to the cut, still escaped (an
+    /// escape or a UTF-8 character cut in half is left out).
+    StringValue(RawStr<'a>, RawStr<'a>),
+    /// Inside the object value of this key: the object's text from its `{` to the cut.
+    ObjectValue(RawStr<'a>, &'a [u8]),
+    /// Anywhere else: in a key, between members, in a number, an array or a literal.
+    Elsewhere,
+}
+
+/// Walks an object line that breaks off (a crash, or another writer's line spliced in)
+/// and calls `visit` for each member written whole before the break. A number that runs
+/// to the end of the text is not whole (`"time":17` may have been `17473...`). For
+/// unreadable lines only: it is slower than [`scan_object`] and never on the index's hot
+/// path.
+pub fn scan_cut_object<'a>(line: &'a [u8], mut visit: impl FnMut(RawStr<'a>, Value<'a>)) -> CutAt<'a> {
+    let mut c = Cursor { s: line, i: 0 };
+    c.skip_ws();
+    if c.peek() != Ok(b'{') {
+        return CutAt::Elsewhere;
+    }
+    c.i += 1;
+    loop {
+        c.skip_ws();
+        if c.peek() != Ok(b'"') {
+            return CutAt::Elsewhere;
+        }
+        let Ok(key) = c.string() else { return CutAt::Elsewhere };
+        c.skip_ws();
+        if c.peek() != Ok(b':') {
+            return CutAt::Elsewhere;
+        }
+        c.i += 1;
+        c.skip_ws();
+        match c.peek() {
+            Ok(b'"') => {
+                let start = c.i + 1;
+                match c.string() {
+                    Ok(v) => visit(key, Value::Str(v)),
+                    Err(ScanError::Truncated) => return CutAt::StringValue(key, partial_string(&line[start..])),
+                    Err(_) => return CutAt::Elsewhere,
+                }
+            }
+            Ok(b'{') => {
+                let start = c.i;
+                match c.value() {
+                    Ok(v) => visit(key, v),
+                    Err(ScanError::Truncated) => return CutAt::ObjectValue(key, &line[start..]),
+                    Err(_) => return CutAt::Elsewhere,
+                }
+            }
+            Ok(_) => {
+                let Ok(v) = c.value() else { return CutAt::Elsewhere };
+                c.skip_ws();
+                if c.i >= line.len() && matches!(v, Value::Num(_)) {
+                    return CutAt::Elsewhere;
+                }
+                visit(key, v);
+            }
+            Err(_) => return CutAt::Elsewhere,
+        }
+        c.skip_ws();
+        if c.peek() != Ok(b',') {
+            return CutAt::Elsewhere;
+        }
+        c.i += 1;
+    }
+}
+
+/// The text of a string cut short, without an escape or a UTF-8 sequence cut in half.
+fn partial_string(raw: &[u8]) -> RawStr<'_> {
+    let mut end = raw.len();
+    // An escape cut in half: a lone `\`, or `\u` with fewer than four hex digits.
+    if let Some(k) = raw[end.saturating_sub(6)..].iter().rposition(|&b| b == b'\\') {
+        let at = end.saturating_sub(6) + k;
+        let escaped_backslash = raw[..at].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1;
+        if !escaped_backslash {
+            let rest = &raw[at + 1..end];
+            let whole = match rest.first() {
+                None => false,
+                Some(b'u') => rest.len() >= 5,
+                Some(_) => true,
+            };
+            if !whole {
+                end = at;
+            }
+        }
+    }
+    if let Err(e) = std::str::from_utf8(&raw[..end])
+        && e.error_len().is_none()
+    {
+        end = e.valid_up_to();
+    }
+    let raw = &raw[..end];
+    RawStr::new(raw, memchr::memchr(b'\\', raw).is_some())
+}
+
 /// Checks that `text` is one complete JSON value of any type (used to tell "valid JSON but
 /// not an object" from garbage).
 pub fn is_json_value(text: &[u8]) -> bool {

@@ -8,8 +8,8 @@ use super::session::{DEFAULT_GAP_MINUTES, KeyKind, Session, SessionKey};
 use super::store::{Blob, Blobs, EventStore, readable};
 use super::tally;
 use super::{Event, Level, flag};
-use crate::ingest::facts::{Dialect, Facts, display_message_in, error_text};
-use crate::ingest::parse::{Chunk, Unparsed};
+use crate::ingest::facts::{Dialect, Facts, Salvage, display_message_in, error_text, salvage};
+use crate::ingest::parse::{Chunk, Reason, Unparsed};
 use crate::ingest::sources::{Format, Origin, Problem, Skipped};
 use crate::ingest::time::{TimeReader, Zone};
 use crate::sanitize::Charset;
@@ -195,6 +195,11 @@ pub struct Index {
     keys: Vec<KeyState>,
     key_ids: FxHashMap<SessionKey, u32>,
     pub unparsed: Vec<Unparsed>,
+    /// Unparsed lines per level: the level salvaged from a cut line, else `None`. Their
+    /// events are in `levels` too, so `levels[l] - unparsed_levels[l]` counts events.
+    pub unparsed_levels: [u64; 7],
+    /// Unparsed lines that are cut lines with salvaged fields.
+    pub salvaged: u64,
     pub groups: Vec<ErrorGroup>,
     group_ids: FxHashMap<u64, u32>,
     /// (event id, group id) for every error event, sorted by event id.
@@ -228,6 +233,8 @@ impl Index {
             }],
             key_ids: FxHashMap::default(),
             unparsed: Vec::new(),
+            unparsed_levels: [0; 7],
+            salvaged: 0,
             groups: Vec::new(),
             group_ids: FxHashMap::default(),
             error_events: Vec::new(),
@@ -237,6 +244,21 @@ impl Index {
             problems: Vec::new(),
             carry: Vec::new(),
         }
+    }
+
+    /// An index that shares this one's events, bytes and files (not its sessions, groups
+    /// or list of unparsed lines), for a read-only report on another thread: the events
+    /// and bytes are behind `Arc`s, so this copies only the per-file lists.
+    pub fn files_view(&self) -> Index {
+        let mut view = Index::new(self.zone, self.gap_ms / 60_000);
+        view.store = self.store.clone();
+        view.blobs = Arc::clone(&self.blobs);
+        view.sources = self.sources.clone();
+        view.unparsed_levels = self.unparsed_levels;
+        view.salvaged = self.salvaged;
+        view.skipped = self.skipped.clone();
+        view.problems = self.problems.clone();
+        view
     }
 
     pub fn with_default_gap(zone: Zone) -> Index {
@@ -369,6 +391,9 @@ impl Index {
         }
         for mut u in chunk.unparsed {
             u.line += c.next_line + 1;
+            let level = u.salvaged_level();
+            self.salvaged += u64::from(level.is_some());
+            self.unparsed_levels[level.unwrap_or(Level::None) as usize] += 1;
             self.unparsed.push(u);
         }
         c.next_line += chunk.newlines;
@@ -552,10 +577,17 @@ impl Index {
         }
     }
 
-    /// Error type and masked message of an error event.
+    /// Error type and masked message of an error event (for a cut line, of what was
+    /// salvaged, marked `[cut]`).
     fn error_title(&self, id: usize) -> Option<(String, String)> {
         let e = self.event(id)?;
         let mut times = TimeReader::new(self.zone);
+        if let Some(s) = self.salvage_of(e, &mut times) {
+            let etype = s.facts.error_type.map(|t| t.text().trim().to_string()).unwrap_or_default();
+            // ASCII: a title is shown in every charset and in headless text.
+            let more = if s.message_cut { "..." } else { "" };
+            return Some((etype, format!("[cut] {}{more}", mask(&error_text(&s.facts)))));
+        }
         let (facts, _) = self.facts_of(e, &mut times)?;
         let etype = facts.error_type.map(|t| t.text().trim().to_string()).unwrap_or_default();
         Some((etype, mask(&error_text(&facts))))
@@ -671,6 +703,22 @@ impl Index {
         Some((facts, blob))
     }
 
+    /// What a cut line still says (see [`crate::ingest::facts::salvage`]); `None` for
+    /// events and for unparsed lines that are not salvaged cut lines.
+    pub fn salvage_of<'a>(&'a self, e: Event, times: &mut TimeReader) -> Option<Salvage<'a>> {
+        if !e.is_unparsed() {
+            return None;
+        }
+        let u = self.unparsed_at(e.offset()).filter(|u| u.is_salvaged())?;
+        let Reason::Json(error) = u.reason() else { return None };
+        salvage(readable(self.raw_line(e)), error, times)
+    }
+
+    /// Whether the event is a cut line with salvaged fields.
+    pub fn is_cut(&self, e: Event) -> bool {
+        e.is_unparsed() && self.unparsed_at(e.offset()).is_some_and(|u| u.is_salvaged())
+    }
+
     /// `\x00×N ` when NUL bytes precede the event's line (zero-fill after a crash): rows
     /// and exports put it before the message, so the damage is not read past unseen.
     pub fn nul_marker(&self, e: Event) -> Option<String> {
@@ -690,7 +738,19 @@ impl Index {
     pub fn message_in(&self, e: Event, times: &mut TimeReader, charset: Charset) -> String {
         match self.facts_of(e, times) {
             Some((f, _)) => display_message_in(&f, charset),
-            None => String::from_utf8_lossy(readable(self.raw_line(e))).into_owned(),
+            // A cut line says what it could before the cut (the raw line stays in exports
+            // and the detail pane).
+            None => match self.salvage_of(e, times) {
+                Some(s) => {
+                    let more = match (s.message_cut, charset) {
+                        (false, _) => "",
+                        (true, Charset::Ascii) => "...",
+                        (true, _) => "…",
+                    };
+                    format!("[cut] {}{more}", display_message_in(&s.facts, charset))
+                }
+                None => String::from_utf8_lossy(readable(self.raw_line(e))).into_owned(),
+            },
         }
     }
 

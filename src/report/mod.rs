@@ -2,6 +2,7 @@
 //! support report. Every
 //! piece of log text passes through `sanitize` before it is written for a person.
 
+pub mod check;
 pub mod errors;
 pub mod export;
 pub mod fmt;

@@ -19,15 +19,23 @@ pub struct Summary {
     /// Lines read as events.
     pub events: u64,
     /// Non-blank lines that are not events; every one is listed in `unparsed_lines` (up to 50).
+    /// `events + unparsed` is the number of non-blank lines.
     pub unparsed: u64,
+    /// Unparsed lines that are cut lines (a crash, a spliced writer) whose fields before
+    /// the cut were salvaged; they stay counted in `unparsed`.
+    pub salvaged: u64,
     pub sessions: usize,
     pub failed_sessions: usize,
-    /// Events at level error or fatal.
+    /// Events at level error or fatal, and cut lines whose salvaged level is error or fatal.
     pub errors: u64,
+    /// How many of `errors` are cut lines (unparsed lines, not events).
+    pub cut_errors: u64,
     pub error_groups: usize,
+    /// Events at level warn, and cut lines salvaged as warn.
     pub warnings: u64,
     pub first_ts: Option<String>,
     pub last_ts: Option<String>,
+    /// Events per level (unparsed lines, cut or not, are not events and not counted here).
     pub levels: BTreeMap<&'static str, u64>,
     pub categories: BTreeMap<String, u64>,
     pub dialects: BTreeMap<&'static str, u64>,
@@ -53,6 +61,10 @@ pub struct UnparsedLine {
     pub file: String,
     pub line: u64,
     pub reason: String,
+    /// For a cut line with salvaged fields, the level it names (`none` when it names
+    /// none); absent for other unparsed lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub salvaged_level: Option<&'static str>,
     /// The start of the line, escaped for display.
     pub text: String,
 }
@@ -89,6 +101,7 @@ impl Summary {
                     file,
                     line: u.line,
                     reason: u.reason().to_string(),
+                    salvaged_level: u.salvaged_level().map(Level::name),
                     text: crate::sanitize::sanitize_bytes(head, Mode::Line).into_owned(),
                 }
             })
@@ -97,9 +110,11 @@ impl Summary {
             files: index.sources.len(),
             events: index.len() as u64 - index.unparsed_count(),
             unparsed: index.unparsed_count(),
+            salvaged: index.salvaged,
             sessions: index.sessions.len() - 1,
             failed_sessions: index.listed_sessions().filter(|(_, s)| s.has_failed()).count(),
             errors: index.error_count(),
+            cut_errors: index.unparsed_levels[Level::Error as usize] + index.unparsed_levels[Level::Fatal as usize],
             error_groups: index.groups.len(),
             warnings: index.warning_count(),
             first_ts: span.map(|(f, _)| fmt::rfc3339(f, zone)),
@@ -151,9 +166,14 @@ impl Summary {
             fmt::count(self.sessions as u64),
             fmt::count(self.failed_sessions as u64)
         )?;
+        let cut = if self.cut_errors > 0 {
+            format!(" ({} in cut lines)", fmt::count(self.cut_errors))
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            "errors      {} in {} groups · warnings {}",
+            "errors      {}{cut} in {} groups · warnings {}",
             fmt::count(self.errors),
             fmt::count(self.error_groups as u64),
             fmt::count(self.warnings)
@@ -196,7 +216,11 @@ impl Summary {
         if !self.unparsed_lines.is_empty() {
             writeln!(out, "\nunparsed lines")?;
             for u in &self.unparsed_lines {
-                writeln!(out, "  {}:{}  {}", s(&u.file), u.line, u.reason)?;
+                let salvaged = match u.salvaged_level {
+                    Some(level) => format!(" · cut, salvaged level {level}"),
+                    None => String::new(),
+                };
+                writeln!(out, "  {}:{}  {}{salvaged}", s(&u.file), u.line, u.reason)?;
                 writeln!(out, "      {}", fmt::fit(&u.text, 100))?;
             }
             if self.unparsed > self.unparsed_lines.len() as u64 {
@@ -211,14 +235,12 @@ impl Summary {
     }
 }
 
-/// Events per level, most severe last; unparsed lines are not events and not counted here.
+/// Events per level, most severe last; unparsed lines (cut lines with a salvaged level
+/// included) are not events and not counted here.
 fn level_counts(index: &Index) -> Vec<(&'static str, u64)> {
     Level::ALL
         .iter()
-        .map(|&l| {
-            let n = index.levels[l as usize];
-            (l.name(), if l == Level::None { n.saturating_sub(index.unparsed_count()) } else { n })
-        })
+        .map(|&l| (l.name(), index.levels[l as usize].saturating_sub(index.unparsed_levels[l as usize])))
         .filter(|&(_, n)| n > 0)
         .collect()
 }

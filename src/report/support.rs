@@ -10,7 +10,7 @@
 use super::fmt;
 use crate::ingest::time::{TimeReader, Zone};
 use crate::model::error_group::ErrorGroup;
-use crate::model::{Event, Index};
+use crate::model::{Event, Index, Level};
 use crate::sanitize::{Mode, sanitize};
 use std::io::{self, Write};
 
@@ -392,7 +392,7 @@ pub(super) fn context_row(
     is_error: bool,
 ) -> String {
     let rel = if is_error { "▶ this".to_string() } else { format!("-{}", fmt::duration(now - e.time())) };
-    let level = if e.is_unparsed() { "?" } else { e.level().label().trim() };
+    let level = if e.is_unparsed() && e.level() == Level::None { "?" } else { e.level().label().trim() };
     let category = index.categories.name(e.category());
     let message = index.message_of(e, times);
     let first = message.lines().next().unwrap_or("");

@@ -190,6 +190,21 @@ pub struct Note {
     pub until_tick: u64,
 }
 
+/// The bundle check (see `report::check`) as the explorer shows it: computed once after
+/// indexing, so drawing only reads these lines.
+#[derive(Clone, Debug, Default)]
+pub struct CheckView {
+    /// The check has run (it runs once the full index is built).
+    pub done: bool,
+    /// The one-line banner, when something is off.
+    pub banner: Option<String>,
+    /// The report, escaped, one entry per line.
+    pub lines: Vec<String>,
+    /// The overlay is open (`c`), scrolled by this many lines.
+    pub open: bool,
+    pub scroll: usize,
+}
+
 /// Follow mode as the UI sees it.
 #[derive(Clone, Debug, Default)]
 pub struct FollowState {
@@ -239,6 +254,8 @@ pub struct App {
     pub show_help: bool,
     /// The selected session's story overlay, while open.
     pub story: Option<StoryView>,
+    /// The bundle check: its banner and the `c` overlay.
+    pub check: CheckView,
     pub should_quit: bool,
     pub requests: Vec<Request>,
     pub note: Option<Note>,
@@ -278,6 +295,7 @@ impl App {
             histogram: Histogram::default(),
             show_help: false,
             story: None,
+            check: CheckView::default(),
             should_quit: false,
             requests: Vec::new(),
             note: None,

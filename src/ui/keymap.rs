@@ -45,6 +45,7 @@ pub enum Action {
     CopyReport,
     ShowStory,
     ToggleHelp,
+    ShowCheck,
     Quit,
 }
 
@@ -95,6 +96,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding { keys: &["y"], action: Action::CopyEvent, help: "copy the event's line (OSC 52)" },
     Binding { keys: &["R"], action: Action::CopyReport, help: "copy a support report of the rows listed (Markdown)" },
     Binding { keys: &["S"], action: Action::ShowStory, help: "the session's story: environment, steps, errors" },
+    Binding { keys: &["c"], action: Action::ShowCheck, help: "bundle check: missing days, unreadable lines..." },
     Binding { keys: &["?", "F1"], action: Action::ToggleHelp, help: "this help" },
     Binding { keys: &["q"], action: Action::Quit, help: "quit (Ctrl-C always quits, Ctrl-Z suspends)" },
 ];
@@ -146,6 +148,7 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('R') => Action::CopyReport,
         KeyCode::Char('S') => Action::ShowStory,
         KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
+        KeyCode::Char('c') => Action::ShowCheck,
         KeyCode::Char('q') => Action::Quit,
         _ => return None,
     })

@@ -62,7 +62,11 @@ pub fn run(args: OpenArgs, opts: Options) -> Result<(), Failure> {
             #[cfg(debug_assertions)]
             fault::in_index_thread();
             let index = build::build_from(discovery, opts, &progress);
+            // The index goes to the screen first; the check reads a view of it after.
+            let pending = crate::report::check::Pending::of(&index);
             let _ = tx.send(Msg::Indexed(Box::new(index)));
+            let check = pending.run(opts.zone);
+            let _ = tx.send(Msg::Checked(Box::new(check)));
         });
     }
     let now = chrono::Utc::now().timestamp_millis();

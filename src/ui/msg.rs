@@ -12,6 +12,8 @@ pub enum Msg {
     Tick,
     /// The full index replaces the preview.
     Indexed(Box<Index>),
+    /// The bundle check of the full index, computed once after it on the index thread.
+    Checked(Box<crate::report::check::Check>),
     /// A piece of filter results, in timeline order.
     Filtered(FilterChunk),
     /// The process was continued after a stop and has the terminal again: repaint.

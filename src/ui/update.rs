@@ -1,6 +1,6 @@
 //! The only place the explorer's state changes. No I/O: side effects become requests.
 
-use super::app::{App, Pane, Request};
+use super::app::{App, CheckView, Pane, Request};
 use super::errors::ErrorsView;
 use super::keymap::{Action, action_for};
 use super::msg::{FilterChunk, Msg};
@@ -43,6 +43,9 @@ pub fn update(app: &mut App, msg: Msg) {
             }
         }
         Msg::Indexed(index) => on_indexed(app, *index),
+        Msg::Checked(check) => {
+            app.check = CheckView { done: true, banner: check.brief(), lines: check.lines(), open: false, scroll: 0 };
+        }
         Msg::Filtered(chunk) => on_filtered(app, chunk),
         Msg::Tailed(batch) => super::follow_view::on_tailed(app, batch),
         Msg::Resumed => {
@@ -185,6 +188,9 @@ fn on_key(app: &mut App, key: KeyEvent) {
         app.requests.push(Request::Suspend);
         return;
     }
+    if app.check.open {
+        return scroll_check(app, key);
+    }
     if app.show_help {
         if matches!(key.code, KeyCode::Char('q')) {
             app.should_quit = true;
@@ -209,6 +215,23 @@ fn on_key(app: &mut App, key: KeyEvent) {
     }
     if let Some(action) = action_for(key) {
         apply(app, action);
+    }
+}
+
+/// Keys while the bundle check's overlay is open: scroll, or close with Esc, q or c.
+fn scroll_check(app: &mut App, key: KeyEvent) {
+    let last = app.check.lines.len().saturating_sub(1);
+    let page = usize::from(app.size.1.saturating_sub(6)).max(1);
+    let c = &mut app.check;
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('c') => c.open = false,
+        KeyCode::Char('j') | KeyCode::Down => c.scroll = (c.scroll + 1).min(last),
+        KeyCode::Char('k') | KeyCode::Up => c.scroll = c.scroll.saturating_sub(1),
+        KeyCode::PageDown | KeyCode::Char(' ') => c.scroll = (c.scroll + page).min(last),
+        KeyCode::PageUp | KeyCode::Char('b') => c.scroll = c.scroll.saturating_sub(page),
+        KeyCode::Char('g') | KeyCode::Home => c.scroll = 0,
+        KeyCode::Char('G') | KeyCode::End => c.scroll = last,
+        _ => {}
     }
 }
 
@@ -526,6 +549,11 @@ pub fn apply(app: &mut App, action: Action) {
     match action {
         Action::Quit => app.should_quit = true,
         Action::ToggleHelp => app.show_help = !app.show_help,
+        Action::ShowCheck if app.check.done => {
+            app.check.open = true;
+            app.check.scroll = 0;
+        }
+        Action::ShowCheck => app.note("the bundle check runs once the index is complete", false),
         Action::MoveDown | Action::MoveUp => {
             let d = if action == Action::MoveDown { 1 } else { -1 };
             match app.focus {

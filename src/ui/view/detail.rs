@@ -3,7 +3,7 @@
 //! did just before, in the same session, with the gaps between steps.
 
 use super::pane_block;
-use crate::ingest::facts::{Facts, display_message_in};
+use crate::ingest::facts::{Facts, Salvage, display_message_in};
 use crate::ingest::time::TimeReader;
 use crate::json::scan::Value;
 use crate::json::tree::Node;
@@ -42,8 +42,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     let id = app.selected_id().unwrap_or(0);
     let mut times = TimeReader::new(app.index.zone);
     let facts = app.index.facts_of(e, &mut times);
-    let mut left = header(app, e, facts.as_ref().map(|(f, _)| f), theme);
-    if let Some((f, _)) = &facts {
+    let salvage = app.index.salvage_of(e, &mut times);
+    let mut left = header(app, e, facts.as_ref().map(|(f, _)| f), salvage.as_ref(), theme);
+    if let Some(f) = facts.as_ref().map(|(f, _)| f).or(salvage.as_ref().map(|s| &s.facts)) {
         left.extend(error_block(app, id, e, f, theme));
     }
     left.push(Line::from(""));
@@ -110,19 +111,27 @@ fn line_text(text: &str, style: Style, theme: &Theme) -> Vec<Span<'static>> {
         .collect()
 }
 
-fn header(app: &App, e: Event, facts: Option<&Facts<'_>>, theme: &Theme) -> Vec<Line<'static>> {
+fn header(
+    app: &App,
+    e: Event,
+    facts: Option<&Facts<'_>>,
+    salvage: Option<&Salvage<'_>>,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let idx = &app.index;
+    let (label, style) = match salvage {
+        Some(_) if e.level() != Level::None => (format!("CUT {}", e.level().label().trim()), theme.level(e.level())),
+        Some(_) => ("CUT".to_string(), theme.unparsed),
+        None if e.is_unparsed() => ("UNPARSED".to_string(), theme.unparsed),
+        None => (e.level().label().trim().to_string(), theme.level(e.level())),
+    };
     let mut first = vec![
-        Span::styled(
-            if e.is_unparsed() { "UNPARSED".to_string() } else { e.level().label().trim().to_string() },
-            if e.is_unparsed() { theme.unparsed } else { theme.level(e.level()) }
-                .add_modifier(ratatui::style::Modifier::BOLD),
-        ),
+        Span::styled(label, style.add_modifier(ratatui::style::Modifier::BOLD)),
         Span::raw("  "),
         Span::styled(fmt::time_ms(e.time(), app.zone), theme.title),
         Span::styled(format!(" {}", super::zone_name(app.zone, e.time())), theme.dim),
     ];
-    if !e.has(flag::OWN_TIME) && !e.is_unparsed() {
+    if !e.has(flag::OWN_TIME) && (!e.is_unparsed() || salvage.is_some()) {
         first.push(Span::styled("  (no time on this line: shown after the line before it)", theme.dim));
     }
     let mut lines = vec![Line::from(first)];
@@ -151,7 +160,25 @@ fn header(app: &App, e: Event, facts: Option<&Facts<'_>>, theme: &Theme) -> Vec<
         second.extend(line_text(cat, theme.category, theme));
     }
     lines.push(Line::from(second));
-    if e.is_unparsed() {
+    if let Some(s) = salvage {
+        if let Some(u) = idx.unparsed_at(e.offset()) {
+            lines.push(Line::from(vec![Span::styled("cut line: ", theme.unparsed), Span::raw(u.reason().to_string())]));
+        }
+        lines.push(Line::from(vec![Span::styled("salvaged ", theme.dim), Span::raw(s.what())]));
+        if s.facts.message.is_some() {
+            let label = "message ";
+            let more = if s.message_cut { format!("{} (cut here)", theme.glyphs.more) } else { String::new() };
+            let message = display_message_in(&s.facts, theme.glyphs.charset);
+            let mut message = block_lines(&message, theme.level(e.level()), theme, label.len());
+            if let Some(first) = message.first_mut() {
+                first.spans[0] = Span::styled(label, theme.dim);
+            }
+            if let Some(last) = message.last_mut() {
+                last.spans.push(Span::styled(more, theme.unparsed));
+            }
+            lines.extend(message);
+        }
+    } else if e.is_unparsed() {
         if let Some(u) = idx.unparsed_at(e.offset()) {
             lines.push(Line::from(vec![
                 Span::styled("not an event: ", theme.unparsed),
@@ -402,7 +429,13 @@ fn before(app: &App, id: u32, e: Event, theme: &Theme) -> Vec<Line<'static>> {
 fn context_line(app: &App, p: Event, now: i64, times: &mut TimeReader, theme: &Theme, is_self: bool) -> Line<'static> {
     let delta = now - p.time();
     let rel = if is_self { String::new() } else { format!("{:>8}", format!("-{}", fmt::duration(delta))) };
-    let msg = app.index.message_in(p, times, theme.glyphs.charset);
+    let msg = match app.index.salvage_of(p, times).filter(|s| s.facts.message.is_some()) {
+        Some(s) => {
+            let more = if s.message_cut { theme.glyphs.more } else { "" };
+            format!("cut: {}{more}", display_message_in(&s.facts, theme.glyphs.charset))
+        }
+        None => app.index.message_in(p, times, theme.glyphs.charset),
+    };
     let style = if p.is_unparsed() {
         theme.unparsed
     } else if p.level() >= Level::Warn {
@@ -415,7 +448,10 @@ fn context_line(app: &App, p: Event, now: i64, times: &mut TimeReader, theme: &T
         Span::raw(" "),
         Span::styled(fmt::format_local(p.time(), app.zone, "%H:%M:%S"), theme.dim),
         Span::raw(" "),
-        Span::styled(if p.is_unparsed() { "  ?  " } else { p.level().label() }, theme.level(p.level())),
+        Span::styled(
+            if p.is_unparsed() && p.level() == Level::None { "  ?  " } else { p.level().label() },
+            theme.level(p.level()),
+        ),
         Span::raw(" "),
     ];
     let cat = app.index.categories.name(p.category());

@@ -49,8 +49,6 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme) {
     lines.push(Line::from(Span::styled("Filter (/) query language", theme.heading)));
     // The query help separates its items with the theme's dot.
     lines.extend(QUERY_HELP.iter().map(|l| Line::from(format!("  {}", l.replace('·', theme.glyphs.dot)))));
-    lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled("any key closes this help", theme.dim)));
     // On a short screen the blank separators go first, so that the last keys and the way
     // out stay on it.
     if lines.len() + 2 > usize::from(area.height) {
@@ -64,6 +62,8 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme) {
         .borders(Borders::ALL)
         .border_set(theme.glyphs.border_overlay)
         .border_style(theme.border_focus)
-        .title(Span::styled(" audit-tui keys ", theme.title));
+        .title(Span::styled(" audit-tui keys ", theme.title))
+        // In the frame, not a line of its own: the keymap grows, the screen does not.
+        .title_bottom(Span::styled(" any key closes this help ", theme.dim));
     frame.render_widget(Paragraph::new(lines).block(block), r);
 }

@@ -1,6 +1,7 @@
 //! Drawing. Views read the state and never change it; every string from a log goes
 //! through `sanitize` here, with escapes drawn in their own style.
 
+mod check;
 mod detail;
 pub mod errors;
 mod help;
@@ -32,6 +33,8 @@ pub struct Areas {
     pub timeline: Rect,
     pub detail: Rect,
     pub filter: Rect,
+    /// The bundle check's one-line banner (empty when nothing is off).
+    pub banner: Rect,
     pub status: Rect,
     /// The errors view, over the panes (empty when it is closed).
     pub errors: Rect,
@@ -51,7 +54,9 @@ pub fn layout(app: &App, area: Rect) -> Areas {
     a.status = Rect::new(x, y + h - 1, w, 1);
     let filter_rows = u16::from(app.filter.editing || app.filter.error.is_some() || app.marks.note.is_some());
     a.filter = Rect::new(x, y + h - 1 - filter_rows, w, filter_rows);
-    let main_h = h - 1 - filter_rows;
+    let banner_rows = u16::from(app.check.banner.is_some());
+    a.banner = Rect::new(x, y + h - 1 - filter_rows - banner_rows, w, banner_rows);
+    let main_h = h - 1 - filter_rows - banner_rows;
     if app.errors.open {
         a.errors = Rect::new(x, y, w, main_h);
     }
@@ -112,9 +117,15 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if areas.filter.height > 0 {
         status::draw_filter(frame, app, areas.filter, &theme);
     }
+    if areas.banner.height > 0 {
+        check::draw_banner(frame, app, areas.banner, &theme);
+    }
     status::draw(frame, app, areas.status, &theme);
     if let Some(s) = &app.story {
         story::draw(frame, s, area, &theme);
+    }
+    if app.check.open {
+        check::draw_overlay(frame, app, area, &theme);
     }
     if app.show_help {
         help::draw(frame, area, &theme);

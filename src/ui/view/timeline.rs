@@ -189,6 +189,9 @@ fn session_label(app: &App, e: Event) -> String {
     }
 }
 
+/// Before the message of a cut line (a crash or a spliced writer cut it short).
+const CUT_MARK: &str = "cut: ";
+
 fn row_line<'a>(
     app: &App,
     id: u32,
@@ -211,7 +214,9 @@ fn row_line<'a>(
     let mut used = 1 + cols.time_width + 1;
     pad_to(&mut spans, used);
     let facts = app.index.facts_of(e, times);
-    if e.is_unparsed() {
+    // A cut line shows what was salvaged from it, marked as cut.
+    let salvage = app.index.salvage_of(e, times);
+    if e.is_unparsed() && (salvage.is_none() || e.level() == Level::None) {
         spans.push(Span::styled("  ?  ", theme.unparsed));
     } else {
         spans.push(Span::styled(e.level().label(), theme.level(e.level())));
@@ -219,7 +224,11 @@ fn row_line<'a>(
     used += 6;
     pad_to(&mut spans, used);
     if cols.category {
-        let cat = if e.is_unparsed() { "unparsed" } else { app.index.categories.name(e.category()) };
+        let cat = match (e.is_unparsed(), app.index.categories.name(e.category())) {
+            (false, name) => name,
+            (true, "") => "unparsed",
+            (true, name) => name,
+        };
         spans.extend(owned(untrusted(cat, 12, theme.category, theme, &[], theme.category)));
         used += 13;
         pad_to(&mut spans, used);
@@ -242,9 +251,13 @@ fn row_line<'a>(
         used += 11;
         pad_to(&mut spans, used);
     }
-    let message = match &facts {
-        Some((f, _)) => display_message_in(f, theme.glyphs.charset),
-        None => {
+    let message = match (&facts, &salvage) {
+        (Some((f, _)), _) => display_message_in(f, theme.glyphs.charset),
+        (None, Some(s)) if s.facts.message.is_some() => {
+            let more = if s.message_cut { theme.glyphs.more } else { "" };
+            display_message_in(&s.facts, theme.glyphs.charset) + more
+        }
+        _ => {
             let raw = crate::model::store::readable(app.index.raw_line(e));
             String::from_utf8_lossy(&raw[..raw.len().min(4096)]).into_owned()
         }
@@ -263,6 +276,10 @@ fn row_line<'a>(
     } else {
         Style::default()
     };
+    if salvage.is_some() {
+        used += CUT_MARK.len();
+        spans.push(Span::styled(CUT_MARK, theme.unparsed.add_modifier(ratatui::style::Modifier::BOLD)));
+    }
     if let Some(marker) = app.index.nul_marker(e) {
         used += super::spans_width(&[Span::raw(marker.as_str())]);
         spans.push(Span::styled(marker, theme.warn));

@@ -313,7 +313,8 @@ fn without_job_control_ctrl_z_says_why_it_cannot_suspend_and_sigtstp_is_ignored(
     explorer.tmux.wait_for_text("audit-tui keys");
     assert!(!process_state(&explorer.pid()).starts_with('T'), "not stopped: nothing could resume it");
     explorer.assert_owns_terminal();
-    explorer.tmux.keys(&["q"]);
+    // q closes the help (as it closes every overlay), the next q quits.
+    explorer.tmux.keys(&["q", "q"]);
     assert_eq!(explorer.wait_for_exit(), 0);
     explorer.assert_terminal_restored();
 }

@@ -115,7 +115,7 @@ fn help_overlay() {
     press(&mut app, "?");
     let screen = screen(&app, 160, 45);
     assert!(screen.contains("audit-tui keys"));
-    assert!(screen.contains("any key closes this help"));
+    assert!(screen.contains("Esc or ? closes"));
     insta::assert_snapshot!(terminal_with(&app, 160, 45).backend());
 }
 
@@ -407,4 +407,36 @@ fn under_an_ascii_locale_notes_and_composed_messages_are_ascii() {
     send(&mut app, audit_tui::ui::msg::Msg::Tailed(follower.poll(true)));
     let status = screen(&app, 160, 45).lines().last().unwrap().to_string();
     assert!(status.contains("new error: caf<U+00E9> down ..."), "{status}");
+}
+
+#[test]
+fn the_help_fits_80_by_24_scrolls_and_names_the_mouse() {
+    let mut app = app_for(SAMPLE);
+    app.size = (80, 24);
+    press(&mut app, "?");
+    let first = screen(&app, 80, 24);
+    assert!(first.contains("audit-tui keys") && first.contains("next row"), "{first}");
+    assert!(first.contains("j/k PgDn/PgUp scroll"), "says it scrolls: {first}");
+    assert!(!first.contains("Filter (/) query language"), "the end is below");
+    press(&mut app, "G");
+    let last = screen(&app, 80, 24);
+    assert!(last.contains("Filter (/) query language") && last.contains("-term negates"), "{last}");
+    assert!(last.contains("Mouse") && last.contains("wheel"), "{last}");
+    // Every binding can be reached by scrolling: each key's help line shows on some page.
+    press(&mut app, "g");
+    let mut seen = String::new();
+    for _ in 0..10 {
+        seen.push_str(&screen(&app, 80, 24));
+        press(&mut app, "PgDn");
+    }
+    for b in audit_tui::ui::keymap::KEYMAP {
+        assert!(seen.contains(b.help), "{} not reachable", b.help);
+    }
+    // Keys scroll rather than close; Esc, q and ? close, and q does not quit.
+    press(&mut app, "j");
+    assert!(app.show_help);
+    press(&mut app, "q");
+    assert!(!app.show_help && !app.should_quit);
+    press(&mut app, "? Esc");
+    assert!(!app.show_help);
 }

@@ -252,6 +252,8 @@ pub struct App {
     pub detail: DetailView,
     pub histogram: Histogram,
     pub show_help: bool,
+    /// First line of the help shown (it scrolls on small screens).
+    pub help_scroll: usize,
     /// The selected session's story overlay, while open.
     pub story: Option<StoryView>,
     /// The bundle check: its banner and the `c` overlay.
@@ -294,6 +296,7 @@ impl App {
             detail: DetailView::default(),
             histogram: Histogram::default(),
             show_help: false,
+            help_scroll: 0,
             story: None,
             check: CheckView::default(),
             should_quit: false,

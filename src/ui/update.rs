@@ -192,11 +192,7 @@ fn on_key(app: &mut App, key: KeyEvent) {
         return scroll_check(app, key);
     }
     if app.show_help {
-        if matches!(key.code, KeyCode::Char('q')) {
-            app.should_quit = true;
-        }
-        app.show_help = false;
-        return;
+        return help_key(app, key);
     }
     if app.story.is_some() {
         return story_key(app, key);
@@ -705,6 +701,31 @@ fn copy_report(app: &mut App) {
     app.note(format!("copied a support report ({kib} KiB of Markdown) to the clipboard (OSC 52)"), false);
 }
 
+/// Keys while the help is shown: it scrolls (it is longer than a small screen), and
+/// Esc, q, ? or F1 close it.
+fn help_key(app: &mut App, key: KeyEvent) {
+    let area = Rect::new(0, 0, app.size.0, app.size.1);
+    let theme = super::theme::Theme::current().with_glyphs(app.glyphs);
+    let max = super::view::help::max_scroll(area, &theme) as isize;
+    let page = app.size.1.saturating_sub(4).max(1) as isize;
+    let at = app.help_scroll.min(max as usize) as isize;
+    let to = match key.code {
+        KeyCode::Esc | KeyCode::Char('q' | '?') | KeyCode::F(1) => {
+            app.show_help = false;
+            app.help_scroll = 0;
+            return;
+        }
+        KeyCode::Char('j') | KeyCode::Down => at + 1,
+        KeyCode::Char('k') | KeyCode::Up => at - 1,
+        KeyCode::PageDown | KeyCode::Char(' ') => at + page,
+        KeyCode::PageUp | KeyCode::Char('b') => at - page,
+        KeyCode::Char('g') | KeyCode::Home => 0,
+        KeyCode::Char('G') | KeyCode::End => max,
+        _ => return,
+    };
+    app.help_scroll = to.clamp(0, max) as usize;
+}
+
 /// A note on a mark is a line, not a document.
 pub const MAX_NOTE_CHARS: usize = 500;
 
@@ -984,6 +1005,15 @@ fn on_mouse(app: &mut App, m: MouseEvent) {
         return;
     }
     let areas = super::view::layout(app, ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1));
+    if app.show_help {
+        let key = |code| KeyEvent::new(code, KeyModifiers::NONE);
+        match m.kind {
+            MouseEventKind::ScrollDown => (0..3).for_each(|_| help_key(app, key(KeyCode::Down))),
+            MouseEventKind::ScrollUp => (0..3).for_each(|_| help_key(app, key(KeyCode::Up))),
+            _ => {}
+        }
+        return;
+    }
     if app.errors.open {
         return errors_view_mouse(app, m, areas.errors);
     }

@@ -17,8 +17,17 @@ const QUERY_HELP: &[&str] = &[
 /// Width of one column of key bindings.
 const COLUMN: usize = 74;
 
-pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme) {
-    let bindings: Vec<Vec<Span>> = KEYMAP
+/// What the mouse does (the keymap cannot say it).
+const MOUSE_HELP: &[(&str, &str)] = &[
+    ("wheel", "scroll the pane under the pointer (the errors view, an overlay)"),
+    ("click", "focus a pane and select the row clicked"),
+    ("click again", "on the selected group of the errors view: show its occurrences"),
+    ("--no-mouse", "leave the mouse to the terminal, for its own selection"),
+];
+
+/// Every line of the help, in one column of `width` or two side by side.
+fn lines(theme: &Theme, two: bool) -> Vec<Line<'static>> {
+    let bindings: Vec<Vec<Span<'static>>> = KEYMAP
         .iter()
         .map(|b| {
             let keys = b.keys.iter().map(|k| theme.glyphs.key_name(k)).collect::<Vec<_>>().join(" ");
@@ -28,8 +37,6 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme) {
             ]
         })
         .collect();
-    // Two columns when the list would not fit the height and the width allows.
-    let two = bindings.len() + 10 > area.height as usize && area.width as usize >= 2 * COLUMN + 4;
     let mut lines: Vec<Line> = if two {
         let half = bindings.len().div_ceil(2);
         (0..half)
@@ -46,24 +53,58 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme) {
         bindings.into_iter().map(Line::from).collect()
     };
     lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled("Mouse", theme.heading)));
+    lines.extend(
+        MOUSE_HELP
+            .iter()
+            .map(|(what, does)| Line::from(vec![Span::styled(format!("{what:>12}  "), theme.key), Span::raw(*does)])),
+    );
+    lines.push(Line::from(""));
     lines.push(Line::from(Span::styled("Filter (/) query language", theme.heading)));
     // The query help separates its items with the theme's dot.
     lines.extend(QUERY_HELP.iter().map(|l| Line::from(format!("  {}", l.replace('·', theme.glyphs.dot)))));
-    // On a short screen the blank separators go first, so that the last keys and the way
-    // out stay on it.
-    if lines.len() + 2 > usize::from(area.height) {
-        lines.retain(|l| l.width() > 0);
-    }
+    lines
+}
+
+/// How far the help can scroll on a screen of `area` (the update clamps with it).
+pub fn max_scroll(area: Rect, theme: &Theme) -> usize {
+    let (two, _, h) = geometry(area);
+    lines(theme, two).len().saturating_sub(h.saturating_sub(2) as usize)
+}
+
+/// Two columns when the keys do not fit the height and the width allows; the box's size.
+fn geometry(area: Rect) -> (bool, u16, u16) {
+    let two = KEYMAP.len() + 14 > area.height as usize && area.width as usize >= 2 * COLUMN + 4;
     let w = (if two { 2 * COLUMN as u16 + 4 } else { 84 }).min(area.width);
-    let h = (lines.len() as u16 + 2).min(area.height);
+    let rows = if two { KEYMAP.len().div_ceil(2) } else { KEYMAP.len() } + 4 + MOUSE_HELP.len() + 2 + QUERY_HELP.len();
+    let h = (rows as u16 + 2).min(area.height);
+    (two, w, h)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, scroll: usize) {
+    let (two, w, h) = geometry(area);
+    let all = lines(theme, two);
+    let body = h.saturating_sub(2) as usize;
+    let scroll = scroll.min(all.len().saturating_sub(body));
     let r = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
     frame.render_widget(Clear, r);
+    let more = if all.len() > body {
+        format!(
+            " {}-{} of {} {} j/k PgDn/PgUp scroll",
+            scroll + 1,
+            (scroll + body).min(all.len()),
+            all.len(),
+            theme.glyphs.dot
+        )
+    } else {
+        String::new()
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(theme.glyphs.border_overlay)
         .border_style(theme.border_focus)
         .title(Span::styled(" audit-tui keys ", theme.title))
         // In the frame, not a line of its own: the keymap grows, the screen does not.
-        .title_bottom(Span::styled(" any key closes this help ", theme.dim));
-    frame.render_widget(Paragraph::new(lines).block(block), r);
+        .title_bottom(Span::styled(format!("{more} {} Esc or ? closes ", theme.glyphs.dot), theme.dim));
+    frame.render_widget(Paragraph::new(all.into_iter().skip(scroll).collect::<Vec<_>>()).block(block), r);
 }

@@ -4,7 +4,7 @@
 mod check;
 mod detail;
 pub mod errors;
-mod help;
+pub mod help;
 mod histogram;
 mod sessions;
 mod status;
@@ -128,7 +128,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         check::draw_overlay(frame, app, area, &theme);
     }
     if app.show_help {
-        help::draw(frame, area, &theme);
+        help::draw(frame, area, &theme, app.help_scroll);
     }
 }
 

@@ -457,15 +457,18 @@ fn t_toggles_the_display_zone() {
 }
 
 #[test]
-fn help_opens_with_question_mark_and_any_key_closes_it() {
+fn help_opens_with_question_mark_scrolls_with_keys_and_esc_closes_it() {
     let mut app = app_for(SAMPLE);
+    app.size = (80, 24);
     press(&mut app, "?");
     assert!(app.show_help);
     press(&mut app, "j");
-    assert!(!app.show_help);
-    assert_eq!(app.timeline.cursor, 0, "the closing key does nothing else");
-    press(&mut app, "F1");
+    assert!(app.show_help, "keys scroll the help");
+    assert_eq!(app.help_scroll, 1);
+    assert_eq!(app.timeline.cursor, 0, "the key does nothing else");
+    press(&mut app, "Esc F1");
     assert!(app.show_help);
+    assert_eq!(app.help_scroll, 0, "opens at its top");
     press(&mut app, "Esc");
     assert!(!app.show_help);
     assert!(!app.should_quit);
@@ -473,7 +476,7 @@ fn help_opens_with_question_mark_and_any_key_closes_it() {
 
 #[test]
 fn q_and_ctrl_c_quit_and_ctrl_c_even_while_typing() {
-    for keys in ["q", "C-c", "/ l e C-c", "? q"] {
+    for keys in ["q", "C-c", "/ l e C-c", "? q q", "? C-c"] {
         let mut app = app_for(DATATOOLS);
         press(&mut app, keys);
         assert!(app.should_quit, "after {keys}");

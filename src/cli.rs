@@ -132,6 +132,10 @@ pub struct SupportArgs {
     /// With --output: replace the file if it exists.
     #[arg(long)]
     pub force: bool,
+    /// Mask user names, e-mail addresses, host names, IP addresses, tokens and keys, and
+    /// home-directory paths with stable pseudonyms (user-1, email-1...); stderr says what.
+    #[arg(long)]
+    pub redact: bool,
 }
 
 #[derive(Args, Debug)]
@@ -148,4 +152,8 @@ pub struct ExportArgs {
     /// With --output: replace the file if it exists.
     #[arg(long)]
     pub force: bool,
+    /// Mask user names, e-mail addresses, host names, IP addresses, tokens and keys, and
+    /// home-directory paths with stable pseudonyms (user-1, email-1...); stderr says what.
+    #[arg(long)]
+    pub redact: bool,
 }

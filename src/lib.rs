@@ -21,6 +21,7 @@ pub mod json;
 pub mod model;
 pub mod profile;
 pub mod query;
+pub mod redact;
 pub mod report;
 pub mod sanitize;
 pub mod ui;

@@ -43,6 +43,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         let q = g.sanitize(&app.filter.applied_text).into_owned();
         left.push(Span::styled(format!(" filter: {} ", g.fit(&q, 40)), theme.status_key));
     }
+    if app.copy.redact {
+        left.push(Span::styled(" redact ", theme.status_key));
+    }
     if let Some(note) = &app.note {
         // Notes quote messages from the logs (a new error in follow mode): untrusted text.
         let text = g.sanitize(&note.text);

@@ -885,7 +885,7 @@ fn hostile_escapes_never_reach_a_real_terminal_and_only_y_sets_the_clipboard() {
     tmux.wait_for_text("escapes.jsonl:3 ");
     tmux.keys(&["y"]);
     tmux.wait_for_text("copied the event's line");
-    tmux.wait_for_text("tmux's paste buffer");
+    tmux.wait_for_text("to tmux's buffer (prefix ]), not the system clipboard: s saves");
     let copied = poll("a paste buffer", || {
         let out = tmux.run(&["show-buffer"]);
         out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())

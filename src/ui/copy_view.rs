@@ -84,6 +84,8 @@ fn details(clip: &Clip) -> String {
 /// The loop says where a copy went: the status line tells it as it is.
 pub fn on_copied(app: &mut App, clip: Clip, outcome: Outcome) {
     let details = details(&clip);
+    // The first words say what happened and what to do (`s`): a long note is cut at the
+    // screen's edge.
     match outcome {
         Outcome::Copied(d) if d.is_system => {
             say(app, format!("copied {} with {}{details}", clip.what, d.method), false);
@@ -91,7 +93,8 @@ pub fn on_copied(app: &mut App, clip: Clip, outcome: Outcome) {
         Outcome::Copied(d) => say(
             app,
             format!(
-                "copied {} into tmux's paste buffer with {} (prefix ] pastes it); no system clipboard confirmed it: s saves it to a file{details}",
+                "copied {} to tmux's buffer (prefix ]), not the system clipboard: s saves it to a file \
+                 ({}){details}",
                 clip.what, d.method
             ),
             false,
@@ -101,16 +104,13 @@ pub fn on_copied(app: &mut App, clip: Clip, outcome: Outcome) {
             let route = app.copy.terminal.osc52_route();
             say(
                 app,
-                format!(
-                    "sent {} to the terminal by {route}: not confirmed ({why}); s saves it to a file{details}",
-                    clip.what
-                ),
+                format!("sent {} by {route}, not confirmed: s saves it to a file ({why}){details}", clip.what),
                 false,
             );
         }
         Outcome::NotConfirmed(why) => say(
             app,
-            format!("not copied: {why}, and this terminal takes no OSC 52; s saves {} to a file{details}", clip.what),
+            format!("not copied: s saves {} to a file ({why}; this terminal takes no OSC 52){details}", clip.what),
             true,
         ),
     }

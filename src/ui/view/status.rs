@@ -52,7 +52,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         left.push(Span::styled(format!(" {text} "), if note.is_error { theme.error } else { theme.status_key }));
     }
     let hints = " / filter  e/E errors  [ ] sessions  Enter drill  ? help  q quit ";
-    let used: usize = left.iter().map(|s| unicode_width::UnicodeWidthStr::width(s.content.as_ref())).sum();
+    let width_of = |spans: &[Span]| -> usize {
+        spans.iter().map(|s| unicode_width::UnicodeWidthStr::width(s.content.as_ref())).sum()
+    };
+    // A note says what just happened and what to do next (`s saves it`): when the line is
+    // too narrow for everything, the counts make room for it, then the title.
+    if app.note.is_some() && width_of(&left) > area.width as usize {
+        left.remove(1);
+        let over = width_of(&left).saturating_sub(area.width as usize);
+        left[0] = Span::styled(format!(" {} ", g.fit(&title, 40usize.saturating_sub(over).max(12))), theme.status_key);
+    }
+    let used = width_of(&left);
     let free = (area.width as usize).saturating_sub(used);
     if free > hints.len() {
         left.push(Span::styled(" ".repeat(free - hints.len()), theme.status));

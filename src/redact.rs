@@ -212,11 +212,11 @@ fn rx(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap_or_else(|e| panic!("redact pattern {pattern}: {e}"))
 }
 
-static BEARER: LazyLock<Regex> = LazyLock::new(|| rx(r"(?i)\b(?:bearer|basic)\s+([A-Za-z0-9._~+/=-]+…?)"));
-static JWT: LazyLock<Regex> = LazyLock::new(|| rx(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.?[A-Za-z0-9_-]*"));
+static BEARER: LazyLock<Regex> = LazyLock::new(|| rx(r"(?i)(?-u:\b)(?:bearer|basic)\s+([A-Za-z0-9._~+/=-]+…?)"));
+static JWT: LazyLock<Regex> = LazyLock::new(|| rx(r"(?-u:\b)eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.?[A-Za-z0-9_-]*"));
 static KNOWN_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
     rx(
-        r"\b(?:(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|sk-[A-Za-z0-9_-]{20,}|glpat-[A-Za-z0-9_-]{20,})",
+        r"(?-u:\b)(?:(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|sk-[A-Za-z0-9_-]{20,}|glpat-[A-Za-z0-9_-]{20,})",
     )
 });
 /// `password=x`, `"api_key": "x"`, `**Token**: x`, `client_secret='x y'`.
@@ -229,7 +229,7 @@ static KEYED_SECRET: LazyLock<Regex> = LazyLock::new(|| {
 static URL_USERINFO: LazyLock<Regex> = LazyLock::new(|| rx(r"://([^/\s:@]+):([^/\s@]+)@"));
 /// The host of a URL, also when a shortened message cut it (`https://intranet.acme.…`).
 static URL_HOST: LazyLock<Regex> =
-    LazyLock::new(|| rx(r"(?i)\b[a-z][a-z0-9+.-]*://(?:[^/\s@]*@)?([A-Za-z0-9][A-Za-z0-9.-]*…?)"));
+    LazyLock::new(|| rx(r"(?i)(?-u:\b)[a-z][a-z0-9+.-]*://(?:[^/\s@]*@)?([A-Za-z0-9][A-Za-z0-9.-]*…?)"));
 static EMAIL: LazyLock<Regex> =
     LazyLock::new(|| rx(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?:\.[A-Za-z]{2,}|…)"));
 static HOME: LazyLock<Regex> = LazyLock::new(|| {
@@ -238,28 +238,64 @@ static HOME: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static IPV4: LazyLock<Regex> = LazyLock::new(|| {
-    rx(r"\b(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\b")
+    rx(
+        r"(?-u:\b)(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?-u:\b)",
+    )
 });
 static IPV6_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| rx(r"[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*"));
 /// Names that look like a host: labels ending in a top-level domain that is not also a
 /// common file extension (`weird.csv`, `setup.py` and `notes.md` stay).
 static FQDN: LazyLock<Regex> = LazyLock::new(|| {
     rx(
-        r"(?i)\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|net|org|edu|gov|mil|int|io|co|ai|dev|cloud|biz|info|uk|de|fr|nl|eu|ca|au|jp|cn|ch|se|es|ru|br|nz|ie|local|localdomain|lan|internal|intranet|corp|home|arpa)\b",
+        r"(?i)(?-u:\b)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|net|org|edu|gov|mil|int|io|co|ai|dev|cloud|biz|info|uk|de|fr|nl|eu|ca|au|jp|cn|ch|se|es|ru|br|nz|ie|local|localdomain|lan|internal|intranet|corp|home|arpa)(?-u:\b)",
     )
 });
 /// `user=dana`, `User: DamionMorrison`, `**Triggered By**: mlee@lab-ws-11` (learned, then
 /// masked wherever the name appears).
 static KEYED_USER: LazyLock<Regex> = LazyLock::new(|| {
     rx(
-        r#"(?i)\b(?:user(?:[_ -]?name)?|login|owner|triggered[_ -]?by)\**\s*[:=]\s*\**\s*\\?["']?([A-Za-z][A-Za-z0-9._@-]*[A-Za-z0-9])"#,
+        r#"(?i)(?-u:\b)(?:user(?:[_ -]?name)?|login|owner|triggered[_ -]?by)\**\s*[:=]\s*\**\s*\\?["']?([A-Za-z][A-Za-z0-9._@-]*[A-Za-z0-9])"#,
     )
 });
 static KEYED_HOST: LazyLock<Regex> = LazyLock::new(|| {
     rx(
-        r#"(?i)\b(?:host(?:[_ -]?name)?|computer(?:[_ -]?name)?|machine(?:[_ -]?name)?)\**\s*[:=]\s*\**\s*\\?["']?([A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9])"#,
+        r#"(?i)(?-u:\b)(?:host(?:[_ -]?name)?|computer(?:[_ -]?name)?|machine(?:[_ -]?name)?)\**\s*[:=]\s*\**\s*\\?["']?([A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9])"#,
     )
 });
+
+/// Every detector at once: one pass over a text says which of them can match at all, and
+/// most strings (levels, categories, page names) need no other.
+static ANY: LazyLock<regex::RegexSet> = LazyLock::new(|| {
+    let all = [
+        &*BEARER,
+        &*JWT,
+        &*KNOWN_TOKEN,
+        &*KEYED_SECRET,
+        &*URL_USERINFO,
+        &*URL_HOST,
+        &*EMAIL,
+        &*HOME,
+        &*IPV4,
+        &*IPV6_CANDIDATE,
+        &*FQDN,
+        &*KEYED_USER,
+        &*KEYED_HOST,
+    ];
+    regex::RegexSet::new(all.iter().map(|r| r.as_str())).unwrap_or_else(|e| panic!("redact patterns: {e}"))
+});
+const S_BEARER: usize = 0;
+const S_JWT: usize = 1;
+const S_KNOWN_TOKEN: usize = 2;
+const S_KEYED_SECRET: usize = 3;
+const S_URL_USERINFO: usize = 4;
+const S_URL_HOST: usize = 5;
+const S_EMAIL: usize = 6;
+const S_HOME: usize = 7;
+const S_IPV4: usize = 8;
+const S_IPV6: usize = 9;
+const S_FQDN: usize = 10;
+const S_KEYED_USER: usize = 11;
+const S_KEYED_HOST: usize = 12;
 
 /// Priorities: where two findings overlap, the lower number wins.
 const P_TOKEN: u8 = 0;
@@ -411,6 +447,14 @@ impl Redactor {
     }
 
     fn learn_keyed(&mut self, text: &str) {
+        let hits = ANY.matches(text);
+        self.learn_keyed_with(text, &hits);
+    }
+
+    fn learn_keyed_with(&mut self, text: &str, hits: &regex::SetMatches) {
+        if !hits.matched(S_KEYED_USER) && !hits.matched(S_KEYED_HOST) {
+            return;
+        }
         let users: Vec<String> =
             KEYED_USER.captures_iter(text).filter_map(|c| c.get(1)).map(|m| m.as_str().to_string()).collect();
         for u in users {
@@ -508,8 +552,9 @@ impl Redactor {
 
     /// Free text: every finding replaced by its pseudonym.
     pub fn text<'a>(&mut self, s: &'a str) -> Cow<'a, str> {
-        self.learn_keyed(s);
-        let spans = self.spans(s);
+        let hits = ANY.matches(s);
+        self.learn_keyed_with(s, &hits);
+        let spans = self.spans(s, &hits);
         if spans.is_empty() {
             return Cow::Borrowed(s);
         }
@@ -548,8 +593,9 @@ impl Redactor {
     /// (`dana\_w` is `dana_w`), and each finding, escapes included, becomes a pseudonym.
     pub fn markdown(&mut self, md: &str) -> String {
         let (plain, starts) = unescape_markdown(md);
-        self.learn_keyed(&plain);
-        let spans = self.spans(&plain);
+        let hits = ANY.matches(&plain);
+        self.learn_keyed_with(&plain, &hits);
+        let spans = self.spans(&plain, &hits);
         let mut out = String::with_capacity(md.len());
         let mut at = 0;
         for span in spans {
@@ -749,40 +795,43 @@ impl Redactor {
 
     /// Every finding in `s`, in text order, without overlaps (the more specific finding
     /// wins).
-    fn spans(&mut self, s: &str) -> Vec<Span> {
+    fn spans(&mut self, s: &str, hits: &regex::SetMatches) -> Vec<Span> {
+        let hit = |i: usize| hits.matched(i);
+        // The text for a detector the set says can match, else nothing to search.
+        let gated = |i: usize| if hits.matched(i) { s } else { "" };
         let mut found: Vec<(u8, Span)> = Vec::new();
         let mut push = |p: u8, start: usize, end: usize, kind: Kind, canonical: String| {
             if end > start {
                 found.push((p, Span { start, end, kind, canonical }));
             }
         };
-        for re in [&*BEARER] {
-            for c in re.captures_iter(s) {
+        if hit(S_BEARER) {
+            for c in BEARER.captures_iter(s) {
                 if let Some(m) = c.get(1) {
                     let text = m.as_str().trim_end_matches('…');
                     push(P_TOKEN, m.start(), m.start() + text.len(), Kind::Token, text.to_string());
                 }
             }
         }
-        for re in [&*JWT, &*KNOWN_TOKEN] {
-            for m in re.find_iter(s) {
+        for (i, re) in [(S_JWT, &*JWT), (S_KNOWN_TOKEN, &*KNOWN_TOKEN)] {
+            for m in re.find_iter(gated(i)) {
                 push(P_TOKEN, m.start(), m.end(), Kind::Token, m.as_str().to_string());
             }
         }
-        for c in KEYED_SECRET.captures_iter(s) {
+        for c in KEYED_SECRET.captures_iter(gated(S_KEYED_SECRET)) {
             if let Some(m) = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3))
                 && !matches!(m.as_str().to_lowercase().as_str(), "bearer" | "basic")
             {
                 push(P_SECRET, m.start(), m.end(), Kind::Token, m.as_str().to_string());
             }
         }
-        for c in URL_USERINFO.captures_iter(s) {
+        for c in URL_USERINFO.captures_iter(gated(S_URL_USERINFO)) {
             if let (Some(u), Some(p)) = (c.get(1), c.get(2)) {
                 push(P_URL, u.start(), u.end(), Kind::User, u.as_str().to_lowercase());
                 push(P_URL, p.start(), p.end(), Kind::Token, p.as_str().to_string());
             }
         }
-        for c in URL_HOST.captures_iter(s) {
+        for c in URL_HOST.captures_iter(gated(S_URL_HOST)) {
             let Some(m) = c.get(1) else { continue };
             let host = m.as_str().trim_end_matches('…').trim_end_matches('.');
             let is_ip = IPV4.find(host).is_some_and(|ip| ip.len() == host.len());
@@ -790,17 +839,17 @@ impl Redactor {
                 push(P_URL, m.start(), m.start() + host.len(), Kind::Host, host.to_lowercase());
             }
         }
-        for m in EMAIL.find_iter(s) {
+        for m in EMAIL.find_iter(gated(S_EMAIL)) {
             let text = m.as_str().trim_start_matches('.');
             let start = m.end() - text.len();
             let text = text.trim_end_matches('…');
             push(P_EMAIL, start, start + text.len(), Kind::Email, text.to_lowercase());
         }
-        let homes = self.home_names(s);
+        let homes = if hit(S_HOME) { self.home_names(s) } else { Vec::new() };
         for (start, end, canonical) in homes {
             push(P_HOME, start, end, Kind::HomePath, canonical);
         }
-        for m in IPV4.find_iter(s) {
+        for m in IPV4.find_iter(gated(S_IPV4)) {
             let before = char_before(s, m.start());
             let after = s[m.end()..].chars().take(2).collect::<Vec<_>>();
             let dotted_on = matches!(after.as_slice(), ['.', c, ..] if c.is_ascii_digit());
@@ -809,7 +858,7 @@ impl Redactor {
                 push(P_IP, m.start(), m.end(), Kind::Ip, m.as_str().to_string());
             }
         }
-        for m in IPV6_CANDIDATE.find_iter(s) {
+        for m in IPV6_CANDIDATE.find_iter(gated(S_IPV6)) {
             let text = m.as_str().trim_end_matches(['.', ':']);
             let text = text.trim_start_matches('.');
             let start = m.start() + (m.as_str().len() - m.as_str().trim_start_matches('.').len());
@@ -823,7 +872,7 @@ impl Redactor {
             }
             push(P_IP, start, end, Kind::Ip, addr.to_string());
         }
-        for m in FQDN.find_iter(s) {
+        for m in FQDN.find_iter(gated(S_FQDN)) {
             let before = char_before(s, m.start());
             let after = s[m.end()..].chars().take(2).collect::<Vec<_>>();
             let continues =

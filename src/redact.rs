@@ -308,6 +308,9 @@ const P_FQDN: u8 = 6;
 const P_NAME: u8 = 7;
 const P_CUT: u8 = 8;
 
+/// Names this long are masked even inside a longer word.
+const MIN_GLUED_NAME: usize = 6;
+
 fn is_word_char(c: Option<char>) -> bool {
     c.is_some_and(char::is_alphanumeric)
 }
@@ -408,10 +411,15 @@ impl Redactor {
         }
         let parts: Vec<&str> = value.split(|c: char| c.is_whitespace() || matches!(c, '.' | '_' | ',')).collect();
         if parts.len() > 1 {
-            for part in parts {
+            for part in &parts {
                 if part.chars().count() >= 3 {
                     self.add(Space::User, part, value);
                 }
+            }
+            // `DanaWhitfield`, `dana.whitfield`, `dana_whitfield`, `dana-whitfield`.
+            let words: Vec<&str> = parts.into_iter().filter(|p| !p.is_empty()).collect();
+            for joint in ["", ".", "_", "-"] {
+                self.add(Space::User, &words.join(joint), value);
             }
         }
     }
@@ -887,10 +895,13 @@ impl Redactor {
                 if !s.is_char_boundary(start) || !s.is_char_boundary(end) {
                     continue;
                 }
-                if is_word_char(char_before(s, start)) || is_word_char(char_after(s, end)) {
+                let e = &self.entries[m.pattern().as_usize()];
+                // A short name is only a name as a word (`Dana`, not `Danaher`); a longer
+                // one also inside a word (`DanaWhitfield`, `Whitfieldpassword=`).
+                let glued = is_word_char(char_before(s, start)) || is_word_char(char_after(s, end));
+                if glued && e.pattern.chars().count() < MIN_GLUED_NAME {
                     continue;
                 }
-                let e = &self.entries[m.pattern().as_usize()];
                 let kind = if e.space == Space::User { Kind::User } else { Kind::Host };
                 push(P_NAME, start, end, kind, e.canonical.clone());
             }
@@ -1116,8 +1127,9 @@ mod tests {
         let out = r.text(r"dana whitfield opened C:\Users\Dana Whitfield\Documents on l01403-data; DANA again");
         assert_eq!(out, r"user-1 opened C:\Users\user-1\Documents on host-1; user-1 again");
         assert_eq!(r.text("Whitfield"), "user-1");
-        // Inside a word, a name is not a name.
+        // Inside a word, a short name is not a name; a long one is.
         assert_eq!(r.text("Danaher"), "Danaher");
+        assert_eq!(r.text("DanaWhitfield and dana_whitfield"), "user-1 and user-1");
     }
 
     #[test]
@@ -1172,6 +1184,31 @@ mod tests {
         assert_eq!(&*r.json_line(cut), br#"{"user": "user-1", "msg": "user-1 wa"#);
         let plain = br#"{"a": "\u00e9"}"#;
         assert!(matches!(r.json_line(plain), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn json_values_are_masked_with_the_same_key_rules() {
+        let mut r = redactor(&["Dana Whitfield"], &["L01403-DATA"]);
+        let mut v = serde_json::json!({
+            "id": "Dana Whitfield@2026-05-17 09:00",
+            "user": "Dana Whitfield",
+            "host": "L01403-DATA",
+            "files": ["C:\\Users\\Dana Whitfield\\a.log"],
+            "events": 12,
+            "auth": {"password": 1234}
+        });
+        r.json_value(&mut v);
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "id": "user-1@2026-05-17 09:00",
+                "user": "user-1",
+                "host": "host-1",
+                "files": ["C:\\Users\\user-1\\a.log"],
+                "events": 12,
+                "auth": {"password": "token-1"}
+            })
+        );
     }
 
     #[test]

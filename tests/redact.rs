@@ -202,3 +202,53 @@ fn the_report_ends_with_what_was_masked() {
     assert!(footer.contains("e-mail address") && footer.contains("tokens and keys"), "{footer}");
     assert!(text.contains("| user-1 |") || text.contains("| user-2 |"), "the sessions table: {text}");
 }
+
+mod properties {
+    use audit_tui::redact::Redactor;
+    use proptest::prelude::*;
+
+    /// Text made of pieces redaction looks at, and of odd bytes around them.
+    fn texty() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("dana".to_string()),
+            Just("Dana Whitfield".to_string()),
+            Just("C:\\\\Users\\\\".to_string()),
+            Just("/home/".to_string()),
+            Just("@".to_string()),
+            Just("…".to_string()),
+            Just("password=".to_string()),
+            Just("\"user\": ".to_string()),
+            Just("Bearer ".to_string()),
+            Just("::".to_string()),
+            Just("1.2.3.4".to_string()),
+            Just(".com".to_string()),
+            Just("\\".to_string()),
+            Just("\"".to_string()),
+            Just("{".to_string()),
+            Just("\\u00e9".to_string()),
+            "[ -~]{0,6}",
+            "\\PC{0,3}",
+        ];
+        prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// Any text, line or Markdown is masked without a panic, a masked name never
+        /// survives, and a JSON line that parsed still parses.
+        #[test]
+        fn masking_never_panics_and_json_stays_json(text in texty()) {
+            let mut r = Redactor::new();
+            r.learn_user("Dana Whitfield");
+            let masked = r.text(&text).into_owned();
+            prop_assert!(!masked.to_lowercase().contains("whitfield"), "{masked}");
+            let _ = r.markdown(&text);
+            let line = format!("{{\"msg\": {}}}", serde_json::to_string(&text).unwrap());
+            let out = r.json_line(line.as_bytes()).into_owned();
+            let v: serde_json::Value = serde_json::from_slice(&out).expect("still JSON");
+            prop_assert!(!v["msg"].as_str().unwrap_or_default().to_lowercase().contains("whitfield"));
+            let _ = r.json_line(text.as_bytes());
+        }
+    }
+}

@@ -383,6 +383,12 @@ fn run_report(a: SupportArgs, opts: Options) -> Result<(), Failure> {
         let limits = support::Limits { before: a.before, groups: a.errors };
         support::write(&mut body, &index, zone, &scope, limits)?;
     }
+    let mut masked = None;
+    if a.redact {
+        let (markdown, what) = crate::report::redacted_markdown(&index, &String::from_utf8_lossy(&body), true);
+        body = markdown.into_bytes();
+        masked = Some(what);
+    }
     match &a.output {
         Some(path) => {
             let file = crate::evidence::create_output(path, a.force).map_err(Failure::Runtime)?;
@@ -397,13 +403,17 @@ fn run_report(a: SupportArgs, opts: Options) -> Result<(), Failure> {
         }
         None => io::stdout().lock().write_all(&body)?,
     }
+    if let Some(masked) = masked {
+        eprintln!("audit-tui: redacted {masked}");
+    }
     Ok(())
 }
 
 fn run_export(a: ExportArgs, mut opts: Options) -> Result<(), Failure> {
     let query = parse_query(a.query.as_deref(), opts)?;
-    // Original lines need no sessions or error groups unless the query asks about sessions.
-    if a.format == export::Format::Jsonl && !query.as_ref().is_some_and(Query::needs_sessions) {
+    // Original lines need no sessions or error groups unless the query asks about sessions
+    // (or redaction, which learns the sessions' users and hosts).
+    if a.format == export::Format::Jsonl && !a.redact && !query.as_ref().is_some_and(Query::needs_sessions) {
         opts.detail = match query.as_ref().is_some_and(Query::only_errors) {
             true => Detail::Errors,
             false => Detail::Timeline,
@@ -415,11 +425,16 @@ fn run_export(a: ExportArgs, mut opts: Options) -> Result<(), Failure> {
     }
     let index = load(&paths, opts)?;
     let ids = select(&index, query.as_ref()).unwrap_or_else(|| (0..index.len() as u32).collect());
+    let mut redact = a.redact.then(|| {
+        let mut r = crate::redact::Redactor::for_index(&index);
+        export::learn(&mut r, &index, &ids);
+        r
+    });
     match &a.output {
         Some(path) => {
             let file = crate::evidence::create_output(path, a.force).map_err(Failure::Runtime)?;
             let mut w = io::BufWriter::with_capacity(1 << 20, file);
-            let n = export::write(&mut w, &index, &ids, a.format, opts.zone, false)?;
+            let n = export::write(&mut w, &index, &ids, a.format, opts.zone, false, redact.as_mut())?;
             let path = path.display().to_string();
             let path = crate::sanitize::sanitize(&path, crate::sanitize::Mode::Line);
             eprintln!("audit-tui: wrote {} events to {path}", crate::report::fmt::count(n));
@@ -428,8 +443,11 @@ fn run_export(a: ExportArgs, mut opts: Options) -> Result<(), Failure> {
             let stdout = io::stdout();
             let for_terminal = stdout.is_terminal();
             let mut w = io::BufWriter::with_capacity(1 << 20, stdout.lock());
-            export::write(&mut w, &index, &ids, a.format, opts.zone, for_terminal)?;
+            export::write(&mut w, &index, &ids, a.format, opts.zone, for_terminal, redact.as_mut())?;
         }
+    }
+    if let Some(r) = redact {
+        eprintln!("audit-tui: redacted {}", r.summary());
     }
     Ok(())
 }

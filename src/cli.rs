@@ -214,6 +214,10 @@ pub struct SupportArgs {
     /// A summary per day up to this day, included (2026-05-17, or a time).
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
+    /// Mask user names, e-mail addresses, host names, IP addresses, tokens and keys, and
+    /// home-directory paths with stable pseudonyms (user-1, email-1...); stderr says what.
+    #[arg(long)]
+    pub redact: bool,
 }
 
 #[derive(Args, Debug)]
@@ -230,4 +234,8 @@ pub struct ExportArgs {
     /// With --output: replace the file if it exists.
     #[arg(long)]
     pub force: bool,
+    /// Mask user names, e-mail addresses, host names, IP addresses, tokens and keys, and
+    /// home-directory paths with stable pseudonyms (user-1, email-1...); stderr says what.
+    #[arg(long)]
+    pub redact: bool,
 }

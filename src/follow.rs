@@ -91,7 +91,7 @@ pub fn run_tail(args: TailArgs, opts: Options) -> Result<(), Failure> {
                 TailFormat::Text => export::Format::Text,
                 TailFormat::Jsonl => export::Format::Jsonl,
             };
-            export::write(&mut out, &index, &matching, format, opts.zone, for_terminal)?;
+            export::write(&mut out, &index, &matching, format, opts.zone, for_terminal, None)?;
         }
         first = false;
         force = waker.wait();

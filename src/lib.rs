@@ -22,6 +22,7 @@ pub mod marks;
 pub mod model;
 pub mod profile;
 pub mod query;
+pub mod redact;
 pub mod report;
 pub mod sanitize;
 pub mod ui;

@@ -836,7 +836,8 @@ fn find_bytes(haystack: &[u8], needle: &[u8]) -> bool {
 /// OSC 0/2 as the pane title and, with `set-clipboard on`, OSC 52 as a paste buffer): after
 /// every row and its detail has been on screen, the title is unchanged, no buffer was
 /// made, and none of the hostile sequences is among the bytes written. Then `y` puts the
-/// selected line, exactly as written, on the clipboard: the one OSC 52 the tool sends.
+/// selected line, exactly as written, into tmux's paste buffer (`tmux load-buffer`, the
+/// clipboard reachable here): the only copy the tool makes.
 #[test]
 fn hostile_escapes_never_reach_a_real_terminal_and_only_y_sets_the_clipboard() {
     use common::tmux::{Tmux, poll};
@@ -845,7 +846,8 @@ fn hostile_escapes_never_reach_a_real_terminal_and_only_y_sets_the_clipboard() {
     assert_eq!(lines.len(), 12);
     let bin = env!("CARGO_BIN_EXE_audit-tui");
     // The shell waits for a line, so the options and recording are set before it starts.
-    let script = r#"read go; exec env LC_ALL=C.UTF-8 "$0" --utc "$1""#;
+    // No X11 or Wayland clipboard: the copy goes to tmux's paste buffer, which is checked.
+    let script = r#"read go; exec env -u DISPLAY -u WAYLAND_DISPLAY LC_ALL=C.UTF-8 "$0" --utc "$1""#;
     let test = "hostile_escapes_never_reach_a_real_terminal";
     let Some(tmux) = Tmux::start_or_skip(test, "sh", &["-c", script, bin, fixture.to_str().unwrap()]) else {
         return;
@@ -878,11 +880,13 @@ fn hostile_escapes_never_reach_a_real_terminal_and_only_y_sets_the_clipboard() {
         assert!(!find_bytes(&written, seq), "{what} reached the terminal raw");
     }
 
-    // `y` on the OSC 52 row (line 3): the clipboard gets that line, as written in the file.
+    // `y` on the OSC 52 row (line 3): the clipboard gets that line, as written in the file,
+    // and the status line says where it went.
     tmux.keys(&["g", "j", "j"]);
     tmux.wait_for_text("escapes.jsonl:3 ");
     tmux.keys(&["y"]);
     tmux.wait_for_text("copied the event's line");
+    tmux.wait_for_text("to tmux's buffer (prefix ]), not the system clipboard: s saves");
     let copied = poll("a paste buffer", || {
         let out = tmux.run(&["show-buffer"]);
         out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())

@@ -128,9 +128,10 @@ fn marks_and_their_notes_are_in_the_copied_report_and_in_report() {
     press(&mut app, "j j");
     mark_with_note(&mut app, "user says this import failed");
     let copied = press(&mut app, "R");
-    let Some(Request::Copy(text)) = copied.iter().find(|r| matches!(r, Request::Copy(_))) else {
+    let Some(Request::Copy(clip)) = copied.iter().find(|r| matches!(r, Request::Copy(_))) else {
         panic!("R copies a report: {copied:?}")
     };
+    let text = &clip.text;
     assert!(text.contains("## Marked events (1)"), "{text}");
     assert!(
         text.contains("`repricing/audit_log.csv:4`") && text.contains("**user says this import failed**"),

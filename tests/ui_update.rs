@@ -495,8 +495,11 @@ fn y_copies_the_selected_line_exactly_as_written() {
     let want = text.lines().nth(line.parse::<usize>().unwrap() - 1).unwrap();
     assert!(want.contains("EmptyDataError"));
 
-    assert_eq!(press(&mut app, "y"), vec![Request::Copy(want.to_string())]);
-    assert!(note(&app).starts_with("copied the event's line"), "{}", note(&app));
+    let copied = press(&mut app, "y");
+    let [Request::Copy(clip)] = copied.as_slice() else { panic!("one copy: {copied:?}") };
+    assert_eq!(clip.text, want);
+    assert_eq!(clip.escaped, 0);
+    assert!(note(&app).starts_with("copying the event's line"), "{}", note(&app));
 }
 
 #[test]
@@ -506,12 +509,13 @@ fn capital_r_copies_a_support_report_of_the_rows_listed() {
     type_text(&mut app, "level:error");
     press(&mut app, "Enter");
     let copied = press(&mut app, "R");
-    let [Request::Copy(report)] = copied.as_slice() else { panic!("one copy: {copied:?}") };
+    let [Request::Copy(clip)] = copied.as_slice() else { panic!("one copy: {copied:?}") };
+    let report = &clip.text;
     assert!(report.starts_with("# Support report: "), "{report}");
     assert!(report.contains("- **Only** events matching `level:error`: "), "{report}");
     assert!(report.contains("What the session did before it:"), "{report}");
     assert!(report.contains("-q level:error`"), "the command to see it again: {report}");
-    assert!(note(&app).starts_with("copied a support report"), "{}", note(&app));
+    assert!(note(&app).starts_with("copying a support report"), "{}", note(&app));
 
     // Scoped to one session, the report says so and covers only it.
     let mut app = app_for(SAMPLE);
@@ -521,7 +525,8 @@ fn capital_r_copies_a_support_report_of_the_rows_listed() {
     press(&mut app, "Enter j");
     assert_eq!(app.scope, Some(failed));
     let copied = press(&mut app, "R");
-    let [Request::Copy(report)] = copied.as_slice() else { panic!("one copy: {copied:?}") };
+    let [Request::Copy(clip)] = copied.as_slice() else { panic!("one copy: {copied:?}") };
+    let report = &clip.text;
     assert!(report.contains(&format!("matching `session:{FAILED_SESSION}`")), "{report}");
     assert!(report.contains("## Sessions with errors (1)"), "{report}");
 }

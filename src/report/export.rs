@@ -7,6 +7,7 @@ use super::fmt;
 use crate::ingest::time::{TimeReader, Zone};
 use crate::model::store::Blob;
 use crate::model::{Event, Index};
+use crate::redact::Redactor;
 use crate::sanitize::{Mode, sanitize, sanitize_bytes};
 use std::io::{self, Write};
 
@@ -56,7 +57,9 @@ impl Default for LineCounter<'_> {
 }
 
 /// Writes events `ids` (timeline order). With `for_terminal`, raw lines are escaped so a
-/// hostile line cannot drive the terminal; files and pipes get the exact bytes.
+/// hostile line cannot drive the terminal; files and pipes get the exact bytes. With a
+/// redactor, every field and line is masked first (JSON lines stay JSON, CSV stays CSV);
+/// the caller has it learn the names of these lines beforehand ([`learn`]).
 pub fn write(
     out: &mut impl Write,
     index: &Index,
@@ -64,6 +67,7 @@ pub fn write(
     format: Format,
     zone: Zone,
     for_terminal: bool,
+    mut redact: Option<&mut Redactor>,
 ) -> io::Result<u64> {
     let mut times = TimeReader::new(index.zone);
     let mut lines = LineCounter::new();
@@ -84,6 +88,19 @@ pub fn write(
             }
             false => raw,
         };
+        let masked;
+        let raw = match (&mut redact, format) {
+            (Some(r), Format::Jsonl) => {
+                masked = r.json_line(raw);
+                &masked[..]
+            }
+            _ => raw,
+        };
+        // Every text field, masked when asked.
+        let mut field = |s: String| match &mut redact {
+            Some(r) => r.text(&s).into_owned(),
+            None => s,
+        };
         match format {
             Format::Jsonl => {
                 if for_terminal {
@@ -100,11 +117,11 @@ pub fn write(
                 let cells = [
                     fmt::rfc3339(e.time(), zone),
                     e.level().name().to_string(),
-                    row.category,
-                    row.session,
-                    row.user,
-                    row.message,
-                    file.to_string(),
+                    field(row.category),
+                    field(row.session),
+                    field(row.user),
+                    field(row.message),
+                    field(file.to_string()),
                     line.to_string(),
                 ];
                 let quoted: Vec<String> = cells.iter().map(|c| csv_cell(&csv_text(c))).collect();
@@ -112,14 +129,15 @@ pub fn write(
             }
             Format::Text => {
                 let row = row_fields(index, e, &mut times);
+                let (category, session, message) = (field(row.category), field(row.session), field(row.message));
                 writeln!(
                     out,
                     "{} {} {:<12} {:<10} {}",
                     fmt::time_ms(e.time(), zone),
                     e.level().label(),
-                    fmt::fit(&sanitize(&row.category, Mode::Line), 12),
-                    fmt::fit(&sanitize(&row.session, Mode::Line), 10),
-                    sanitize(&row.message, Mode::Line)
+                    fmt::fit(&sanitize(&category, Mode::Line), 12),
+                    fmt::fit(&sanitize(&session, Mode::Line), 10),
+                    sanitize(&message, Mode::Line)
                 )?;
             }
         }
@@ -127,6 +145,16 @@ pub fn write(
     }
     out.flush()?;
     Ok(n)
+}
+
+/// Teaches `redact` the user and host names that the lines of `ids` give in their fields,
+/// so that a name is masked in every line, also those before the one naming it.
+pub fn learn(redact: &mut Redactor, index: &Index, ids: &[u32]) {
+    for &id in ids {
+        if let Some(e) = index.event(id as usize) {
+            redact.learn_line(index.raw_line(e));
+        }
+    }
 }
 
 struct RowFields {

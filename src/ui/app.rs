@@ -6,9 +6,11 @@ use crate::ingest::time::Zone;
 use crate::marks::Mark;
 use crate::model::{Event, Index, Level};
 use crate::query::Query;
+use crate::ui::clipboard::{Clip, TermEnv};
 use crate::ui::errors::ErrorsView;
 use crate::ui::theme::Glyphs;
 use rayon::prelude::*;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,8 +25,12 @@ pub enum Pane {
 pub enum Request {
     /// The query or scope changed: run the filter again.
     Refilter,
-    /// Put text on the clipboard (OSC 52).
-    Copy(String),
+    /// Put a copy on the system clipboard (off the loop); the answer is `Msg::Copied`.
+    Copy(Clip),
+    /// Send this text to the terminal's clipboard by OSC 52 (nothing confirms it).
+    Osc52(String),
+    /// Save a copy to a file in the current folder; the answer is `Msg::Saved`.
+    Save(Clip),
     /// Ring the terminal bell.
     Bell,
     /// Ctrl-Z: give the terminal back and stop until the shell continues us.
@@ -205,6 +211,17 @@ pub struct CheckView {
     pub scroll: usize,
 }
 
+/// Copies and saves as the UI sees them.
+#[derive(Clone, Debug, Default)]
+pub struct CopyState {
+    /// Copies and saves mask names, addresses, hosts and tokens (`r`).
+    pub redact: bool,
+    /// The last copy, which `s` saves.
+    pub last: Option<Clip>,
+    /// Where OSC 52 can go (tmux, screen); set by the loop at start-up.
+    pub terminal: TermEnv,
+}
+
 /// Follow mode as the UI sees it.
 #[derive(Clone, Debug, Default)]
 pub struct FollowState {
@@ -272,6 +289,9 @@ pub struct App {
     /// Box drawing and markers, or ASCII (see `Glyphs::for_terminal`); Unicode unless the
     /// explorer's start-up says otherwise.
     pub glyphs: Glyphs,
+    pub copy: CopyState,
+    /// The paths being read: a saved copy never goes inside them.
+    pub inputs: Vec<PathBuf>,
 }
 
 impl App {
@@ -309,6 +329,8 @@ impl App {
             follow: FollowState::default(),
             histogram_stale: false,
             glyphs: Glyphs::UNICODE,
+            copy: CopyState { terminal: TermEnv { osc52: true, ..TermEnv::default() }, ..CopyState::default() },
+            inputs: Vec::new(),
         };
         app.refresh_session_list();
         app.rebuild_histogram();

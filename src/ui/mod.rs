@@ -2,6 +2,8 @@
 //! `view` draws it, `term` runs the loop; indexing and filtering run on worker threads.
 
 pub mod app;
+pub mod clipboard;
+pub mod copy_view;
 pub mod errors;
 #[cfg(debug_assertions)]
 mod fault;
@@ -73,6 +75,7 @@ pub fn run(args: OpenArgs, opts: Options) -> Result<(), Failure> {
     let mut app = App::new(preview, title, opts.zone, now);
     app.loading = Some(progress);
     load_marks(&mut app, &paths);
+    app.inputs = paths;
     explore(app, &args, tx, rx)
 }
 
@@ -97,6 +100,7 @@ fn load_marks(app: &mut App, paths: &[std::path::PathBuf]) {
 fn explore(mut app: App, args: &OpenArgs, tx: Sender<Msg>, rx: Receiver<Msg>) -> Result<(), Failure> {
     app.mouse_enabled = !args.no_mouse;
     app.glyphs = theme::Glyphs::for_terminal();
+    app.copy.terminal = clipboard::TermEnv::detect();
     if let Some(q) = &args.query {
         app.filter.text = q.clone();
         app.filter.cursor = q.chars().count();
@@ -107,8 +111,8 @@ fn explore(mut app: App, args: &OpenArgs, tx: Sender<Msg>, rx: Receiver<Msg>) ->
     signals::spawn(tx.clone()).map_err(|e| Failure::Runtime(format!("cannot handle signals: {e}")))?;
     let mut terminal =
         term::enter(app.mouse_enabled).map_err(|e| Failure::Runtime(format!("cannot set up the terminal: {e}")))?;
-    term::spawn_input(tx);
-    let result = term::event_loop(&mut terminal, &mut app, &rx, &worker);
+    term::spawn_input(tx.clone());
+    let result = term::event_loop(&mut terminal, &mut app, &rx, &tx, &worker);
     term::leave();
     result.map_err(|e| Failure::Runtime(e.to_string()))
 }
@@ -126,6 +130,7 @@ fn run_follow(args: OpenArgs, opts: Options) -> Result<(), Failure> {
     app.follow.enabled = true;
     load_marks(&mut app, std::slice::from_ref(&root));
     app.follow.bell_on_error = args.bell;
+    app.inputs = vec![root.clone()];
     app.timeline.pinned_to_end = true;
     {
         let tx = tx.clone();

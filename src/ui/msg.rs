@@ -1,7 +1,9 @@
 //! Everything the event loop receives: input, time, and results of background work.
 
 use crate::model::Index;
+use crate::ui::clipboard::{Clip, Outcome};
 use crossterm::event::{KeyEvent, MouseEvent};
+use std::path::PathBuf;
 
 pub enum Msg {
     Key(KeyEvent),
@@ -20,6 +22,16 @@ pub enum Msg {
     Resumed,
     /// Follow mode read new lines (or has news about the files it follows).
     Tailed(crate::ingest::watch::Batch),
+    /// What became of a copy (`Request::Copy`).
+    Copied {
+        clip: Clip,
+        outcome: Outcome,
+    },
+    /// Where a copy was saved (`Request::Save`), or why it was not.
+    Saved {
+        clip: Clip,
+        result: Result<PathBuf, String>,
+    },
 }
 
 pub struct FilterChunk {

@@ -3,6 +3,7 @@
 //! their own threads, so the loop never blocks on I/O or matching.
 
 use super::app::{App, Request};
+use super::clipboard;
 use super::filter::{FilterWorker, Job};
 use super::msg::Msg;
 use super::tty;
@@ -10,7 +11,6 @@ use super::update::update;
 use super::view;
 use crate::query::{Compiled, Snapshot};
 use crossterm::event;
-use crossterm::execute;
 use std::io::{self, Write};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
@@ -68,12 +68,13 @@ pub fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
     rx: &Receiver<Msg>,
+    tx: &Sender<Msg>,
     worker: &FilterWorker,
 ) -> io::Result<()> {
     if let Ok(size) = terminal.size() {
         app.size = (size.width, size.height);
     }
-    run_requests(app, worker, terminal)?;
+    run_requests(app, worker, terminal, tx)?;
     loop {
         terminal.draw(|f| view::draw(f, app))?;
         let busy = app.loading.is_some() || !app.results.done || app.follow.enabled || app.note.is_some();
@@ -88,7 +89,7 @@ pub fn event_loop(
         for msg in rx.try_iter().take(256) {
             update(app, msg);
         }
-        run_requests(app, worker, terminal)?;
+        run_requests(app, worker, terminal, tx)?;
         if app.should_quit {
             if let Some(p) = &app.loading {
                 p.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -111,12 +112,32 @@ fn save_marks(app: &mut App) {
     }
 }
 
-fn run_requests(app: &mut App, worker: &FilterWorker, terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
+fn run_requests(
+    app: &mut App,
+    worker: &FilterWorker,
+    terminal: &mut ratatui::DefaultTerminal,
+    tx: &Sender<Msg>,
+) -> io::Result<()> {
     for req in std::mem::take(&mut app.requests) {
         match req {
             Request::Refilter => worker.submit(job_for(app)),
-            Request::Copy(text) => {
-                execute!(io::stdout(), crossterm::clipboard::CopyToClipboard::to_clipboard_from(text))?
+            // A clipboard command may take its time (or hang): off the loop, with a limit.
+            Request::Copy(clip) => {
+                let tx = tx.clone();
+                let _ = std::thread::Builder::new().name("copy".into()).spawn(move || {
+                    let outcome = clipboard::deliver(&clipboard::SystemClipboard::detect(), &clip);
+                    let _ = tx.send(Msg::Copied { clip, outcome });
+                });
+            }
+            Request::Osc52(text) => {
+                let mut out = io::stdout();
+                out.write_all(clipboard::osc52(&text, &app.copy.terminal).as_bytes())?;
+                out.flush()?;
+            }
+            Request::Save(clip) => {
+                let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
+                let result = clipboard::save(&clip, &app.inputs, &stamp);
+                let _ = tx.send(Msg::Saved { clip, result });
             }
             Request::Bell => {
                 let mut out = io::stdout();

@@ -53,6 +53,8 @@ pub fn update(app: &mut App, msg: Msg) {
                 app.requests.push(Request::Redraw);
             }
         }
+        Msg::Copied { clip, outcome } => super::copy_view::on_copied(app, clip, outcome),
+        Msg::Saved { clip, result } => super::copy_view::on_saved(app, &clip, result),
     }
 }
 
@@ -651,15 +653,9 @@ pub fn apply(app: &mut App, action: Action) {
         Action::PrevMark => step_mark(app, false),
         Action::CopyReport => copy_report(app),
         Action::ShowStory => open_story(app),
-        Action::CopyEvent => {
-            if let Some(e) = app.selected() {
-                let raw = app.index.raw_line(e);
-                let text = String::from_utf8_lossy(crate::model::store::readable(raw)).into_owned();
-                let n = text.len();
-                app.requests.push(Request::Copy(text));
-                app.note(format!("copied the event's line ({n} bytes) to the clipboard (OSC 52)"), false);
-            }
-        }
+        Action::CopyEvent => super::copy_view::copy_event(app),
+        Action::ToggleRedact => super::copy_view::toggle_redact(app),
+        Action::SaveCopy => super::copy_view::save_last(app),
     }
 }
 
@@ -695,10 +691,7 @@ fn copy_report(app: &mut App) {
     if support::write(&mut out, &app.index, app.zone, &scope, limits).is_err() {
         return;
     }
-    let text = String::from_utf8_lossy(&out).into_owned();
-    let kib = text.len().div_ceil(1024);
-    app.requests.push(Request::Copy(text));
-    app.note(format!("copied a support report ({kib} KiB of Markdown) to the clipboard (OSC 52)"), false);
+    super::copy_view::copy_report_text(app, &String::from_utf8_lossy(&out));
 }
 
 /// Keys while the help is shown: it scrolls (it is longer than a small screen), and

@@ -43,6 +43,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         let q = g.sanitize(&app.filter.applied_text).into_owned();
         left.push(Span::styled(format!(" filter: {} ", g.fit(&q, 40)), theme.status_key));
     }
+    if app.copy.redact {
+        left.push(Span::styled(" redact ", theme.status_key));
+    }
     if let Some(note) = &app.note {
         // Notes quote messages from the logs (a new error in follow mode): untrusted text.
         let text = g.sanitize(&note.text);
@@ -53,7 +56,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
     } else {
         " / filter  ! errors  e/E next/prev error  [ ] sessions  Enter drill  ? help  q quit "
     };
-    let used: usize = left.iter().map(|s| unicode_width::UnicodeWidthStr::width(s.content.as_ref())).sum();
+    let width_of = |spans: &[Span]| -> usize {
+        spans.iter().map(|s| unicode_width::UnicodeWidthStr::width(s.content.as_ref())).sum()
+    };
+    // A note says what just happened and what to do next (`s saves it`): when the line is
+    // too narrow for everything, the counts make room for it, then the title.
+    if app.note.is_some() && width_of(&left) > area.width as usize {
+        left.remove(1);
+        let over = width_of(&left).saturating_sub(area.width as usize);
+        left[0] = Span::styled(format!(" {} ", g.fit(&title, 40usize.saturating_sub(over).max(12))), theme.status_key);
+    }
+    let used = width_of(&left);
     let free = (area.width as usize).saturating_sub(used);
     if free > hints.len() {
         left.push(Span::styled(" ".repeat(free - hints.len()), theme.status));

@@ -78,3 +78,39 @@ fn parse_lines_screened_range_carries_its_last_time_after_an_unparsed_line() {
     let last = screened.events.last().expect("the time carrier");
     assert_eq!((last.offset(), last.time()), (full.events[1].offset(), full.events[1].time()));
 }
+
+/// `parse_lines`, crash-f70191d5 (the target's check, older than cut-line salvage): a line
+/// cut by a crash whose level was written before the cut is an unparsed record that carries
+/// the salvaged level. The errors-only pre-screen keeps it, as an unparsed record, with the
+/// same level and time as the full parse.
+#[test]
+fn parse_lines_a_cut_error_line_survives_the_error_prescreen() {
+    use audit_tui::ingest::parse::{RangeSpec, parse_range};
+    use audit_tui::ingest::time::Zone;
+    use audit_tui::ingest::time_other::DateOrder;
+    let bytes = concat!(
+        "{\"ts\":\"2026-05-17T10:00:00.000+00:00\",\"level\":\"info\",\"message\":\"complete\"}\n",
+        "{\"ts\":\"2026-05-17T10:00:03.000+00:00\",\"level\":\"error\",\"message\":\"writer was kil",
+    )
+    .as_bytes();
+    let spec = |only_errors| RangeSpec {
+        bytes,
+        base: 1000,
+        source: 3,
+        at_file_start: true,
+        csv: None,
+        csv_header_at: None,
+        group_errors: true,
+        whole_record: false,
+        document: false,
+        only_errors,
+        date_order: DateOrder::Guess,
+    };
+    let full = parse_range(&spec(false), Zone::Utc);
+    let cut = full.events.iter().find(|e| e.level().is_error()).expect("the cut line, salvaged as an error");
+    assert!(cut.is_unparsed(), "still counted as an unparsed line");
+    let screened = parse_range(&spec(true), Zone::Utc);
+    let kept = screened.events.iter().find(|s| s.offset() == cut.offset()).expect("kept by the pre-screen");
+    assert!(kept.is_unparsed());
+    assert_eq!((kept.level(), kept.time()), (cut.level(), cut.time()));
+}

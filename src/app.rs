@@ -53,6 +53,27 @@ pub fn options(common: &Common) -> Result<Options, Failure> {
     Ok(Options { zone: zone_of(common)?, gap_minutes: common.gap, detail: Detail::Full })
 }
 
+/// `--color` and `--theme`: the explorer's palette, and whether headless text paints
+/// its levels (auto: only on a terminal, and never under NO_COLOR or TERM=dumb).
+fn choose_colours(common: &Common) {
+    use crate::cli::{ColorChoice, ThemeName};
+    use crate::ui::theme::{Palette, Theme, colour_refused};
+    let refused = colour_refused();
+    let palette = match (common.color, common.theme) {
+        (ColorChoice::Never, _) | (_, Some(ThemeName::Mono)) => Palette::Mono,
+        (ColorChoice::Auto, _) if refused => Palette::Mono,
+        (_, Some(ThemeName::Light)) => Palette::Light,
+        _ => Palette::Dark,
+    };
+    Theme::choose(palette);
+    let paint = match common.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => !refused && io::stdout().is_terminal(),
+    };
+    crate::report::fmt::set_paint(paint && palette != Palette::Mono);
+}
+
 /// The paths to read: as given; else stdin when it holds data (a pipe or a file); else
 /// the DataTools folder.
 pub fn resolve_paths(given: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
@@ -145,6 +166,7 @@ pub fn select(index: &Index, query: Option<&Query>) -> Option<Vec<u32>> {
 
 pub fn run(cli: Cli) -> Result<(), Failure> {
     let opts = options(&cli.common)?;
+    choose_colours(&cli.common);
     match cli.command {
         Some(Command::Summary(a)) => run_summary(a, opts),
         Some(Command::Sessions(a)) => run_sessions(a, opts),
@@ -154,6 +176,19 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Tail(a)) => crate::follow::run_tail(a, opts),
         Some(Command::Recent(a)) => run_recent(a, opts),
         Some(Command::Check(a)) => run_check(a, opts),
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            // Into a buffer first: clap_complete panics on a write error (`| head`).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "audit-tui", &mut script);
+            io::stdout().lock().write_all(&script)?;
+            Ok(())
+        }
+        Some(Command::Man) => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut io::stdout())?;
+            Ok(())
+        }
         None => crate::ui::run(cli.open, opts),
     }
 }

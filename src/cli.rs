@@ -13,8 +13,16 @@ use std::path::PathBuf;
         With no subcommand, opens the explorer on PATH (files, folders, .gz, .zip; - for stdin).\n\
         With no PATH: $DATATOOLS_AUDIT_DIR, else ~/.datatools/logs.",
     subcommand_precedence_over_arg = true,
-    after_help = "Query language: level:warn+ cat:upload session:a1b2 user:ann file:05-17 msg:timeout \
-        since:-2h until:2026-05-17T08:00 is:unparsed args.path:q3 bytes:>1000 -negated fuzzy 'exact ^prefix suffix$"
+    after_help = "Examples:\n  \
+        audit-tui ~/Downloads/ticket-4711/logs            open a mailed folder (or a .zip) in the explorer\n  \
+        audit-tui --follow                                follow today's log while the client reproduces\n  \
+        audit-tui check logs/                             is the bundle complete? (exit 1 if not)\n  \
+        audit-tui errors logs/ --by user                  errors counted per user\n  \
+        audit-tui report logs/ --session 7d41 --redact    a session's story for the ticket, names masked\n  \
+        audit-tui export logs/ -q 'level:error since:-2h' --format csv -o errors.csv\n\n\
+        Query language: level:warn+ cat:upload session:a1b2 user:ann file:05-17 msg:timeout \
+        since:-2h until:2026-05-17T08:00 is:unparsed args.path:q3 bytes:>1000 -negated fuzzy 'exact ^prefix suffix$\n\n\
+        More: `audit-tui man` prints the manual page; `audit-tui completions bash|zsh|fish|powershell|elvish`."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -34,9 +42,31 @@ pub struct Common {
     /// Show and read times in UTC (same as --tz UTC; wins over AUDIT_TUI_TZ).
     #[arg(long, global = true)]
     pub utc: bool,
+    /// Colour: auto (a terminal, unless NO_COLOR is set or TERM=dumb), always or never;
+    /// for the explorer and for headless text (levels in `export --format text`, `tail`).
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, env = "AUDIT_TUI_COLOR")]
+    pub color: ColorChoice,
+    /// The explorer's colours: dark (for dark backgrounds, the default), light (for light
+    /// backgrounds: no yellow on white) or mono (no colour: bold, underline, reverse).
+    #[arg(long, global = true, value_enum, value_name = "THEME", env = "AUDIT_TUI_THEME")]
+    pub theme: Option<ThemeName>,
     /// Idle minutes that end a derived session (logs without a session field).
     #[arg(long, global = true, value_name = "MINUTES", default_value_t = 30)]
     pub gap: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ThemeName {
+    Dark,
+    Light,
+    Mono,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -82,6 +112,15 @@ pub enum Command {
     /// of step, duplicate and misdated files, skipped files. Exit status: 0 nothing is
     /// off, 1 something is, 2 usage or read error.
     Check(CheckArgs),
+    /// Print a shell completion script: `audit-tui completions bash > /etc/bash_completion.d/audit-tui`,
+    /// zsh into a folder of $fpath as `_audit-tui`, fish into ~/.config/fish/completions/.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `audit-tui man | man -l -`, or save it as
+    /// audit-tui.1 in a man folder.
+    Man,
 }
 
 #[derive(Args, Debug)]

@@ -134,7 +134,7 @@ pub fn write(
                     out,
                     "{} {} {:<12} {:<10} {}",
                     fmt::time_ms(e.time(), zone),
-                    e.level().label(),
+                    fmt::level_label(e.level()),
                     fmt::fit(&sanitize(&category, Mode::Line), 12),
                     fmt::fit(&sanitize(&session, Mode::Line), 10),
                     sanitize(&message, Mode::Line)

@@ -2,6 +2,7 @@
 //! counts. Untrusted text goes through `sanitize` before it gets here.
 
 use crate::ingest::time::Zone;
+use crate::model::Level;
 
 /// The time of an event that neither states a time nor follows a line that does: shown
 /// as no time, not as 1970.
@@ -127,6 +128,30 @@ pub fn pad(s: &str, width: usize) -> String {
     let fitted = fit(s, width);
     let w = fitted.width();
     format!("{fitted}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// Whether headless text paints levels (`--color`); set once at start-up.
+static PAINT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn set_paint(on: bool) {
+    PAINT.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// A level's fixed-width label, in its colour when headless text is painted. The codes
+/// are ours; the log's own text is escaped apart from them.
+pub fn level_label(level: Level) -> std::borrow::Cow<'static, str> {
+    let label = level.label();
+    if !PAINT.load(std::sync::atomic::Ordering::Relaxed) {
+        return label.into();
+    }
+    let sgr = match level {
+        Level::Fatal => "1;31",
+        Level::Error => "31",
+        Level::Warn => "33",
+        Level::Debug | Level::Trace => "2",
+        Level::Info | Level::None => return label.into(),
+    };
+    format!("\x1b[{sgr}m{label}\x1b[0m").into()
 }
 
 #[cfg(test)]

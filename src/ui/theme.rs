@@ -45,16 +45,59 @@ pub struct Theme {
 
 static THEME: OnceLock<Theme> = OnceLock::new();
 
+/// Which palette the explorer draws with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Palette {
+    Dark,
+    Light,
+    Mono,
+}
+
+/// NO_COLOR (set to anything non-empty) or TERM=dumb: the user asked for no colour.
+pub fn colour_refused() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) || std::env::var("TERM").is_ok_and(|t| t == "dumb")
+}
+
 impl Theme {
-    /// Colour unless NO_COLOR is set (to anything non-empty) or TERM is dumb.
+    /// The theme chosen at start-up ([`Theme::choose`]); else colour unless NO_COLOR is
+    /// set (to anything non-empty) or TERM is dumb.
     pub fn current() -> Theme {
-        THEME
-            .get_or_init(|| {
-                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
-                    || std::env::var("TERM").is_ok_and(|t| t == "dumb");
-                if no_color { Theme::mono() } else { Theme::color() }
-            })
-            .clone()
+        THEME.get_or_init(|| if colour_refused() { Theme::mono() } else { Theme::color() }).clone()
+    }
+
+    /// Sets the theme for this process (first call wins; before the first frame).
+    pub fn choose(palette: Palette) {
+        let _ = THEME.set(match palette {
+            Palette::Dark => Theme::color(),
+            Palette::Light => Theme::light(),
+            Palette::Mono => Theme::mono(),
+        });
+    }
+
+    /// For light backgrounds: the dark theme's yellows (unreadable on white) become dark
+    /// orange from the 256-colour cube, grey text turns darker, the status bar light.
+    pub fn light() -> Theme {
+        let fg = |c: Color| Style::default().fg(c);
+        let amber = Color::Indexed(130);
+        Theme {
+            matched: fg(amber).add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            match_marker: fg(amber),
+            warn: fg(amber),
+            number: fg(amber),
+            dim: fg(Color::Indexed(242)),
+            punct: fg(Color::Indexed(242)),
+            border: fg(Color::Indexed(246)),
+            border_focus: fg(Color::Blue),
+            key: fg(Color::Blue),
+            heading: fg(Color::Blue).add_modifier(Modifier::BOLD),
+            session: fg(Color::Indexed(24)),
+            string: fg(Color::Indexed(28)),
+            ok: fg(Color::Indexed(28)),
+            status: Style::default().bg(Color::Indexed(252)).fg(Color::Black),
+            status_key: Style::default().bg(Color::Indexed(252)).fg(Color::Indexed(130)).add_modifier(Modifier::BOLD),
+            bar_visible: Style::default().bg(Color::Indexed(252)),
+            ..Theme::color()
+        }
     }
 
     pub fn color() -> Theme {
@@ -315,6 +358,50 @@ pub fn is_utf8_locale(var: impl Fn(&str) -> Option<OsString>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every style of a theme, to check what colours it uses.
+    fn styles(t: &Theme) -> Vec<Style> {
+        vec![
+            t.border,
+            t.border_focus,
+            t.title,
+            t.dim,
+            t.selected,
+            t.escape,
+            t.matched,
+            t.match_marker,
+            t.error,
+            t.warn,
+            t.ok,
+            t.fatal,
+            t.debug,
+            t.unparsed,
+            t.key,
+            t.string,
+            t.number,
+            t.literal,
+            t.punct,
+            t.heading,
+            t.status,
+            t.status_key,
+            t.bar,
+            t.bar_error,
+            t.bar_visible,
+            t.session,
+            t.category,
+        ]
+    }
+
+    #[test]
+    fn the_light_theme_has_no_yellow_text_and_mono_no_colour_at_all() {
+        let yellow = |s: &Style| matches!(s.fg, Some(Color::Yellow | Color::LightYellow));
+        assert!(!styles(&Theme::light()).iter().any(yellow), "yellow is unreadable on a light background");
+        assert!(styles(&Theme::mono()).iter().all(|s| s.fg.is_none() && s.bg.is_none()));
+        // Without colour, selection and focus still show.
+        let mono = Theme::mono();
+        assert!(mono.selected.add_modifier.contains(Modifier::REVERSED));
+        assert!(mono.border_focus.add_modifier.contains(Modifier::BOLD));
+    }
 
     fn utf8_with(vars: &[(&str, &str)]) -> bool {
         is_utf8_locale(|name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| OsString::from(v)))

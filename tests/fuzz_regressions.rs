@@ -114,3 +114,68 @@ fn parse_lines_a_cut_error_line_survives_the_error_prescreen() {
     assert!(kept.is_unparsed());
     assert_eq!((kept.level(), kept.time()), (cut.level(), cut.time()));
 }
+
+/// `parse_lines`, crash-17dedf43: log4j2's `thrown` object makes a line an error (its
+/// message is the error's), but the errors-only pre-screen did not count `thrown` among
+/// the words an error line must contain, so `export -q level:error` skipped such lines
+/// (whole or cut) in any range where they were not the first line.
+#[test]
+fn parse_lines_a_log4j2_thrown_line_is_kept_by_the_error_prescreen() {
+    use audit_tui::ingest::parse::{RangeSpec, parse_range};
+    use audit_tui::ingest::time::Zone;
+    use audit_tui::ingest::time_other::DateOrder;
+    let info = "{\"ts\":\"2026-05-17T09:00:00Z\",\"level\":\"info\",\"message\":\"ok\"}\n";
+    let thrown = concat!(
+        "{\"timestamp\":\"2026-05-17T09:00:02Z\",\"message\":\"Could not read q3.csv\",",
+        "\"thrown\":{\"message\":\"Malformed input at line 441\"}}"
+    );
+    for line in [thrown.to_string(), thrown[..thrown.len() - 1].to_string()] {
+        let bytes = format!("{info}{info}{line}\n{info}");
+        let spec = |only_errors| RangeSpec {
+            bytes: bytes.as_bytes(),
+            base: 1000,
+            source: 3,
+            at_file_start: true,
+            csv: None,
+            csv_header_at: None,
+            group_errors: true,
+            whole_record: false,
+            document: false,
+            only_errors,
+            date_order: DateOrder::Guess,
+        };
+        let full = parse_range(&spec(false), Zone::Utc);
+        let error = full.events.iter().find(|e| e.level().is_error()).expect("the thrown line is an error");
+        let screened = parse_range(&spec(true), Zone::Utc);
+        assert!(
+            screened.events.iter().any(|s| s.offset() == error.offset() && s.level() == error.level()),
+            "dropped by the pre-screen: {line}"
+        );
+    }
+}
+
+/// `query`, crash-b054f81c (`msg:ab "ql"`): the byte pre-screen of `msg:` and field terms
+/// looked for the needle in the raw line, but JSON can spell any letter as a `\u` escape
+/// (`\u0041BC` is `ABC`), so `msg:ab` missed a message reading "café ABC" while `-msg:ab`
+/// did not match it either: the event was in neither.
+#[test]
+fn query_a_unicode_escaped_letter_still_matches_msg_and_field_terms() {
+    use audit_tui::ingest::build::{Detail, Options, Progress, build};
+    use audit_tui::ingest::time::Zone;
+    use audit_tui::query::eval::{Compiled, Evaluator};
+    use audit_tui::query::parse::Query;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log = dir.path().join("escaped.jsonl");
+    std::fs::write(
+        &log,
+        "{\"ts\":\"2026-05-17T11:00:00Z\",\"level\":\"warn\",\"message\":\"caf\\u00e9 \\u0041BC\",\"args\":{\"path\":\"\\u0051\\u0033.csv\"}}\n",
+    )
+    .expect("write");
+    let index = build(&[log], Options { zone: Zone::Utc, gap_minutes: 30, detail: Detail::Full }, &Progress::default());
+    let e = index.event(0).expect("the event");
+    let mut ev = Evaluator::new(&index.blobs, Zone::Utc);
+    for (q, want) in [("msg:ab", true), ("-msg:ab", false), ("args.path:q3", true), ("-args.path:q3", false)] {
+        let query = Query::parse(q, 0, Zone::Utc).expect("query");
+        assert_eq!(ev.matches(&Compiled::compile(&query, &index), e), want, "{q}");
+    }
+}

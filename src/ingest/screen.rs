@@ -30,6 +30,8 @@ pub const WORDS: &[&str] = &[
     "crash",
     "exception",
     "exc_",
+    // log4j2's JsonLayout: a `thrown` object's message is the error's (fields.rs).
+    "thrown",
 ];
 
 /// Ends of the keys whose number value is a level (`"level": 50`), lower-cased.

@@ -125,7 +125,8 @@ impl Test {
 }
 
 /// Bytes that must appear in the raw line, when that can be known without parsing. JSON
-/// may escape non-ASCII, `/`, `\` and quotes, so only plain ASCII needles qualify; a
+/// may escape non-ASCII, `/`, `\` and quotes, so only plain ASCII needles qualify, and
+/// a line with a `\u` escape (which can spell any letter) is not pre-screened at all; a
 /// composed message (`tool operation → status`) joins fields with spaces and colons, so a
 /// message needle must hold neither. Words are not pre-screened: nucleo folds accents.
 fn prescreen_of(kind: &TermKind) -> Option<Vec<u8>> {
@@ -198,8 +199,11 @@ impl<'a> Evaluator<'a> {
                             l
                         }
                     };
+                    // A `\u` escape can spell any letter (`\u0041BC` is `ABC`): such a
+                    // line's bytes say nothing about its text, so it gets the full test.
                     if let Some(p) = &check.prescreen
                         && !contains_ignore_ascii_case(raw, p)
+                        && memchr::memmem::find(raw, b"\\u").is_none()
                     {
                         false
                     } else {

@@ -45,7 +45,7 @@ shot() {
 
 shot overview
 shot live-filter -k "/ $(typed 'level:warn+ weird') Enter"
-shot error-drill-down -k "/ $(typed 'session:7d41 level:error') Enter" -k 'e Enter'
+shot error-drill-down -k "/ $(typed 'session:7d41 level:error') Enter" -k 'Enter'
 shot errors-view -k '!' -k 'j'
 shot session-story -k "/ $(typed 'session:7d41') Enter" -k 'S'
 shot bundle-check -k 'c'

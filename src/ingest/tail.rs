@@ -158,11 +158,6 @@ impl TailCursor {
         self.id.map(|i| (i.dev, i.ino))
     }
 
-    /// Offset in the current file of the next byte that will be delivered.
-    pub fn delivered_offset(&self) -> u64 {
-        self.offset - self.partial.len() as u64
-    }
-
     /// Whether this cursor reads a rotated-away or removed file through its handle.
     pub fn is_draining(&self) -> bool {
         matches!(self.follow, Follow::Handle { .. })

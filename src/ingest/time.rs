@@ -52,14 +52,9 @@ impl Zone {
         }
     }
 
-    /// Offset for a wall-clock time in this zone. In a DST fold the earlier reading wins;
-    /// in a DST gap the offset from before the gap is used (the clock "had not moved yet").
-    fn offset_for_local(&self, naive: NaiveDateTime) -> i32 {
-        self.offsets_for_local(naive).0
-    }
-
     /// Both offsets a wall-clock time may have: (earlier reading, later reading). They
-    /// differ only in a DST fold, the hour an autumn night lives twice.
+    /// differ only in a DST fold, the hour an autumn night lives twice. In a DST gap the
+    /// offset from before the gap is used (the clock "had not moved yet").
     fn offsets_for_local(&self, naive: NaiveDateTime) -> (i32, i32) {
         fn pick<Tz: TimeZone>(tz: &Tz, naive: NaiveDateTime) -> (i32, i32) {
             match tz.offset_from_local_datetime(&naive) {
@@ -87,11 +82,6 @@ impl Zone {
     pub fn date_of(&self, utc_ms: Millis) -> Option<NaiveDate> {
         let local = utc_ms + i64::from(self.offset_at(utc_ms)) * 1000;
         chrono::DateTime::from_timestamp_millis(local).map(|d| d.date_naive())
-    }
-
-    /// UTC instant of a wall-clock time in this zone.
-    pub fn to_utc(&self, naive: NaiveDateTime) -> Millis {
-        naive.and_utc().timestamp_millis() - i64::from(self.offset_for_local(naive)) * 1000
     }
 }
 

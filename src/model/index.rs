@@ -4,7 +4,7 @@
 
 use super::error_group::{ErrorGroup, mask};
 use super::intern::Interner;
-use super::session::{DEFAULT_GAP_MINUTES, KeyKind, Session, SessionKey};
+use super::session::{KeyKind, Session, SessionKey};
 use super::store::{Blob, Blobs, EventStore, readable};
 use super::tally;
 use super::{Event, Level, flag};
@@ -259,10 +259,6 @@ impl Index {
         view.skipped = self.skipped.clone();
         view.problems = self.problems.clone();
         view
-    }
-
-    pub fn with_default_gap(zone: Zone) -> Index {
-        Index::new(zone, DEFAULT_GAP_MINUTES)
     }
 
     pub fn add_source(&mut self, info: SourceInfo) -> u32 {
@@ -676,10 +672,6 @@ impl Index {
     /// The line exactly as in the file (without its `\n`).
     pub fn raw_line(&self, e: Event) -> &[u8] {
         self.blob_of(e).map_or(&[], |b| b.raw_line(e.offset()))
-    }
-
-    pub fn source_of(&self, e: Event) -> Option<&SourceInfo> {
-        self.blob_of(e).and_then(|b| self.sources.get(b.source as usize))
     }
 
     /// `file:line` of an event.

@@ -136,6 +136,10 @@ pub mod flag {
     pub const LIVE: u8 = 16;
 }
 
+/// The time of an event that neither states a time nor follows a line that does: shown
+/// as no time, not as 1970.
+pub const NO_TIME: i64 = 0;
+
 pub const MAX_CATEGORIES: u32 = (1 << 12) - 1;
 pub const MAX_SESSIONS: u32 = (1 << 24) - 1;
 pub const MAX_OFFSET: u64 = (1 << 40) - 1;

@@ -797,7 +797,7 @@ impl Index {
 
 /// `2026-05-17 09:18` in the index's zone, for derived session labels.
 pub fn short_local(zone: Zone, ms: i64) -> String {
-    if ms == crate::report::fmt::NO_TIME {
+    if ms == super::event::NO_TIME {
         return "no-time".into();
     }
     let local = ms + i64::from(zone.offset_at(ms)) * 1000;

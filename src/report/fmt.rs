@@ -4,9 +4,7 @@
 use crate::ingest::time::Zone;
 use crate::model::Level;
 
-/// The time of an event that neither states a time nor follows a line that does: shown
-/// as no time, not as 1970.
-pub const NO_TIME: i64 = 0;
+pub use crate::model::event::NO_TIME;
 
 /// `2026-05-17 09:18:00` in `zone`.
 pub fn time(ms: i64, zone: Zone) -> String {

@@ -12,29 +12,8 @@ use crate::report::{check, errors, export, history, recent, scope, sessions, sto
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
-/// How a run failed: usage errors exit with 2, everything else with 1.
-#[derive(Debug)]
-pub enum Failure {
-    Usage(String),
-    Runtime(String),
-    /// `check` found something off: exit with 1, the report already said what.
-    Findings,
-}
-
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Failure::Usage(m) | Failure::Runtime(m) => f.write_str(m),
-            Failure::Findings => f.write_str("the bundle check found something off"),
-        }
-    }
-}
-
-impl From<io::Error> for Failure {
-    fn from(e: io::Error) -> Self {
-        Failure::Runtime(e.to_string())
-    }
-}
+pub use crate::error::Failure;
+pub use crate::paths::{default_dir, resolve_paths};
 
 pub fn zone_of(common: &Common) -> Result<Zone, Failure> {
     if common.utc {
@@ -72,58 +51,6 @@ fn choose_colours(common: &Common) {
         ColorChoice::Auto => !refused && io::stdout().is_terminal(),
     };
     crate::report::fmt::set_paint(paint && palette != Palette::Mono);
-}
-
-/// The paths to read: as given; else stdin when it holds data (a pipe or a file); else
-/// the DataTools folder.
-pub fn resolve_paths(given: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
-    if !given.is_empty() {
-        return Ok(given.to_vec());
-    }
-    if stdin_holds_data() {
-        return Ok(vec![PathBuf::from("-")]);
-    }
-    let dir = default_dir()
-        .ok_or_else(|| Failure::Runtime("no path given, and neither $DATATOOLS_AUDIT_DIR nor $HOME is set".into()))?;
-    if !dir.exists() {
-        return Err(Failure::Runtime(format!(
-            "no path given, and the default log folder {} does not exist (pass a folder, or set DATATOOLS_AUDIT_DIR)",
-            dir.display()
-        )));
-    }
-    Ok(vec![dir])
-}
-
-/// Whether stdin is a pipe, a socket or a regular file: what a user sends with `|` or `<`.
-/// A terminal, `/dev/null` (cron, CI, `ssh host audit-tui summary`) or a closed stdin is
-/// not read unless `-` says so (ripgrep decides the same way).
-fn stdin_holds_data() -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsFd;
-        use std::os::unix::fs::FileTypeExt;
-        let Ok(fd) = io::stdin().as_fd().try_clone_to_owned() else { return false };
-        match std::fs::File::from(fd).metadata() {
-            Ok(m) => {
-                let t = m.file_type();
-                t.is_file() || t.is_fifo() || t.is_socket()
-            }
-            Err(_) => false,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        !io::stdin().is_terminal()
-    }
-}
-
-/// `$DATATOOLS_AUDIT_DIR`, else `~/.datatools/logs` (where the DataTools app writes).
-pub fn default_dir() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("DATATOOLS_AUDIT_DIR").filter(|d| !d.is_empty()) {
-        return Some(PathBuf::from(d));
-    }
-    let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?;
-    Some(PathBuf::from(home).join(".datatools").join("logs"))
 }
 
 /// Builds the index for a headless command and tells stderr what could not be read.

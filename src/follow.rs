@@ -2,11 +2,12 @@
 //! command. Both run the same `Follower` and append through `Index::append_live`, so they
 //! see the same events, sessions and errors.
 
-use crate::app::{Failure, default_dir};
 use crate::cli::{TailArgs, TailFormat};
+use crate::error::Failure;
 use crate::ingest::build::Options;
 use crate::ingest::watch::{Batch, Follower, Waker, system_clock};
 use crate::model::Index;
+use crate::paths::default_dir;
 use crate::query::Query;
 use crate::query::eval::{Compiled, Evaluator};
 use crate::report::export;

@@ -14,12 +14,14 @@
 
 pub mod app;
 pub mod cli;
+pub mod error;
 pub mod evidence;
 pub mod follow;
 pub mod ingest;
 pub mod json;
 pub mod marks;
 pub mod model;
+pub mod paths;
 pub mod profile;
 pub mod query;
 pub mod redact;

@@ -10,7 +10,7 @@ fn main() -> ExitCode {
     match app::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // `audit-tui export | head` closing the pipe early is not a failure.
-        Err(Failure::Runtime(m)) if m.contains("Broken pipe") => ExitCode::SUCCESS,
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(Failure::Findings) => ExitCode::from(1),
         Err(e @ Failure::Usage(_)) => {
             report(&e);

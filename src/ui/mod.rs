@@ -19,10 +19,11 @@ pub mod tty;
 pub mod update;
 pub mod view;
 
-use crate::app::{Failure, resolve_paths};
 use crate::cli::OpenArgs;
+use crate::error::Failure;
 use crate::ingest::build::{self, Options, Progress};
 use crate::ingest::sources;
+use crate::paths::resolve_paths;
 use app::App;
 use msg::Msg;
 use std::io::IsTerminal;

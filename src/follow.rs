@@ -26,8 +26,13 @@ pub fn follow_root(given: Option<&Path>) -> Result<PathBuf, Failure> {
 
 /// Runs a follower on its own thread, handing each non-empty batch to `send` until it
 /// returns false.
-pub fn spawn(root: PathBuf, opts: Options, poll_only: bool, mut send: impl FnMut(Batch) -> bool + Send + 'static) {
-    let _ = std::thread::Builder::new().name("follow".into()).spawn(move || {
+pub fn spawn(
+    root: PathBuf,
+    opts: Options,
+    poll_only: bool,
+    mut send: impl FnMut(Batch) -> bool + Send + 'static,
+) -> std::io::Result<()> {
+    std::thread::Builder::new().name("follow".into()).spawn(move || {
         let mut follower = Follower::new(&root, opts.zone, system_clock());
         let mut waker = Waker::new(&root, poll_only);
         let mut force = true;
@@ -41,7 +46,8 @@ pub fn spawn(root: PathBuf, opts: Options, poll_only: bool, mut send: impl FnMut
             }
             force = waker.wait();
         }
-    });
+    })?;
+    Ok(())
 }
 
 /// `audit-tui tail`: prints matching new events as they arrive.

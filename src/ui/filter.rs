@@ -26,16 +26,12 @@ pub struct FilterWorker {
 }
 
 impl FilterWorker {
-    pub fn spawn(results: Sender<Msg>) -> FilterWorker {
+    pub fn spawn(results: Sender<Msg>) -> std::io::Result<FilterWorker> {
         let (jobs, rx) = channel::<Job>();
         let latest = Arc::new(AtomicU64::new(0));
         let seen = Arc::clone(&latest);
-        std::thread::Builder::new()
-            .name("filter".into())
-            .spawn(move || worker(rx, seen, results))
-            .map(|_| ())
-            .unwrap_or_else(|e| eprintln!("audit-tui: cannot start the filter thread: {e}"));
-        FilterWorker { jobs, latest }
+        std::thread::Builder::new().name("filter".into()).spawn(move || worker(rx, seen, results))?;
+        Ok(FilterWorker { jobs, latest })
     }
 
     pub fn submit(&self, job: Job) {

@@ -61,7 +61,7 @@ pub fn run(args: OpenArgs, opts: Options) -> Result<(), Failure> {
     {
         let tx = tx.clone();
         let progress = Arc::clone(&progress);
-        let _ = std::thread::Builder::new().name("index".into()).spawn(move || {
+        let spawned = std::thread::Builder::new().name("index".into()).spawn(move || {
             #[cfg(debug_assertions)]
             fault::in_index_thread();
             let index = build::build_from(discovery, opts, &progress);
@@ -71,6 +71,8 @@ pub fn run(args: OpenArgs, opts: Options) -> Result<(), Failure> {
             let check = pending.run(opts.zone);
             let _ = tx.send(Msg::Checked(Box::new(check)));
         });
+        // Without the thread the preview would wait for an index that never comes.
+        spawned.map_err(|e| Failure::Runtime(format!("cannot start the indexing thread: {e}")))?;
     }
     let now = chrono::Utc::now().timestamp_millis();
     let mut app = App::new(preview, title, opts.zone, now);
@@ -107,12 +109,16 @@ fn explore(mut app: App, args: &OpenArgs, tx: Sender<Msg>, rx: Receiver<Msg>) ->
         app.filter.cursor = q.chars().count();
         update::apply_filter_text(&mut app);
     }
-    let worker = filter::FilterWorker::spawn(tx.clone());
+    let worker = filter::FilterWorker::spawn(tx.clone())
+        .map_err(|e| Failure::Runtime(format!("cannot start the filter thread: {e}")))?;
     #[cfg(unix)]
     signals::spawn(tx.clone()).map_err(|e| Failure::Runtime(format!("cannot handle signals: {e}")))?;
     let mut terminal =
         term::enter(app.mouse_enabled).map_err(|e| Failure::Runtime(format!("cannot set up the terminal: {e}")))?;
-    term::spawn_input(tx.clone());
+    if let Err(e) = term::spawn_input(tx.clone()) {
+        term::leave();
+        return Err(Failure::Runtime(format!("cannot start the input thread: {e}")));
+    }
     let result = term::event_loop(&mut terminal, &mut app, &rx, &tx, &worker);
     term::leave();
     result.map_err(|e| Failure::Runtime(e.to_string()))
@@ -135,7 +141,8 @@ fn run_follow(args: OpenArgs, opts: Options) -> Result<(), Failure> {
     app.timeline.pinned_to_end = true;
     {
         let tx = tx.clone();
-        crate::follow::spawn(root, opts, args.poll, move |batch| tx.send(Msg::Tailed(batch)).is_ok());
+        crate::follow::spawn(root, opts, args.poll, move |batch| tx.send(Msg::Tailed(batch)).is_ok())
+            .map_err(|e| Failure::Runtime(format!("cannot start the follow thread: {e}")))?;
     }
     explore(app, &args, tx, rx)
 }

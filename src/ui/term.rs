@@ -46,8 +46,8 @@ fn redraw_all(terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
 }
 
 /// Forwards terminal input to the loop until the loop goes away.
-pub fn spawn_input(tx: Sender<Msg>) {
-    let _ = std::thread::Builder::new().name("input".into()).spawn(move || {
+pub fn spawn_input(tx: Sender<Msg>) -> io::Result<()> {
+    std::thread::Builder::new().name("input".into()).spawn(move || {
         loop {
             let msg = match event::read() {
                 Ok(event::Event::Key(k)) if k.kind != event::KeyEventKind::Release => Msg::Key(k),
@@ -61,7 +61,8 @@ pub fn spawn_input(tx: Sender<Msg>) {
                 break;
             }
         }
-    });
+    })?;
+    Ok(())
 }
 
 pub fn event_loop(

@@ -179,3 +179,38 @@ fn query_a_unicode_escaped_letter_still_matches_msg_and_field_terms() {
         assert_eq!(ev.matches(&Compiled::compile(&query, &index), e), want, "{q}");
     }
 }
+
+/// `parse_lines`, crash-2deec424 (not fixed yet): in a range of garbage and half lines, a
+/// line `…ts=2026… level=fatal msg=…` that opens with 0xFF bytes reads as fatal in the full
+/// parse of its range, but as a levelless event when read alone or by the errors-only
+/// pre-screen (the text reader takes it first, with no level, before logfmt is tried);
+/// the full parse's reading depends on the lines before it. `export -q level:error` can
+/// then miss an error the explorer shows. Kept as the fuzzer's input; see the stop note.
+#[test]
+#[ignore = "known defect: context-dependent reading of a garbage-prefixed logfmt line"]
+fn parse_lines_a_line_reads_the_same_in_the_full_parse_and_the_prescreen() {
+    use audit_tui::ingest::parse::{RangeSpec, parse_range};
+    use audit_tui::ingest::time::Zone;
+    use audit_tui::ingest::time_other::DateOrder;
+    let data = include_bytes!("fixtures/fuzz/parse_lines-crash-2deec424.bin");
+    let bytes = &data[1..];
+    let spec = |only_errors| RangeSpec {
+        bytes,
+        base: 1000,
+        source: 3,
+        at_file_start: false,
+        csv: None,
+        csv_header_at: None,
+        group_errors: true,
+        whole_record: false,
+        document: false,
+        only_errors,
+        date_order: DateOrder::MonthFirst,
+    };
+    let full = parse_range(&spec(false), Zone::Utc);
+    let screened = parse_range(&spec(true), Zone::Utc);
+    for e in full.events.iter().filter(|e| e.level().is_error()) {
+        let kept = screened.events.iter().find(|s| s.offset() == e.offset()).expect("kept");
+        assert_eq!((kept.level(), kept.time()), (e.level(), e.time()), "at {}", e.offset());
+    }
+}

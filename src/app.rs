@@ -81,9 +81,7 @@ pub fn load(paths: &[PathBuf], opts: Options) -> Result<Index, Failure> {
 pub fn parse_query(text: Option<&str>, opts: Options) -> Result<Option<Query>, Failure> {
     let Some(text) = text.filter(|q| !q.trim().is_empty()) else { return Ok(None) };
     let now = chrono::Utc::now().timestamp_millis();
-    Query::parse(text, now, opts.zone)
-        .map(Some)
-        .map_err(|e| Failure::Usage(format!("bad query at column {}: {}", e.at + 1, e.message)))
+    Query::parse(text, now, opts.zone).map(Some).map_err(|e| Failure::Query { at: e.at, message: e.message })
 }
 
 /// Matching event ids for an optional query (all events when none).

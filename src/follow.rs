@@ -19,8 +19,7 @@ use std::path::{Path, PathBuf};
 pub fn follow_root(given: Option<&Path>) -> Result<PathBuf, Failure> {
     match given {
         Some(p) => Ok(p.to_path_buf()),
-        None => default_dir()
-            .ok_or_else(|| Failure::Runtime("no path given, and neither $DATATOOLS_AUDIT_DIR nor $HOME is set".into())),
+        None => default_dir().ok_or_else(crate::paths::no_home),
     }
 }
 
@@ -57,7 +56,7 @@ pub fn run_tail(args: TailArgs, opts: Options) -> Result<(), Failure> {
     let query = match args.query.as_deref().filter(|q| !q.trim().is_empty()) {
         Some(text) => Some(
             Query::parse(text, chrono::Utc::now().timestamp_millis(), opts.zone)
-                .map_err(|e| Failure::Usage(format!("bad query at column {}: {}", e.at + 1, e.message)))?,
+                .map_err(|e| Failure::Query { at: e.at, message: e.message })?,
         ),
         None => None,
     };

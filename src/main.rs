@@ -12,7 +12,7 @@ fn main() -> ExitCode {
         // `audit-tui export | head` closing the pipe early is not a failure.
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(Failure::Findings) => ExitCode::from(1),
-        Err(e @ Failure::Usage(_)) => {
+        Err(e) if e.is_usage() => {
             report(&e);
             ExitCode::from(2)
         }

@@ -16,11 +16,10 @@ pub fn resolve_paths(given: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
     if stdin_holds_data() {
         return Ok(vec![PathBuf::from("-")]);
     }
-    let dir = default_dir()
-        .ok_or_else(|| Failure::Runtime("no path given, and neither $DATATOOLS_AUDIT_DIR nor $HOME is set".into()))?;
+    let dir = default_dir().ok_or_else(no_home)?;
     if !dir.exists() {
-        return Err(Failure::Runtime(format!(
-            "no path given, and the default log folder {} does not exist (pass a folder, or set DATATOOLS_AUDIT_DIR)",
+        return Err(Failure::NoInput(format!(
+            "the default log folder {} does not exist (pass a folder, or set DATATOOLS_AUDIT_DIR)",
             dir.display()
         )));
     }
@@ -57,4 +56,9 @@ pub fn default_dir() -> Option<PathBuf> {
     }
     let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?;
     Some(PathBuf::from(home).join(".datatools").join("logs"))
+}
+
+/// No path given and no home to find the default folder in: one message for every command.
+pub fn no_home() -> Failure {
+    Failure::NoInput("neither $DATATOOLS_AUDIT_DIR nor $HOME is set".into())
 }

@@ -31,21 +31,9 @@ pub fn spawn(
     poll_only: bool,
     mut send: impl FnMut(Batch) -> bool + Send + 'static,
 ) -> std::io::Result<()> {
-    std::thread::Builder::new().name("follow".into()).spawn(move || {
-        let mut follower = Follower::new(&root, opts.zone, system_clock());
-        let mut waker = Waker::new(&root, poll_only);
-        let mut force = true;
-        loop {
-            let batch = follower.poll(force);
-            if follower.take_root_returned() {
-                waker.rearm(&root);
-            }
-            if !batch.is_empty() && !send(batch) {
-                return;
-            }
-            force = waker.wait();
-        }
-    })?;
+    std::thread::Builder::new()
+        .name("follow".into())
+        .spawn(move || follow_loop(&root, opts, poll_only, |batch| batch.is_empty() || send(batch)))?;
     Ok(())
 }
 
@@ -60,19 +48,13 @@ pub fn run_tail(args: TailArgs, opts: Options) -> Result<(), Failure> {
         ),
         None => None,
     };
-    let mut follower = Follower::new(&root, opts.zone, system_clock());
-    let mut waker = Waker::new(&root, args.poll);
     let stdout = io::stdout();
     let for_terminal = stdout.is_terminal();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut err = io::stderr();
     let mut first = true;
-    let mut force = true;
-    loop {
-        let batch = follower.poll(force);
-        if follower.take_root_returned() {
-            waker.rearm(&root);
-        }
+    let mut failed: Option<io::Error> = None;
+    follow_loop(&root, opts, args.poll, |batch| {
         for n in &batch.notices {
             let _ = writeln!(err, "audit-tui: {}", crate::sanitize::sanitize(n, crate::sanitize::Mode::Line));
         }
@@ -97,9 +79,35 @@ pub fn run_tail(args: TailArgs, opts: Options) -> Result<(), Failure> {
                 TailFormat::Text => export::Format::Text,
                 TailFormat::Jsonl => export::Format::Jsonl,
             };
-            export::write(&mut out, &index, &matching, format, opts.zone, for_terminal, None)?;
+            if let Err(e) = export::write(&mut out, &index, &matching, format, opts.zone, for_terminal, None) {
+                failed = Some(e);
+                return false;
+            }
         }
         first = false;
+        true
+    });
+    match failed {
+        Some(e) => Err(Failure::Io(e)),
+        None => Ok(()),
+    }
+}
+
+/// The one follower loop: polls `root` (forced at first and when the waker says so),
+/// re-arms the waker when the followed folder comes back, and hands every poll's batch,
+/// empty or not, to `on_batch` until it returns false.
+fn follow_loop(root: &Path, opts: Options, poll_only: bool, mut on_batch: impl FnMut(Batch) -> bool) {
+    let mut follower = Follower::new(root, opts.zone, system_clock());
+    let mut waker = Waker::new(root, poll_only);
+    let mut force = true;
+    loop {
+        let batch = follower.poll(force);
+        if follower.take_root_returned() {
+            waker.rearm(root);
+        }
+        if !on_batch(batch) {
+            return;
+        }
         force = waker.wait();
     }
 }

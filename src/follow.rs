@@ -9,7 +9,7 @@ use crate::ingest::watch::{Batch, Follower, Waker, system_clock};
 use crate::model::Index;
 use crate::paths::default_dir;
 use crate::query::Query;
-use crate::query::eval::{Compiled, Evaluator};
+use crate::query::eval::{Compiled, Evaluator, Selection};
 use crate::report::export;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -63,11 +63,12 @@ pub fn run_tail(args: TailArgs, opts: Options) -> Result<(), Failure> {
             new_ids.extend(index.append_live(piece));
         }
         if !new_ids.is_empty() {
-            let compiled = query.as_ref().map(|q| Compiled::compile(q, &index));
+            let selection =
+                Selection { query: query.as_ref().map(|q| Compiled::compile(q, &index)), ..Selection::default() };
             let mut ev = Evaluator::new(&index.blobs, index.zone);
             let mut matching: Vec<u32> = new_ids
                 .into_iter()
-                .filter(|&id| index.event(id).is_some_and(|e| compiled.as_ref().is_none_or(|q| ev.matches(q, e))))
+                .filter(|&id| index.event(id).is_some_and(|e| selection.matches(&mut ev, e)))
                 .map(|id| id as u32)
                 .collect();
             if first {

@@ -159,6 +159,34 @@ fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
     false
 }
 
+/// What a view lists: the events in scope (a session; a list of events such as an error
+/// group's occurrences) that match the query. The one copy of that rule, for the filter
+/// worker, follow mode's catch-up and `tail`.
+#[derive(Clone, Default)]
+pub struct Selection {
+    pub session: Option<u32>,
+    /// Sorted event ids.
+    pub events: Option<std::sync::Arc<[u32]>>,
+    pub query: Option<Compiled>,
+}
+
+impl Selection {
+    /// Anything narrows the view (else every event is listed as it is).
+    pub fn is_scoped(&self) -> bool {
+        self.session.is_some() || self.events.is_some()
+    }
+
+    pub fn in_scope(&self, id: u32, e: Event) -> bool {
+        self.session.is_none_or(|s| e.session() == s)
+            && self.events.as_ref().is_none_or(|ids| ids.binary_search(&id).is_ok())
+    }
+
+    /// Whether an event in scope matches the query (every event does without one).
+    pub fn matches(&self, ev: &mut Evaluator<'_>, e: Event) -> bool {
+        self.query.as_ref().is_none_or(|q| ev.matches(q, e))
+    }
+}
+
 /// Per-thread scratch state for evaluation.
 pub struct Evaluator<'a> {
     cursor: BlobCursor<'a>,

@@ -5,5 +5,5 @@ pub mod eval;
 pub mod parse;
 pub mod word;
 
-pub use eval::{Compiled, Snapshot, filter_all};
+pub use eval::{Compiled, Selection, Snapshot, filter_all};
 pub use parse::{Query, QueryError};

@@ -392,10 +392,17 @@ impl App {
         self.scope.is_some() || self.group_scope.is_some()
     }
 
-    /// Whether an event is in the current scope (session and error group).
-    pub fn in_scope(&self, id: u32, e: Event) -> bool {
-        self.scope.is_none_or(|s| e.session() == s)
-            && self.group_scope.is_none_or(|g| self.index.group_id_of(id as usize) == Some(g))
+    /// What the timeline lists now: the scope (a session, an error group's occurrences)
+    /// and the applied query, compiled against this index.
+    pub fn selection(&self) -> crate::query::Selection {
+        crate::query::Selection {
+            session: self.scope,
+            events: self
+                .group_scope
+                .and_then(|g| self.index.groups.get(g as usize))
+                .map(|g| g.occurrences.as_slice().into()),
+            query: self.filter.applied.as_ref().map(|q| crate::query::Compiled::compile(q, &self.index)),
+        }
     }
 
     // ----- layout numbers update needs -----

@@ -3,7 +3,7 @@
 //! once. A newer generation cancels an older one between blocks.
 
 use super::msg::{FilterChunk, Msg};
-use crate::query::eval::{Compiled, Evaluator, Snapshot};
+use crate::query::eval::{Evaluator, Selection, Snapshot};
 use rayon::prelude::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,11 +12,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 pub struct Job {
     pub generation: u64,
     pub snapshot: Snapshot,
-    pub query: Option<Compiled>,
-    /// Only events of this session.
-    pub scope: Option<u32>,
-    /// Only these events (sorted ids: an error group's occurrences).
-    pub events: Option<Arc<[u32]>>,
+    pub selection: Selection,
 }
 
 /// Handle to the worker thread.
@@ -79,9 +75,10 @@ pub fn run(job: &Job, stale: &dyn Fn() -> bool, emit: &mut dyn FnMut(FilterChunk
 
 /// Scope rows and matches in `range`, split across cores in order.
 fn scan(job: &Job, range: std::ops::Range<usize>) -> (Vec<u32>, Vec<u32>) {
-    if let Some(ids) = &job.events {
+    if let Some(ids) = &job.selection.events {
         return scan_listed(job, ids, range);
     }
+    let sel = &job.selection;
     const PART: usize = 16 << 10;
     let parts: Vec<std::ops::Range<usize>> =
         (range.start..range.end).step_by(PART).map(|s| s..(s + PART).min(range.end)).collect();
@@ -93,15 +90,13 @@ fn scan(job: &Job, range: std::ops::Range<usize>) -> (Vec<u32>, Vec<u32>) {
                 let mut rows = Vec::new();
                 let mut matches = Vec::new();
                 job.snapshot.store.for_each(r, |i, e| {
-                    if job.scope.is_some_and(|s| e.session() != s) {
+                    if !sel.in_scope(i as u32, e) {
                         return;
                     }
-                    if job.scope.is_some() {
+                    if sel.is_scoped() {
                         rows.push(i as u32);
                     }
-                    if let Some(q) = &job.query
-                        && ev.matches(q, e)
-                    {
+                    if sel.query.is_some() && sel.matches(ev, e) {
                         matches.push(i as u32);
                     }
                 });
@@ -125,10 +120,10 @@ fn scan_listed(job: &Job, ids: &[u32], range: std::ops::Range<usize>) -> (Vec<u3
     let lo = ids.partition_point(|&i| (i as usize) < range.start);
     let hi = ids.partition_point(|&i| (i as usize) < range.end);
     let store = &job.snapshot.store;
-    let in_session = |e: crate::model::Event| job.scope.is_none_or(|s| e.session() == s);
+    let sel = &job.selection;
     let rows: Vec<u32> =
-        ids[lo..hi].iter().copied().filter(|&i| store.get(i as usize).is_some_and(in_session)).collect();
-    let Some(q) = &job.query else { return (rows, Vec::new()) };
+        ids[lo..hi].iter().copied().filter(|&i| store.get(i as usize).is_some_and(|e| sel.in_scope(i, e))).collect();
+    let Some(q) = &sel.query else { return (rows, Vec::new()) };
     let matches: Vec<Vec<u32>> = rows
         .par_chunks(PART)
         .map_init(

@@ -6,7 +6,7 @@
 use super::app::{App, Request};
 use crate::ingest::watch::Batch;
 use crate::model::Level;
-use crate::query::eval::{Compiled, Evaluator};
+use crate::query::eval::Evaluator;
 
 pub fn on_tailed(app: &mut App, batch: Batch) {
     app.follow.target = batch.following;
@@ -73,18 +73,19 @@ pub fn catch_up(app: &mut App) {
     if app.results.scope_rows.is_none() && app.results.matches.is_none() {
         return;
     }
-    let compiled = app.filter.applied.as_ref().map(|q| Compiled::compile(q, &app.index));
+    let selection = app.selection();
     let mut ev = Evaluator::new(&app.index.blobs, app.index.zone);
     for id in start..end {
         let Some(e) = app.index.event(id) else { continue };
-        if !app.in_scope(id as u32, e) {
+        if !selection.in_scope(id as u32, e) {
             continue;
         }
         if let Some(rows) = &mut app.results.scope_rows {
             rows.push(id as u32);
         }
-        if let (Some(q), Some(m)) = (&compiled, &mut app.results.matches)
-            && ev.matches(q, e)
+        if let Some(m) = &mut app.results.matches
+            && selection.query.is_some()
+            && selection.matches(&mut ev, e)
         {
             m.push(id as u32);
         }

@@ -9,7 +9,7 @@ use super::msg::Msg;
 use super::tty;
 use super::update::update;
 use super::view;
-use crate::query::{Compiled, Snapshot};
+use crate::query::Snapshot;
 use crossterm::event;
 use std::io::{self, Write};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
@@ -158,11 +158,5 @@ fn run_requests(
 
 /// The filter job for the app's current query and scope.
 pub fn job_for(app: &App) -> Job {
-    Job {
-        generation: app.results.generation,
-        snapshot: Snapshot::of(&app.index),
-        query: app.filter.applied.as_ref().map(|q| Compiled::compile(q, &app.index)),
-        scope: app.scope,
-        events: app.group_scope.and_then(|g| app.index.groups.get(g as usize)).map(|g| g.occurrences.as_slice().into()),
-    }
+    Job { generation: app.results.generation, snapshot: Snapshot::of(&app.index), selection: app.selection() }
 }

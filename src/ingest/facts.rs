@@ -19,6 +19,8 @@ pub enum Dialect {
     Json,
     Logfmt,
     Text,
+    /// A dialect of the user's config file (see [`super::custom`]).
+    Custom,
 }
 
 impl Dialect {
@@ -30,8 +32,9 @@ impl Dialect {
         Dialect::Json,
         Dialect::Logfmt,
         Dialect::Text,
+        Dialect::Custom,
     ];
-    pub const COUNT: usize = 7;
+    pub const COUNT: usize = 8;
 
     pub fn name(self) -> &'static str {
         match self {
@@ -42,6 +45,7 @@ impl Dialect {
             Dialect::Json => "json",
             Dialect::Logfmt => "logfmt",
             Dialect::Text => "text",
+            Dialect::Custom => "custom",
         }
     }
 }
@@ -451,6 +455,16 @@ pub fn json_brief<'a>(
         position += 1;
         c.classified(k.raw, v, 0, role, container);
     })?;
+    // A config's JSON dialects read the whole line (only when a config defines them).
+    if let Some(custom) = memo.custom.filter(|c| c.has_json_dialects()) {
+        let mut facts = c.finish(times, line);
+        custom.patch_json(line, &mut facts, times);
+        let brief = facts.brief();
+        if brief.level.is_error() {
+            *error_facts = Some(facts);
+        }
+        return Ok(brief);
+    }
     let brief = c.brief(times);
     if brief.level.is_error() {
         *error_facts = Some(c.finish(times, line));
@@ -730,7 +744,11 @@ fn says_something(f: &Facts<'_>) -> bool {
 pub fn json_facts<'a>(line: &'a [u8], times: &mut TimeReader) -> Result<Facts<'a>, ScanError> {
     let mut c = Collect::default();
     scan::scan_object(line, |k, v| c.member(k.raw, v, 0))?;
-    Ok(c.finish(times, line))
+    let mut facts = c.finish(times, line);
+    if let Some(custom) = super::custom::active() {
+        custom.patch_json(line, &mut facts, times);
+    }
+    Ok(facts)
 }
 
 /// Reads key/value pairs that another reader split (logfmt) through the same field table.

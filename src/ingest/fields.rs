@@ -311,6 +311,9 @@ pub fn is_transparent(key: &[u8]) -> bool {
 /// A key's role (with priority) and whether it is a container, in one lookup.
 #[inline]
 pub fn classify(key: &[u8]) -> (Option<(Role, u8)>, bool) {
+    if let Some(alias) = super::custom::active().and_then(|c| c.alias(key)) {
+        return (Some(alias), lookup_slot(key).is_some_and(|s| s.container));
+    }
     match lookup_slot(key) {
         Some(s) => (s.alias, s.container),
         None => (None, false),
@@ -324,6 +327,8 @@ pub fn classify(key: &[u8]) -> (Option<(Role, u8)>, bool) {
 #[derive(Default)]
 pub struct KeyMemo {
     slots: Vec<[MemoSlot; MEMO_WAYS]>,
+    /// The config's log shapes, looked up once per range (`None` without a config).
+    pub custom: Option<&'static super::custom::Custom>,
 }
 
 const MEMO_WAYS: usize = 4;
@@ -415,6 +420,9 @@ pub fn is_container(key: &[u8]) -> bool {
 
 /// The role of a key (a dotted path for nested keys, e.g. `log.level`), with its priority.
 pub fn role_of(key: &[u8]) -> Option<(Role, u8)> {
+    if let Some(alias) = super::custom::active().and_then(|c| c.alias(key)) {
+        return Some(alias);
+    }
     lookup_slot(key)?.alias
 }
 

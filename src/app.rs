@@ -2,8 +2,9 @@
 //! report or the explorer. Kept out of `main.rs` so tests and benches can call it.
 
 use crate::cli::{
-    CheckArgs, Cli, Command, Common, ErrorsArgs, ErrorsBy, ExportArgs, RecentArgs, ReportArgs, SupportArgs,
+    CheckArgs, Cli, Command, Common, ConfigArgs, ErrorsArgs, ErrorsBy, ExportArgs, RecentArgs, ReportArgs, SupportArgs,
 };
+use crate::config::{Config, ThemeName};
 use crate::ingest::build::{self, Detail, Options, Progress};
 use crate::ingest::time::Zone;
 use crate::model::Index;
@@ -36,21 +37,62 @@ impl From<io::Error> for Failure {
     }
 }
 
-pub fn zone_of(common: &Common) -> Result<Zone, Failure> {
+/// The zone: `--utc`, else `--tz` or `$AUDIT_TUI_TZ`, else the config's, else local.
+pub fn zone_of(common: &Common, config: &Config) -> Result<Zone, Failure> {
     if common.utc {
         return Ok(Zone::Utc);
     }
     match &common.tz {
         Some(tz) => Zone::parse(tz).map_err(Failure::Usage),
-        None => Ok(Zone::Local),
+        None => Ok(config.zone.unwrap_or(Zone::Local)),
     }
 }
 
-pub fn options(common: &Common) -> Result<Options, Failure> {
-    if common.gap < 1 {
+/// Flags and environment variables win over the config file, which wins over defaults.
+pub fn options(common: &Common, config: &Config) -> Result<Options, Failure> {
+    let gap_minutes = common.gap.or(config.gap_minutes).unwrap_or(DEFAULT_GAP_MINUTES);
+    if gap_minutes < 1 {
         return Err(Failure::Usage("--gap must be at least 1 minute".into()));
     }
-    Ok(Options { zone: zone_of(common)?, gap_minutes: common.gap, detail: Detail::Full })
+    Ok(Options { zone: zone_of(common, config)?, gap_minutes, detail: Detail::Full })
+}
+
+/// Idle minutes that end a derived session when neither `--gap` nor the config says.
+pub const DEFAULT_GAP_MINUTES: i64 = 30;
+
+/// What the explorer takes from the config file besides the index options.
+#[derive(Debug, Default)]
+pub struct UiSettings {
+    pub keys: crate::ui::keymap::Keys,
+    pub theme: Option<ThemeName>,
+    pub context_before: Option<usize>,
+    /// Problems with the config file, shown as a note.
+    pub problems: Vec<String>,
+}
+
+/// Reads the config file, checks its key names against the keymap, and installs its log
+/// shapes. A bad file gives the defaults, and problems to show.
+pub fn load_config(flag: Option<&std::path::Path>) -> (Config, UiSettings) {
+    let mut loaded = crate::config::load(flag);
+    let overrides: Vec<(String, Vec<String>)> =
+        loaded.config.keys.iter().map(|k| (k.action.clone(), k.keys.clone())).collect();
+    let keys = match crate::ui::keymap::Keys::from_overrides(&overrides) {
+        Ok(keys) => keys,
+        Err(problems) => {
+            let file = loaded.location.as_ref().map(|l| l.path.display().to_string()).unwrap_or_default();
+            for (i, why) in problems {
+                let k = &loaded.config.keys[i];
+                let p = crate::config::Problem { file: file.clone(), line: k.line, key: format!("keys.{}", k.action), message: why };
+                loaded.problems.push(format!("config {p}; using the defaults"));
+            }
+            loaded.config = Config::default();
+            crate::ui::keymap::Keys::default()
+        }
+    };
+    let mut config = loaded.config;
+    crate::ingest::custom::install(std::mem::take(&mut config.custom));
+    let ui = UiSettings { keys, theme: config.theme, context_before: config.context_before, problems: loaded.problems };
+    (config, ui)
 }
 
 /// The paths to read: as given; else stdin when it holds data (a pipe or a file); else
@@ -144,7 +186,14 @@ pub fn select(index: &Index, query: Option<&Query>) -> Option<Vec<u32>> {
 }
 
 pub fn run(cli: Cli) -> Result<(), Failure> {
-    let opts = options(&cli.common)?;
+    if let Some(Command::Config(a)) = &cli.command {
+        return run_config(a, &cli.common);
+    }
+    let (config, ui) = load_config(cli.common.config.as_deref());
+    for p in &ui.problems {
+        eprintln!("audit-tui: {}", crate::sanitize::sanitize(p, crate::sanitize::Mode::Line));
+    }
+    let opts = options(&cli.common, &config)?;
     match cli.command {
         Some(Command::Summary(a)) => run_summary(a, opts),
         Some(Command::Sessions(a)) => run_sessions(a, opts),
@@ -154,8 +203,47 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Tail(a)) => crate::follow::run_tail(a, opts),
         Some(Command::Recent(a)) => run_recent(a, opts),
         Some(Command::Check(a)) => run_check(a, opts),
-        None => crate::ui::run(cli.open, opts),
+        Some(Command::Config(_)) => Ok(()),
+        None => crate::ui::run(cli.open, opts, ui),
     }
+}
+
+/// `audit-tui config`: the template (`--default`), where the file is (`--path`), or, with
+/// neither, whether the file is valid (exit 1 when it is not).
+fn run_config(a: &ConfigArgs, common: &Common) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    if a.default {
+        let keys: Vec<crate::config::KeyDefault> = crate::ui::keymap::KEYMAP
+            .iter()
+            .map(|b| crate::config::KeyDefault {
+                action: b.action.name(),
+                keys: b.keys.iter().map(|k| k.to_string()).collect(),
+                help: b.help,
+            })
+            .collect();
+        out.write_all(crate::config::template(&keys).as_bytes())?;
+        return Ok(());
+    }
+    let Some(loc) = crate::config::locate(common.config.as_deref()) else {
+        writeln!(out, "no config file: neither --config, $AUDIT_TUI_CONFIG nor a platform config folder")?;
+        return Ok(());
+    };
+    let shown = crate::sanitize::sanitize(&loc.path.display().to_string(), crate::sanitize::Mode::Line).into_owned();
+    let exists = loc.path.is_file();
+    let state = if exists { "exists" } else { "does not exist" };
+    writeln!(out, "{shown} (from {}): {state}", loc.from)?;
+    if a.path || !exists {
+        return Ok(());
+    }
+    let (_, ui) = load_config(common.config.as_deref());
+    if ui.problems.is_empty() {
+        writeln!(out, "valid")?;
+        return Ok(());
+    }
+    for p in &ui.problems {
+        writeln!(out, "{}", crate::sanitize::sanitize(p, crate::sanitize::Mode::Line))?;
+    }
+    Err(Failure::Findings)
 }
 
 /// Pretty JSON on stdout, with the characters a terminal must not get raw (bidi

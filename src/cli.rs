@@ -34,9 +34,14 @@ pub struct Common {
     /// Show and read times in UTC (same as --tz UTC; wins over AUDIT_TUI_TZ).
     #[arg(long, global = true)]
     pub utc: bool,
-    /// Idle minutes that end a derived session (logs without a session field).
-    #[arg(long, global = true, value_name = "MINUTES", default_value_t = 30)]
-    pub gap: i64,
+    /// Idle minutes that end a derived session (logs without a session field) [default:
+    /// 30, or the config's gap_minutes].
+    #[arg(long, global = true, value_name = "MINUTES")]
+    pub gap: Option<i64>,
+    /// The config file [default: $AUDIT_TUI_CONFIG, else audit-tui/config.toml in the
+    /// platform config folder]; `audit-tui config --path` says which.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -82,6 +87,19 @@ pub enum Command {
     /// of step, duplicate and misdated files, skipped files. Exit status: 0 nothing is
     /// off, 1 something is, 2 usage or read error.
     Check(CheckArgs),
+    /// The config file: check it, say where it is read from (--path), or print a commented
+    /// template of every setting (--default).
+    Config(ConfigArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ConfigArgs {
+    /// Print a commented template of every setting at its default.
+    #[arg(long, conflicts_with = "path")]
+    pub default: bool,
+    /// Say which file is read (or would be) and whether it exists.
+    #[arg(long)]
+    pub path: bool,
 }
 
 #[derive(Args, Debug)]

@@ -19,7 +19,7 @@ pub mod tty;
 pub mod update;
 pub mod view;
 
-use crate::app::{Failure, resolve_paths};
+use crate::app::{Failure, UiSettings, resolve_paths};
 use crate::cli::OpenArgs;
 use crate::ingest::build::{self, Options, Progress};
 use crate::ingest::sources;
@@ -32,7 +32,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 /// Bytes of the first inputs indexed at once for the first screen.
 const PREVIEW_BYTES: usize = 256 << 10;
 
-pub fn run(args: OpenArgs, opts: Options) -> Result<(), Failure> {
+pub fn run(args: OpenArgs, opts: Options, settings: UiSettings) -> Result<(), Failure> {
     if !std::io::stdout().is_terminal() {
         return Err(Failure::Usage(
             "the explorer needs a terminal; for scripts use summary, sessions, errors or export".into(),
@@ -40,7 +40,7 @@ pub fn run(args: OpenArgs, opts: Options) -> Result<(), Failure> {
     }
     tty::install_panic_hook();
     if args.follow {
-        return run_follow(args, opts);
+        return run_follow(args, opts, settings);
     }
     let paths = resolve_paths(&args.paths)?;
     let title = paths.iter().map(|p| sources::display_path(p)).collect::<Vec<_>>().join(" ");
@@ -76,7 +76,7 @@ pub fn run(args: OpenArgs, opts: Options) -> Result<(), Failure> {
     app.loading = Some(progress);
     load_marks(&mut app, &paths);
     app.inputs = paths;
-    explore(app, &args, tx, rx)
+    explore(app, &args, settings, tx, rx)
 }
 
 /// The bundle's marks from the state directory (none for stdin: it has no name to find
@@ -97,7 +97,14 @@ fn load_marks(app: &mut App, paths: &[std::path::PathBuf]) {
 }
 
 /// Applies the start-up options, sets up the terminal, runs the loop, restores it.
-fn explore(mut app: App, args: &OpenArgs, tx: Sender<Msg>, rx: Receiver<Msg>) -> Result<(), Failure> {
+fn explore(
+    mut app: App,
+    args: &OpenArgs,
+    settings: UiSettings,
+    tx: Sender<Msg>,
+    rx: Receiver<Msg>,
+) -> Result<(), Failure> {
+    apply_settings(&mut app, settings);
     app.mouse_enabled = !args.no_mouse;
     app.glyphs = theme::Glyphs::for_terminal();
     app.copy.terminal = clipboard::TermEnv::detect();
@@ -117,8 +124,26 @@ fn explore(mut app: App, args: &OpenArgs, tx: Sender<Msg>, rx: Receiver<Msg>) ->
     result.map_err(|e| Failure::Runtime(e.to_string()))
 }
 
+/// The config's keys, context size and theme; a bad config is a note (the defaults apply).
+pub fn apply_settings(app: &mut App, settings: UiSettings) {
+    app.keys = settings.keys;
+    if let Some(n) = settings.context_before {
+        app.detail.before = n;
+    }
+    if settings.theme == Some(crate::config::ThemeName::Mono) {
+        theme::Theme::choose_mono();
+    }
+    if let Some(first) = settings.problems.first() {
+        let more = match settings.problems.len() {
+            1 => String::new(),
+            n => format!(" (and {} more: audit-tui config)", n - 1),
+        };
+        app.note(format!("{first}{more}"), true);
+    }
+}
+
 /// `audit-tui --follow`: the explorer over today's log, growing live.
-fn run_follow(args: OpenArgs, opts: Options) -> Result<(), Failure> {
+fn run_follow(args: OpenArgs, opts: Options, settings: UiSettings) -> Result<(), Failure> {
     if args.paths.len() > 1 {
         return Err(Failure::Usage("--follow takes one folder or file".into()));
     }
@@ -136,5 +161,5 @@ fn run_follow(args: OpenArgs, opts: Options) -> Result<(), Failure> {
         let tx = tx.clone();
         crate::follow::spawn(root, opts, args.poll, move |batch| tx.send(Msg::Tailed(batch)).is_ok());
     }
-    explore(app, &args, tx, rx)
+    explore(app, &args, settings, tx, rx)
 }

@@ -57,6 +57,12 @@ impl Theme {
             .clone()
     }
 
+    /// Makes [`Theme::current`] monochrome (a config's `theme = "mono"`), when no theme
+    /// was drawn with yet.
+    pub fn choose_mono() {
+        let _ = THEME.set(Theme::mono());
+    }
+
     pub fn color() -> Theme {
         let fg = |c: Color| Style::default().fg(c);
         Theme {
@@ -283,6 +289,16 @@ impl Glyphs {
             (Charset::Ascii, "↓") => "Down",
             (Charset::Ascii, "↑") => "Up",
             _ => key,
+        }
+    }
+
+    /// [`Glyphs::key_name`] for a key named at run time (a config's key override):
+    /// untrusted text, so sanitized.
+    pub fn key_name_of(&self, key: &str) -> String {
+        match (self.charset, key) {
+            (Charset::Ascii, "↓") => "Down".into(),
+            (Charset::Ascii, "↑") => "Up".into(),
+            _ => self.sanitize(key).into_owned(),
         }
     }
 

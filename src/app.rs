@@ -82,7 +82,12 @@ pub fn load_config(flag: Option<&std::path::Path>) -> (Config, UiSettings) {
             let file = loaded.location.as_ref().map(|l| l.path.display().to_string()).unwrap_or_default();
             for (i, why) in problems {
                 let k = &loaded.config.keys[i];
-                let p = crate::config::Problem { file: file.clone(), line: k.line, key: format!("keys.{}", k.action), message: why };
+                let p = crate::config::Problem {
+                    file: file.clone(),
+                    line: k.line,
+                    key: format!("keys.{}", k.action),
+                    message: why,
+                };
                 loaded.problems.push(format!("config {p}; using the defaults"));
             }
             loaded.config = Config::default();

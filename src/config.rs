@@ -348,7 +348,10 @@ pub fn parse(text: &str, file: &str) -> Result<Config, Vec<Problem>> {
                 None => problem(
                     level.span().start,
                     &format!("dialect.levels.{value}"),
-                    format!("dialect {name:?}: unknown level {:?} (trace, debug, info, warn, error, fatal)", level.get_ref()),
+                    format!(
+                        "dialect {name:?}: unknown level {:?} (trace, debug, info, warn, error, fatal)",
+                        level.get_ref()
+                    ),
                 ),
             }
         }

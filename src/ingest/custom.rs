@@ -166,11 +166,7 @@ impl CustomDialect {
     /// A level value's level: the dialect's own map first, then the usual names.
     fn level_of(&self, raw: &[u8]) -> Option<Level> {
         let t = raw.trim_ascii();
-        self.levels
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(t))
-            .map(|&(_, l)| l)
-            .or_else(|| Level::from_bytes(t))
+        self.levels.iter().find(|(k, _)| k.eq_ignore_ascii_case(t)).map(|&(_, l)| l).or_else(|| Level::from_bytes(t))
     }
 
     fn level_of_value(&self, v: Value<'_>) -> Option<Level> {

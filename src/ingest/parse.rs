@@ -253,7 +253,9 @@ pub fn parse_range_into(spec: &RangeSpec<'_>, zone: Zone, mut events: Vec<Event>
     // A config's dialects may call a line an error in words the screen does not know.
     let screened = memo.custom.is_none()
         && spec.only_errors
-        && !spec.whole_record && !spec.document && spec.csv.is_none_or(|h| !h.has_success_column());
+        && !spec.whole_record
+        && !spec.document
+        && spec.csv.is_none_or(|h| !h.has_success_column());
     let mut marks = screened.then(|| Marks::new(SCRATCH.with(|s| error_marks(bytes, &mut s.borrow_mut()))));
     // Lines were skipped since the last event with a time of its own, so `last_time` may
     // not be the time of the line before; and where that event's line ends.

@@ -196,7 +196,9 @@ impl Chord {
         if let Some(c) = name.strip_prefix("Ctrl-").or_else(|| name.strip_prefix("ctrl-")) {
             let mut chars = c.chars();
             let (Some(ch), None) = (chars.next(), chars.next()) else { return None };
-            return ch.is_ascii_alphabetic().then_some(Chord { code: KeyCode::Char(ch.to_ascii_lowercase()), ctrl: true });
+            return ch
+                .is_ascii_alphabetic()
+                .then_some(Chord { code: KeyCode::Char(ch.to_ascii_lowercase()), ctrl: true });
         }
         let mut chars = name.chars();
         if let (Some(ch), None) = (chars.next(), chars.clone().next()) {
@@ -252,7 +254,8 @@ impl Keys {
                         problems.push((i, "Ctrl-c always quits".into()))
                     }
                     Some(c) => chords.push(c),
-                    None => problems.push((i, format!("unknown key {n:?} (a character, Ctrl-x, F1-F12, Enter, Esc, Tab...)"))),
+                    None => problems
+                        .push((i, format!("unknown key {n:?} (a character, Ctrl-x, F1-F12, Enter, Esc, Tab...)"))),
                 }
             }
             keys.overrides.push((action, names.clone(), chords));

@@ -79,7 +79,14 @@ fn hints(app: &App, theme: &Theme) -> String {
     use crate::ui::keymap::Action::*;
     let k = |a| theme.glyphs.key_name_of(&app.keys.key_of(a));
     if app.errors.open {
-        format!(" {} show occurrences  {}/{} choose  {} close  {} help ", k(Drill), k(MoveDown), k(MoveUp), k(Back), k(ToggleHelp))
+        format!(
+            " {} show occurrences  {}/{} choose  {} close  {} help ",
+            k(Drill),
+            k(MoveDown),
+            k(MoveUp),
+            k(Back),
+            k(ToggleHelp)
+        )
     } else {
         format!(
             " {} filter  {} errors  {}/{} next/prev error  {} {} sessions  {} drill  {} help  {} quit ",

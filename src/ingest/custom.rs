@@ -88,6 +88,12 @@ impl Custom {
         self.dialects.iter().any(|d| !d.matches.is_empty())
     }
 
+    /// Whether a JSON dialect may take `line`: the first key it matches on is in it. A
+    /// cheap test, so that lines of other shapes keep the built-in path.
+    pub fn may_take(&self, line: &[u8]) -> bool {
+        self.dialects.iter().any(|d| d.matches.first().is_some_and(|k| contains_quoted(line, k)))
+    }
+
     /// Applies the first JSON dialect whose keys `line` carries to facts read from it:
     /// its fields replace what the built-in aliases found.
     pub fn patch_json<'a>(&self, line: &'a [u8], facts: &mut Facts<'a>, times: &mut TimeReader) {
@@ -180,12 +186,9 @@ impl CustomDialect {
     }
 }
 
+/// Whether `"key"` is somewhere in `line` (a key, or a value spelled the same).
 fn contains_quoted(line: &[u8], key: &[u8]) -> bool {
-    let mut needle = Vec::with_capacity(key.len() + 2);
-    needle.push(b'"');
-    needle.extend_from_slice(key);
-    needle.push(b'"');
-    memchr::memmem::find(line, &needle).is_some()
+    memchr::memmem::find_iter(line, key).any(|i| i > 0 && line[i - 1] == b'"' && line.get(i + key.len()) == Some(&b'"'))
 }
 
 fn value_time(v: Value<'_>, times: &mut TimeReader) -> Option<Millis> {

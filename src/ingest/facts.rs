@@ -456,7 +456,7 @@ pub fn json_brief<'a>(
         c.classified(k.raw, v, 0, role, container);
     })?;
     // A config's JSON dialects read the whole line (only when a config defines them).
-    if let Some(custom) = memo.custom.filter(|c| c.has_json_dialects()) {
+    if let Some(custom) = memo.custom.filter(|c| c.may_take(line)) {
         let mut facts = c.finish(times, line);
         custom.patch_json(line, &mut facts, times);
         let brief = facts.brief();

@@ -456,20 +456,41 @@ pub fn json_brief<'a>(
         c.classified(k.raw, v, 0, role, container);
     })?;
     // A config's JSON dialects read the whole line (only when a config defines them).
-    if let Some(custom) = memo.custom.filter(|c| c.may_take(line)) {
-        let mut facts = c.finish(times, line);
-        custom.patch_json(line, &mut facts, times);
-        let brief = facts.brief();
-        if brief.level.is_error() {
-            *error_facts = Some(facts);
-        }
-        return Ok(brief);
+    if let Some(custom) = memo.custom {
+        return Ok(custom_brief(c, custom, line, times, error_facts));
     }
     let brief = c.brief(times);
     if brief.level.is_error() {
         *error_facts = Some(c.finish(times, line));
     }
     Ok(brief)
+}
+
+/// [`json_brief`] with a config installed: its dialects may take the line. Out of line,
+/// so that the path without a config keeps its size and inlining.
+#[cold]
+#[inline(never)]
+fn custom_brief<'a>(
+    c: Collect<'a>,
+    custom: &super::custom::Custom,
+    line: &'a [u8],
+    times: &mut TimeReader,
+    error_facts: &mut Option<Facts<'a>>,
+) -> Brief<'a> {
+    if !custom.may_take(line) {
+        let brief = c.brief(times);
+        if brief.level.is_error() {
+            *error_facts = Some(c.finish(times, line));
+        }
+        return brief;
+    }
+    let mut facts = c.finish(times, line);
+    custom.patch_json(line, &mut facts, times);
+    let brief = facts.brief();
+    if brief.level.is_error() {
+        *error_facts = Some(facts);
+    }
+    brief
 }
 
 /// The exception's type named in a stack trace: the last line of a Python traceback

@@ -2,8 +2,9 @@
 //! report or the explorer. Kept out of `main.rs` so tests and benches can call it.
 
 use crate::cli::{
-    CheckArgs, Cli, Command, Common, ErrorsArgs, ErrorsBy, ExportArgs, RecentArgs, ReportArgs, SupportArgs,
+    CheckArgs, Cli, Command, Common, ConfigArgs, ErrorsArgs, ErrorsBy, ExportArgs, RecentArgs, ReportArgs, SupportArgs,
 };
+use crate::config::{Config, ThemeName};
 use crate::ingest::build::{self, Detail, Options, Progress};
 use crate::ingest::time::Zone;
 use crate::model::Index;
@@ -15,30 +16,72 @@ use std::path::PathBuf;
 pub use crate::error::Failure;
 pub use crate::paths::{default_dir, resolve_paths};
 
-pub fn zone_of(common: &Common) -> Result<Zone, Failure> {
+/// The zone: `--utc`, else `--tz` or `$AUDIT_TUI_TZ`, else the config's, else local.
+pub fn zone_of(common: &Common, config: &Config) -> Result<Zone, Failure> {
     if common.utc {
         return Ok(Zone::Utc);
     }
     match &common.tz {
         Some(tz) => Zone::parse(tz).map_err(Failure::Usage),
-        None => Ok(Zone::Local),
+        None => Ok(config.zone.unwrap_or(Zone::Local)),
     }
 }
 
-pub fn options(common: &Common) -> Result<Options, Failure> {
-    if common.gap < 1 {
+/// Flags and environment variables win over the config file, which wins over defaults.
+pub fn options(common: &Common, config: &Config) -> Result<Options, Failure> {
+    let gap_minutes = common.gap.or(config.gap_minutes).unwrap_or(DEFAULT_GAP_MINUTES);
+    if gap_minutes < 1 {
         return Err(Failure::Usage("--gap must be at least 1 minute".into()));
     }
-    Ok(Options { zone: zone_of(common)?, gap_minutes: common.gap, detail: Detail::Full })
+    Ok(Options { zone: zone_of(common, config)?, gap_minutes, detail: Detail::Full })
 }
 
-/// `--color` and `--theme`: the explorer's palette, and whether headless text paints
+/// Idle minutes that end a derived session when neither `--gap` nor the config says.
+pub const DEFAULT_GAP_MINUTES: i64 = 30;
+
+/// Reads the config file, checks its key names against the keymap, and installs its log
+/// shapes. A bad file gives the defaults, and problems to show.
+pub fn load_config(flag: Option<&std::path::Path>) -> (Config, crate::ui::UiSettings) {
+    let mut loaded = crate::config::load(flag);
+    let overrides: Vec<(String, Vec<String>)> =
+        loaded.config.keys.iter().map(|k| (k.action.clone(), k.keys.clone())).collect();
+    let keys = match crate::ui::keymap::Keys::from_overrides(&overrides) {
+        Ok(keys) => keys,
+        Err(problems) => {
+            let file = loaded.location.as_ref().map(|l| l.path.display().to_string()).unwrap_or_default();
+            for (i, why) in problems {
+                let k = &loaded.config.keys[i];
+                let p = crate::config::Problem {
+                    file: file.clone(),
+                    line: k.line,
+                    key: format!("keys.{}", k.action),
+                    message: why,
+                };
+                loaded.problems.push(format!("config {p}; using the defaults"));
+            }
+            loaded.config = Config::default();
+            crate::ui::keymap::Keys::default()
+        }
+    };
+    let mut config = loaded.config;
+    crate::ingest::custom::install(std::mem::take(&mut config.custom));
+    let theme = config.theme.map(|t| match t {
+        ThemeName::Dark => crate::cli::ThemeName::Dark,
+        ThemeName::Light => crate::cli::ThemeName::Light,
+        ThemeName::Mono => crate::cli::ThemeName::Mono,
+    });
+    let ui = crate::ui::UiSettings { keys, theme, context_before: config.context_before, problems: loaded.problems };
+    (config, ui)
+}
+
+/// `--color` and `--theme` (else the config's theme): the explorer's palette, and whether headless text paints
 /// its levels (auto: only on a terminal, and never under NO_COLOR or TERM=dumb).
-fn choose_colours(common: &Common) {
+fn choose_colours(common: &Common, config_theme: Option<crate::cli::ThemeName>) {
     use crate::cli::{ColorChoice, ThemeName};
     use crate::ui::theme::{Palette, Theme, colour_refused};
     let refused = colour_refused();
-    let palette = match (common.color, common.theme) {
+    // The flag (or AUDIT_TUI_THEME) wins over the config file.
+    let palette = match (common.color, common.theme.or(config_theme)) {
         (ColorChoice::Never, _) | (_, Some(ThemeName::Mono)) => Palette::Mono,
         (ColorChoice::Auto, _) if refused => Palette::Mono,
         (_, Some(ThemeName::Light)) => Palette::Light,
@@ -90,8 +133,15 @@ pub fn select(index: &Index, query: Option<&Query>) -> Option<Vec<u32>> {
 }
 
 pub fn run(cli: Cli) -> Result<(), Failure> {
-    let opts = options(&cli.common)?;
-    choose_colours(&cli.common);
+    if let Some(Command::Config(a)) = &cli.command {
+        return run_config(a, &cli.common);
+    }
+    let (config, ui) = load_config(cli.common.config.as_deref());
+    for p in &ui.problems {
+        eprintln!("audit-tui: {}", crate::sanitize::sanitize(p, crate::sanitize::Mode::Line));
+    }
+    let opts = options(&cli.common, &config)?;
+    choose_colours(&cli.common, ui.theme);
     match cli.command {
         Some(Command::Summary(a)) => run_summary(a, opts),
         Some(Command::Sessions(a)) => run_sessions(a, opts),
@@ -114,8 +164,47 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             clap_mangen::Man::new(cmd).render(&mut io::stdout())?;
             Ok(())
         }
-        None => crate::ui::run(cli.open, opts),
+        Some(Command::Config(_)) => Ok(()),
+        None => crate::ui::run(cli.open, opts, ui),
     }
+}
+
+/// `audit-tui config`: the template (`--default`), where the file is (`--path`), or, with
+/// neither, whether the file is valid (exit 1 when it is not).
+fn run_config(a: &ConfigArgs, common: &Common) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    if a.default {
+        let keys: Vec<crate::config::KeyDefault> = crate::ui::keymap::KEYMAP
+            .iter()
+            .map(|b| crate::config::KeyDefault {
+                action: b.action.name(),
+                keys: b.keys.iter().map(|k| k.to_string()).collect(),
+                help: b.help,
+            })
+            .collect();
+        out.write_all(crate::config::template(&keys).as_bytes())?;
+        return Ok(());
+    }
+    let Some(loc) = crate::config::locate(common.config.as_deref()) else {
+        writeln!(out, "no config file: neither --config, $AUDIT_TUI_CONFIG nor a platform config folder")?;
+        return Ok(());
+    };
+    let shown = crate::sanitize::sanitize(&loc.path.display().to_string(), crate::sanitize::Mode::Line).into_owned();
+    let exists = loc.path.is_file();
+    let state = if exists { "exists" } else { "does not exist" };
+    writeln!(out, "{shown} (from {}): {state}", loc.from)?;
+    if a.path || !exists {
+        return Ok(());
+    }
+    let (_, ui) = load_config(common.config.as_deref());
+    if ui.problems.is_empty() {
+        writeln!(out, "valid")?;
+        return Ok(());
+    }
+    for p in &ui.problems {
+        writeln!(out, "{}", crate::sanitize::sanitize(p, crate::sanitize::Mode::Line))?;
+    }
+    Err(Failure::Findings)
 }
 
 /// Pretty JSON on stdout, with the characters a terminal must not get raw (bidi

@@ -50,9 +50,14 @@ pub struct Common {
     /// backgrounds: no yellow on white) or mono (no colour: bold, underline, reverse).
     #[arg(long, global = true, value_enum, value_name = "THEME", env = "AUDIT_TUI_THEME")]
     pub theme: Option<ThemeName>,
-    /// Idle minutes that end a derived session (logs without a session field).
-    #[arg(long, global = true, value_name = "MINUTES", default_value_t = 30)]
-    pub gap: i64,
+    /// Idle minutes that end a derived session (logs without a session field) [default:
+    /// 30, or the config's gap_minutes].
+    #[arg(long, global = true, value_name = "MINUTES")]
+    pub gap: Option<i64>,
+    /// The config file [default: $AUDIT_TUI_CONFIG, else audit-tui/config.toml in the
+    /// platform config folder]; `audit-tui config --path` says which.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -121,6 +126,19 @@ pub enum Command {
     /// Print the manual page (roff): `audit-tui man | man -l -`, or save it as
     /// audit-tui.1 in a man folder.
     Man,
+    /// The config file: check it, say where it is read from (--path), or print a commented
+    /// template of every setting (--default).
+    Config(ConfigArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ConfigArgs {
+    /// Print a commented template of every setting at its default.
+    #[arg(long, conflicts_with = "path")]
+    pub default: bool,
+    /// Say which file is read (or would be) and whether it exists.
+    #[arg(long)]
+    pub path: bool,
 }
 
 #[derive(Args, Debug)]

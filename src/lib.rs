@@ -14,6 +14,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod config;
 pub mod error;
 pub mod evidence;
 pub mod follow;

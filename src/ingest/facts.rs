@@ -19,6 +19,8 @@ pub enum Dialect {
     Json,
     Logfmt,
     Text,
+    /// A dialect of the user's config file (see [`super::custom`]).
+    Custom,
 }
 
 impl Dialect {
@@ -30,8 +32,9 @@ impl Dialect {
         Dialect::Json,
         Dialect::Logfmt,
         Dialect::Text,
+        Dialect::Custom,
     ];
-    pub const COUNT: usize = 7;
+    pub const COUNT: usize = 8;
 
     pub fn name(self) -> &'static str {
         match self {
@@ -42,6 +45,7 @@ impl Dialect {
             Dialect::Json => "json",
             Dialect::Logfmt => "logfmt",
             Dialect::Text => "text",
+            Dialect::Custom => "custom",
         }
     }
 }
@@ -451,11 +455,42 @@ pub fn json_brief<'a>(
         position += 1;
         c.classified(k.raw, v, 0, role, container);
     })?;
+    // A config's JSON dialects read the whole line (only when a config defines them).
+    if let Some(custom) = memo.custom {
+        return Ok(custom_brief(c, custom, line, times, error_facts));
+    }
     let brief = c.brief(times);
     if brief.level.is_error() {
         *error_facts = Some(c.finish(times, line));
     }
     Ok(brief)
+}
+
+/// [`json_brief`] with a config installed: its dialects may take the line. Out of line,
+/// so that the path without a config keeps its size and inlining.
+#[cold]
+#[inline(never)]
+fn custom_brief<'a>(
+    c: Collect<'a>,
+    custom: &super::custom::Custom,
+    line: &'a [u8],
+    times: &mut TimeReader,
+    error_facts: &mut Option<Facts<'a>>,
+) -> Brief<'a> {
+    if !custom.may_take(line) {
+        let brief = c.brief(times);
+        if brief.level.is_error() {
+            *error_facts = Some(c.finish(times, line));
+        }
+        return brief;
+    }
+    let mut facts = c.finish(times, line);
+    custom.patch_json(line, &mut facts, times);
+    let brief = facts.brief();
+    if brief.level.is_error() {
+        *error_facts = Some(facts);
+    }
+    brief
 }
 
 /// The exception's type named in a stack trace: the last line of a Python traceback
@@ -730,7 +765,11 @@ fn says_something(f: &Facts<'_>) -> bool {
 pub fn json_facts<'a>(line: &'a [u8], times: &mut TimeReader) -> Result<Facts<'a>, ScanError> {
     let mut c = Collect::default();
     scan::scan_object(line, |k, v| c.member(k.raw, v, 0))?;
-    Ok(c.finish(times, line))
+    let mut facts = c.finish(times, line);
+    if let Some(custom) = super::custom::active() {
+        custom.patch_json(line, &mut facts, times);
+    }
+    Ok(facts)
 }
 
 /// Reads key/value pairs that another reader split (logfmt) through the same field table.

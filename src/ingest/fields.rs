@@ -311,6 +311,23 @@ pub fn is_transparent(key: &[u8]) -> bool {
 /// A key's role (with priority) and whether it is a container, in one lookup.
 #[inline]
 pub fn classify(key: &[u8]) -> (Option<(Role, u8)>, bool) {
+    match super::custom::active() {
+        Some(custom) => classify_with(custom, key),
+        None => classify_built_in(key),
+    }
+}
+
+/// [`classify`] with a config's aliases, which win over the built-in ones.
+#[cold]
+fn classify_with(custom: &super::custom::Custom, key: &[u8]) -> (Option<(Role, u8)>, bool) {
+    match custom.alias(key) {
+        Some(alias) => (Some(alias), lookup_slot(key).is_some_and(|s| s.container)),
+        None => classify_built_in(key),
+    }
+}
+
+#[inline]
+fn classify_built_in(key: &[u8]) -> (Option<(Role, u8)>, bool) {
     match lookup_slot(key) {
         Some(s) => (s.alias, s.container),
         None => (None, false),
@@ -324,6 +341,8 @@ pub fn classify(key: &[u8]) -> (Option<(Role, u8)>, bool) {
 #[derive(Default)]
 pub struct KeyMemo {
     slots: Vec<[MemoSlot; MEMO_WAYS]>,
+    /// The config's log shapes, looked up once per range (`None` without a config).
+    pub custom: Option<&'static super::custom::Custom>,
 }
 
 const MEMO_WAYS: usize = 4;
@@ -358,7 +377,11 @@ impl KeyMemo {
                 }
             }
         }
-        let (role, container) = classify(key);
+        // The config's aliases were looked up once per range (`custom`), not per key.
+        let (role, container) = match self.custom {
+            Some(custom) => classify_with(custom, key),
+            None => classify_built_in(key),
+        };
         if !key.is_empty() && key.len() <= 24 {
             let mut entry = MemoSlot { len: key.len() as u8, container, role, ..MemoSlot::default() };
             entry.bytes[..key.len()].copy_from_slice(key);
@@ -415,6 +438,9 @@ pub fn is_container(key: &[u8]) -> bool {
 
 /// The role of a key (a dotted path for nested keys, e.g. `log.level`), with its priority.
 pub fn role_of(key: &[u8]) -> Option<(Role, u8)> {
+    if let Some(alias) = super::custom::active().and_then(|c| c.alias(key)) {
+        return Some(alias);
+    }
     lookup_slot(key)?.alias
 }
 

@@ -4,6 +4,7 @@
 pub mod archive;
 pub mod build;
 pub mod csv;
+pub mod custom;
 pub mod document;
 pub mod facts;
 pub mod fields;

@@ -244,13 +244,18 @@ pub fn parse_range_into(spec: &RangeSpec<'_>, zone: Zone, mut events: Vec<Event>
     let mut ids = LocalIds::default();
     let mut times = TimeReader::new(zone).with_date_order(spec.date_order);
     let mut memo = KeyMemo::default();
+    memo.custom = super::custom::active();
     let mut last_time: Option<i64> = None;
     let mut last_key: u32 = 0;
     let bytes = spec.bytes;
     let mut pos = 0usize;
     let mut line_index = 0u64;
-    let screened =
-        spec.only_errors && !spec.whole_record && !spec.document && spec.csv.is_none_or(|h| !h.has_success_column());
+    // A config's dialects may call a line an error in words the screen does not know.
+    let screened = memo.custom.is_none()
+        && spec.only_errors
+        && !spec.whole_record
+        && !spec.document
+        && spec.csv.is_none_or(|h| !h.has_success_column());
     let mut marks = screened.then(|| Marks::new(SCRATCH.with(|s| error_marks(bytes, &mut s.borrow_mut()))));
     // Lines were skipped since the last event with a time of its own, so `last_time` may
     // not be the time of the line before; and where that event's line ends.
@@ -537,7 +542,7 @@ fn read_line<'a>(
     if first == b'{' {
         return json_brief(body, times, memo, error_facts).map(|b| (b, nuls > 0)).map_err(Reason::Json);
     }
-    not_json_object(body, times, error_facts).map(|b| (b, nuls > 0))
+    not_json_object(body, times, memo.custom, error_facts).map(|b| (b, nuls > 0))
 }
 
 /// A line that does not open a JSON object: text, logfmt, or unparsed. Kept out of the
@@ -547,8 +552,12 @@ fn read_line<'a>(
 fn not_json_object<'a>(
     body: &'a [u8],
     times: &mut TimeReader,
+    custom: Option<&super::custom::Custom>,
     error_facts: &mut Option<Facts<'a>>,
 ) -> Result<Brief<'a>, Reason> {
+    if let Some(f) = custom.and_then(|c| c.text_facts(body, times)) {
+        return Ok(brief_keeping_error(f, error_facts));
+    }
     if let Some(f) = text_facts(body, times).or_else(|| logfmt::facts(body, times)) {
         return Ok(brief_keeping_error(f, error_facts));
     }

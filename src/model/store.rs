@@ -103,7 +103,10 @@ impl Blob {
         match &self.csv {
             Some(h) => h.facts(record, times).ok(),
             None if record.trim_ascii_start().first() == Some(&b'{') => json_facts(record, times).ok(),
-            None => text_facts(record, times).or_else(|| crate::ingest::logfmt::facts(record, times)),
+            None => crate::ingest::custom::active()
+                .and_then(|c| c.text_facts(record, times))
+                .or_else(|| text_facts(record, times))
+                .or_else(|| crate::ingest::logfmt::facts(record, times)),
         }
     }
 

@@ -245,6 +245,8 @@ pub struct StoryView {
 
 pub struct App {
     pub index: Index,
+    /// The keymap with the config's overrides: dispatch, help and hints read it.
+    pub keys: super::keymap::Keys,
     /// What was opened, for the status bar.
     pub title: String,
     /// Set while the full index is being built (the index is a preview until then).
@@ -298,6 +300,7 @@ impl App {
     pub fn new(index: Index, title: String, zone: Zone, now_ms: i64) -> App {
         let mut app = App {
             index,
+            keys: super::keymap::Keys::default(),
             title,
             loading: None,
             zone,

@@ -160,9 +160,186 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
     })
 }
 
+impl Action {
+    /// The name a config file gives the action: `ErrorsView` is `errors_view`.
+    pub fn name(self) -> String {
+        let mut out = String::new();
+        for (i, c) in format!("{self:?}").chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
+    }
+
+    pub fn from_name(name: &str) -> Option<Action> {
+        KEYMAP.iter().map(|b| b.action).find(|a| a.name() == name)
+    }
+}
+
+/// A key as a config names it and dispatch compares it: the code, and whether Ctrl is held
+/// (other modifiers are part of the character: `G`, `!`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Chord {
+    code: KeyCode,
+    ctrl: bool,
+}
+
+impl Chord {
+    fn of(key: KeyEvent) -> Chord {
+        Chord { code: key.code, ctrl: key.modifiers.contains(KeyModifiers::CONTROL) }
+    }
+
+    /// `x`, `Ctrl-x`, `F2`, and the names the help shows (`Enter`, `PgDn`, `↓`...).
+    fn parse(name: &str) -> Option<Chord> {
+        if let Some(c) = name.strip_prefix("Ctrl-").or_else(|| name.strip_prefix("ctrl-")) {
+            let mut chars = c.chars();
+            let (Some(ch), None) = (chars.next(), chars.next()) else { return None };
+            return ch
+                .is_ascii_alphabetic()
+                .then_some(Chord { code: KeyCode::Char(ch.to_ascii_lowercase()), ctrl: true });
+        }
+        let mut chars = name.chars();
+        if let (Some(ch), None) = (chars.next(), chars.clone().next()) {
+            return Some(Chord { code: KeyCode::Char(ch), ctrl: false });
+        }
+        let code = match name.to_ascii_lowercase().as_str() {
+            "enter" => KeyCode::Enter,
+            "esc" => KeyCode::Esc,
+            "tab" => KeyCode::Tab,
+            "shift-tab" => KeyCode::BackTab,
+            "space" => KeyCode::Char(' '),
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pgup" => KeyCode::PageUp,
+            "pgdn" => KeyCode::PageDown,
+            "up" | "↑" => KeyCode::Up,
+            "down" | "↓" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "backspace" => KeyCode::Backspace,
+            "delete" => KeyCode::Delete,
+            "insert" => KeyCode::Insert,
+            f if f.starts_with('f') => KeyCode::F(f[1..].parse().ok().filter(|n| (1..=12).contains(n))?),
+            _ => return None,
+        };
+        Some(Chord { code, ctrl: false })
+    }
+}
+
+/// The keymap with a config's overrides: an action given keys answers to them, and no
+/// longer to its default keys; a default key another action took answers to that action.
+/// Ctrl-C always quits.
+#[derive(Clone, Debug, Default)]
+pub struct Keys {
+    /// (action, the keys as written, parsed).
+    overrides: Vec<(Action, Vec<String>, Vec<Chord>)>,
+}
+
+impl Keys {
+    /// Overrides as (action name, keys); `Err` lists (index into `overrides`, why).
+    pub fn from_overrides(overrides: &[(String, Vec<String>)]) -> Result<Keys, Vec<(usize, String)>> {
+        let mut keys = Keys::default();
+        let mut problems = Vec::new();
+        for (i, (name, names)) in overrides.iter().enumerate() {
+            let Some(action) = Action::from_name(name) else {
+                problems.push((i, format!("no action named {name:?} (audit-tui config --default lists them)")));
+                continue;
+            };
+            let mut chords = Vec::new();
+            for n in names {
+                match Chord::parse(n) {
+                    Some(c) if c == Chord::parse("Ctrl-c").expect("a key") => {
+                        problems.push((i, "Ctrl-c always quits".into()))
+                    }
+                    Some(c) => chords.push(c),
+                    None => problems
+                        .push((i, format!("unknown key {n:?} (a character, Ctrl-x, F1-F12, Enter, Esc, Tab...)"))),
+                }
+            }
+            keys.overrides.push((action, names.clone(), chords));
+        }
+        for (i, (_, names, chords)) in keys.overrides.iter().enumerate() {
+            for (b, _, other) in &keys.overrides[..i] {
+                if let Some(k) = chords.iter().position(|c| other.contains(c)) {
+                    problems.push((i, format!("{:?} is also given to {}", names[k], b.name())));
+                }
+            }
+        }
+        if problems.is_empty() { Ok(keys) } else { Err(problems) }
+    }
+
+    pub fn has_overrides(&self) -> bool {
+        !self.overrides.is_empty()
+    }
+
+    /// The action a key asks for in normal (not text-editing) mode.
+    pub fn action_for(&self, key: KeyEvent) -> Option<Action> {
+        if self.overrides.is_empty() {
+            return action_for(key);
+        }
+        let chord = Chord::of(key);
+        if chord == (Chord { code: KeyCode::Char('c'), ctrl: true }) {
+            return Some(Action::Quit);
+        }
+        if let Some((a, _, _)) = self.overrides.iter().find(|(_, _, cs)| cs.contains(&chord)) {
+            return Some(*a);
+        }
+        action_for(key).filter(|a| !self.overrides.iter().any(|(o, _, _)| o == a))
+    }
+
+    /// The keys of a binding as the help lists them.
+    pub fn keys_of(&self, b: &Binding) -> Vec<String> {
+        if let Some((_, names, _)) = self.overrides.iter().find(|(a, _, _)| *a == b.action) {
+            return names.clone();
+        }
+        b.keys
+            .iter()
+            .filter(|k| {
+                let c = Chord::parse(k);
+                !self.overrides.iter().any(|(_, _, cs)| c.is_some_and(|c| cs.contains(&c)))
+            })
+            .map(|k| k.to_string())
+            .collect()
+    }
+
+    /// The first key of an action, for hints (`?`); `-` when it has none left.
+    pub fn key_of(&self, action: Action) -> String {
+        KEYMAP
+            .iter()
+            .find(|b| b.action == action)
+            .and_then(|b| self.keys_of(b).into_iter().next())
+            .unwrap_or_else(|| "-".into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overrides_move_an_action_to_its_new_key() {
+        let keys = Keys::from_overrides(&[("errors_view".into(), vec!["x".into()])]).expect("valid");
+        assert_eq!(keys.action_for(key(KeyCode::Char('x'))), Some(Action::ErrorsView));
+        assert_eq!(keys.action_for(key(KeyCode::Char('!'))), None);
+        assert_eq!(keys.action_for(key(KeyCode::Char('e'))), Some(Action::NextError));
+        assert_eq!(keys.key_of(Action::ErrorsView), "x");
+        // A default key taken by another action leaves the help of its old action.
+        let keys = Keys::from_overrides(&[("errors_view".into(), vec!["e".into()])]).expect("valid");
+        assert_eq!(keys.action_for(key(KeyCode::Char('e'))), Some(Action::ErrorsView));
+        assert_eq!(keys.key_of(Action::NextError), "-");
+        let bad = Keys::from_overrides(&[("errors".into(), vec!["x".into()]), ("quit".into(), vec!["Hyper-x".into()])]);
+        assert_eq!(bad.unwrap_err().iter().map(|p| p.0).collect::<Vec<_>>(), [0, 1]);
+    }
+
+    #[test]
+    fn every_action_has_a_distinct_name() {
+        let names: std::collections::BTreeSet<String> = KEYMAP.iter().map(|b| b.action.name()).collect();
+        assert_eq!(names.len(), KEYMAP.len());
+        assert_eq!(Action::ErrorsView.name(), "errors_view");
+        assert_eq!(Action::from_name("next_error"), Some(Action::NextError));
+    }
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)

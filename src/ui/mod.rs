@@ -30,10 +30,20 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
+/// What the explorer takes from the config file besides the index options.
+#[derive(Debug, Default)]
+pub struct UiSettings {
+    pub keys: keymap::Keys,
+    pub theme: Option<crate::cli::ThemeName>,
+    pub context_before: Option<usize>,
+    /// Problems with the config file, shown as a note.
+    pub problems: Vec<String>,
+}
+
 /// Bytes of the first inputs indexed at once for the first screen.
 const PREVIEW_BYTES: usize = 256 << 10;
 
-pub fn run(args: OpenArgs, opts: Options) -> Result<(), Failure> {
+pub fn run(args: OpenArgs, opts: Options, settings: UiSettings) -> Result<(), Failure> {
     if !std::io::stdout().is_terminal() {
         return Err(Failure::Usage(
             "the explorer needs a terminal; for scripts use summary, sessions, errors or export".into(),
@@ -41,7 +51,7 @@ pub fn run(args: OpenArgs, opts: Options) -> Result<(), Failure> {
     }
     tty::install_panic_hook();
     if args.follow {
-        return run_follow(args, opts);
+        return run_follow(args, opts, settings);
     }
     let paths = resolve_paths(&args.paths)?;
     let title = paths.iter().map(|p| sources::display_path(p)).collect::<Vec<_>>().join(" ");
@@ -79,7 +89,7 @@ pub fn run(args: OpenArgs, opts: Options) -> Result<(), Failure> {
     app.loading = Some(progress);
     load_marks(&mut app, &paths);
     app.inputs = paths;
-    explore(app, &args, tx, rx)
+    explore(app, &args, settings, tx, rx)
 }
 
 /// The bundle's marks from the state directory (none for stdin: it has no name to find
@@ -100,7 +110,14 @@ fn load_marks(app: &mut App, paths: &[std::path::PathBuf]) {
 }
 
 /// Applies the start-up options, sets up the terminal, runs the loop, restores it.
-fn explore(mut app: App, args: &OpenArgs, tx: Sender<Msg>, rx: Receiver<Msg>) -> Result<(), Failure> {
+fn explore(
+    mut app: App,
+    args: &OpenArgs,
+    settings: UiSettings,
+    tx: Sender<Msg>,
+    rx: Receiver<Msg>,
+) -> Result<(), Failure> {
+    apply_settings(&mut app, settings);
     app.mouse_enabled = !args.no_mouse;
     app.glyphs = theme::Glyphs::for_terminal();
     app.copy.terminal = clipboard::TermEnv::detect();
@@ -124,8 +141,23 @@ fn explore(mut app: App, args: &OpenArgs, tx: Sender<Msg>, rx: Receiver<Msg>) ->
     result.map_err(|e| Failure::Runtime(e.to_string()))
 }
 
+/// The config's keys, context size and theme; a bad config is a note (the defaults apply).
+pub fn apply_settings(app: &mut App, settings: UiSettings) {
+    app.keys = settings.keys;
+    if let Some(n) = settings.context_before {
+        app.detail.before = n;
+    }
+    if let Some(first) = settings.problems.first() {
+        let more = match settings.problems.len() {
+            1 => String::new(),
+            n => format!(" (and {} more: audit-tui config)", n - 1),
+        };
+        app.note(format!("{first}{more}"), true);
+    }
+}
+
 /// `audit-tui --follow`: the explorer over today's log, growing live.
-fn run_follow(args: OpenArgs, opts: Options) -> Result<(), Failure> {
+fn run_follow(args: OpenArgs, opts: Options, settings: UiSettings) -> Result<(), Failure> {
     if args.paths.len() > 1 {
         return Err(Failure::Usage("--follow takes one folder or file".into()));
     }
@@ -144,5 +176,5 @@ fn run_follow(args: OpenArgs, opts: Options) -> Result<(), Failure> {
         crate::follow::spawn(root, opts, args.poll, move |batch| tx.send(Msg::Tailed(batch)).is_ok())
             .map_err(|e| Failure::Runtime(format!("cannot start the follow thread: {e}")))?;
     }
-    explore(app, &args, tx, rx)
+    explore(app, &args, settings, tx, rx)
 }

@@ -329,6 +329,16 @@ impl Glyphs {
         }
     }
 
+    /// [`Glyphs::key_name`] for a key named at run time (a config's key override):
+    /// untrusted text, so sanitized.
+    pub fn key_name_of(&self, key: &str) -> String {
+        match (self.charset, key) {
+            (Charset::Ascii, "↓") => "Down".into(),
+            (Charset::Ascii, "↑") => "Up".into(),
+            _ => self.sanitize(key).into_owned(),
+        }
+    }
+
     /// Untrusted text made safe for one row of this terminal.
     pub fn sanitize<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
         crate::sanitize::sanitize_in(text, crate::sanitize::Mode::Line, self.charset)

@@ -2,7 +2,7 @@
 
 use super::app::{App, CheckView, Pane, Request};
 use super::errors::ErrorsView;
-use super::keymap::{Action, action_for};
+use super::keymap::Action;
 use super::msg::{FilterChunk, Msg};
 use crate::model::{Index, Level};
 use crate::query::Query;
@@ -211,7 +211,7 @@ fn on_key(app: &mut App, key: KeyEvent) {
     if app.sessions.editing {
         return edit_session_filter(app, key);
     }
-    if let Some(action) = action_for(key) {
+    if let Some(action) = app.keys.action_for(key) {
         apply(app, action);
     }
 }
@@ -699,7 +699,12 @@ fn copy_report(app: &mut App) {
 fn help_key(app: &mut App, key: KeyEvent) {
     let area = Rect::new(0, 0, app.size.0, app.size.1);
     let theme = super::theme::Theme::current().with_glyphs(app.glyphs);
-    let max = super::view::help::max_scroll(area, &theme) as isize;
+    let max = super::view::help::max_scroll(area, &theme, &app.keys) as isize;
+    if app.keys.has_overrides() && app.keys.action_for(key) == Some(Action::ToggleHelp) {
+        app.show_help = false;
+        app.help_scroll = 0;
+        return;
+    }
     let page = app.size.1.saturating_sub(4).max(1) as isize;
     let at = app.help_scroll.min(max as usize) as isize;
     let to = match key.code {
@@ -826,6 +831,19 @@ fn errors_view_key(app: &mut App, key: KeyEvent) {
     let h = errors_view_height(app).max(1);
     let e = &mut app.errors;
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if app.keys.has_overrides() {
+        match app.keys.action_for(key) {
+            Some(Action::ErrorsView) => {
+                app.errors.open = false;
+                return;
+            }
+            Some(Action::ToggleHelp) => {
+                app.show_help = true;
+                return;
+            }
+            _ => {}
+        }
+    }
     let target = match key.code {
         KeyCode::Esc | KeyCode::Char('q' | '!') => {
             e.open = false;

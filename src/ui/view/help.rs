@@ -1,6 +1,6 @@
 //! The help overlay, generated from the keymap table.
 
-use crate::ui::keymap::KEYMAP;
+use crate::ui::keymap::{KEYMAP, Keys};
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -26,11 +26,16 @@ const MOUSE_HELP: &[(&str, &str)] = &[
 ];
 
 /// Every line of the help, in one column of `width` or two side by side.
-fn lines(theme: &Theme, two: bool) -> Vec<Line<'static>> {
+fn lines(theme: &Theme, two: bool, keymap: &Keys) -> Vec<Line<'static>> {
     let bindings: Vec<Vec<Span<'static>>> = KEYMAP
         .iter()
         .map(|b| {
-            let keys = b.keys.iter().map(|k| theme.glyphs.key_name(k)).collect::<Vec<_>>().join(" ");
+            let keys = keymap.keys_of(b);
+            let keys = if keys.is_empty() {
+                "-".to_string()
+            } else {
+                keys.iter().map(|k| theme.glyphs.key_name_of(k)).collect::<Vec<_>>().join(" ")
+            };
             vec![
                 Span::styled(format!("{keys:>12}  "), theme.key),
                 Span::raw(format!("{:<w$}", b.help, w = COLUMN - 14)),
@@ -67,9 +72,9 @@ fn lines(theme: &Theme, two: bool) -> Vec<Line<'static>> {
 }
 
 /// How far the help can scroll on a screen of `area` (the update clamps with it).
-pub fn max_scroll(area: Rect, theme: &Theme) -> usize {
+pub fn max_scroll(area: Rect, theme: &Theme, keys: &Keys) -> usize {
     let (two, _, h) = geometry(area);
-    lines(theme, two).len().saturating_sub(h.saturating_sub(2) as usize)
+    lines(theme, two, keys).len().saturating_sub(h.saturating_sub(2) as usize)
 }
 
 /// Two columns when the keys do not fit the height and the width allows; the box's size.
@@ -81,9 +86,9 @@ fn geometry(area: Rect) -> (bool, u16, u16) {
     (two, w, h)
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, scroll: usize) {
+pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, keys: &Keys, scroll: usize) {
     let (two, w, h) = geometry(area);
-    let all = lines(theme, two);
+    let all = lines(theme, two, keys);
     let body = h.saturating_sub(2) as usize;
     let scroll = scroll.min(all.len().saturating_sub(body));
     let r = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);

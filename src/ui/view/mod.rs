@@ -128,7 +128,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         check::draw_overlay(frame, app, area, &theme);
     }
     if app.show_help {
-        help::draw(frame, area, &theme, app.help_scroll);
+        help::draw(frame, area, &theme, &app.keys, app.help_scroll);
     }
 }
 

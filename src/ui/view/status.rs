@@ -51,11 +51,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         let text = g.sanitize(&note.text);
         left.push(Span::styled(format!(" {text} "), if note.is_error { theme.error } else { theme.status_key }));
     }
-    let hints = if app.errors.open {
-        " Enter show occurrences  j/k choose  Esc close  ? help "
-    } else {
-        " / filter  ! errors  e/E next/prev error  [ ] sessions  Enter drill  ? help  q quit "
-    };
+    let hints = hints(app, theme);
+    let hints = hints.as_str();
     let width_of = |spans: &[Span]| -> usize {
         spans.iter().map(|s| unicode_width::UnicodeWidthStr::width(s.content.as_ref())).sum()
     };
@@ -75,6 +72,35 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {
         left.push(Span::styled(" ".repeat(free), theme.status));
     }
     frame.render_widget(Paragraph::new(Line::from(left)), area);
+}
+
+/// The key hints at the right of the status bar, with the keys the keymap gives now.
+fn hints(app: &App, theme: &Theme) -> String {
+    use crate::ui::keymap::Action::*;
+    let k = |a| theme.glyphs.key_name_of(&app.keys.key_of(a));
+    if app.errors.open {
+        format!(
+            " {} show occurrences  {}/{} choose  {} close  {} help ",
+            k(Drill),
+            k(MoveDown),
+            k(MoveUp),
+            k(Back),
+            k(ToggleHelp)
+        )
+    } else {
+        format!(
+            " {} filter  {} errors  {}/{} next/prev error  {} {} sessions  {} drill  {} help  {} quit ",
+            k(EditFilter),
+            k(ErrorsView),
+            k(NextError),
+            k(PrevError),
+            k(PrevSession),
+            k(NextSession),
+            k(Drill),
+            k(ToggleHelp),
+            k(Quit)
+        )
+    }
 }
 
 pub fn draw_filter(frame: &mut Frame, app: &App, area: Rect, theme: &Theme) {

@@ -364,13 +364,8 @@ pub fn parse(text: &str, file: &str) -> Result<Config, Vec<Problem>> {
                 Some((role, key.as_ref()?.as_bytes().into()))
             })
             .collect();
-        config.custom.dialects.push(CustomDialect {
-            name,
-            matches: d.matches.iter().map(|m| m.as_bytes().into()).collect(),
-            regex,
-            fields,
-            levels,
-        });
+        let matches = d.matches.iter().map(|m| m.as_bytes().into()).collect();
+        config.custom.dialects.push(CustomDialect::new(name, matches, regex, fields, levels));
     }
     if problems.is_empty() { Ok(config) } else { Err(problems) }
 }

@@ -43,6 +43,8 @@ pub struct CustomDialect {
     pub fields: Vec<(Role, Box<[u8]>)>,
     /// Level values (any case) and the level each means.
     pub levels: Vec<(Box<[u8]>, Level)>,
+    /// Finds the first key of `matches`: built once, not per line.
+    first: Option<memchr::memmem::Finder<'static>>,
 }
 
 static ACTIVE: OnceLock<Custom> = OnceLock::new();
@@ -91,7 +93,7 @@ impl Custom {
     /// Whether a JSON dialect may take `line`: the first key it matches on is in it. A
     /// cheap test, so that lines of other shapes keep the built-in path.
     pub fn may_take(&self, line: &[u8]) -> bool {
-        self.dialects.iter().any(|d| d.matches.first().is_some_and(|k| contains_quoted(line, k)))
+        self.dialects.iter().any(|d| d.may_take(line))
     }
 
     /// Applies the first JSON dialect whose keys `line` carries to facts read from it:
@@ -102,8 +104,7 @@ impl Custom {
         }
         for d in self.dialects.iter().filter(|d| !d.matches.is_empty()) {
             // Cheap first: the first key, quoted, somewhere in the line.
-            let first = &d.matches[0];
-            if !contains_quoted(line, first) {
+            if !d.may_take(line) {
                 continue;
             }
             let mut seen = 0u64;
@@ -169,6 +170,24 @@ impl Custom {
 }
 
 impl CustomDialect {
+    pub fn new(
+        name: String,
+        matches: Vec<Box<[u8]>>,
+        regex: Option<Regex>,
+        fields: Vec<(Role, Box<[u8]>)>,
+        levels: Vec<(Box<[u8]>, Level)>,
+    ) -> CustomDialect {
+        let first = matches.first().map(|k| memchr::memmem::Finder::new(&**k).into_owned());
+        CustomDialect { name, matches, regex, fields, levels, first }
+    }
+
+    /// Whether `"key"` (the first key matched on) is somewhere in `line`.
+    fn may_take(&self, line: &[u8]) -> bool {
+        let Some(f) = &self.first else { return false };
+        let n = f.needle().len();
+        f.find_iter(line).any(|i| i > 0 && line[i - 1] == b'"' && line.get(i + n) == Some(&b'"'))
+    }
+
     /// A level value's level: the dialect's own map first, then the usual names.
     fn level_of(&self, raw: &[u8]) -> Option<Level> {
         let t = raw.trim_ascii();
@@ -184,11 +203,6 @@ impl CustomDialect {
             _ => None,
         }
     }
-}
-
-/// Whether `"key"` is somewhere in `line` (a key, or a value spelled the same).
-fn contains_quoted(line: &[u8], key: &[u8]) -> bool {
-    memchr::memmem::find_iter(line, key).any(|i| i > 0 && line[i - 1] == b'"' && line.get(i + key.len()) == Some(&b'"'))
 }
 
 fn value_time(v: Value<'_>, times: &mut TimeReader) -> Option<Millis> {
@@ -226,18 +240,18 @@ mod tests {
 
     fn dialect() -> Custom {
         let mut c = Custom::default();
-        c.dialects.push(CustomDialect {
-            name: "acme".into(),
-            matches: vec![b"when".as_slice().into(), b"sev".as_slice().into()],
-            regex: None,
-            fields: vec![
+        c.dialects.push(CustomDialect::new(
+            "acme".into(),
+            vec![b"when".as_slice().into(), b"sev".as_slice().into()],
+            None,
+            vec![
                 (Role::Time, b"when".as_slice().into()),
                 (Role::Level, b"sev".as_slice().into()),
                 (Role::Message, b"what".as_slice().into()),
                 (Role::Session, b"sid".as_slice().into()),
             ],
-            levels: vec![(b"E".as_slice().into(), Level::Error), (b"50".as_slice().into(), Level::Error)],
-        });
+            vec![(b"E".as_slice().into(), Level::Error), (b"50".as_slice().into(), Level::Error)],
+        ));
         c
     }
 

@@ -377,11 +377,7 @@ impl KeyMemo {
                 }
             }
         }
-        // The config's aliases were looked up once per range (`custom`), not per key.
-        let (role, container) = match self.custom {
-            Some(custom) => classify_with(custom, key),
-            None => classify_built_in(key),
-        };
+        let (role, container) = classify(key);
         if !key.is_empty() && key.len() <= 24 {
             let mut entry = MemoSlot { len: key.len() as u8, container, role, ..MemoSlot::default() };
             entry.bytes[..key.len()].copy_from_slice(key);

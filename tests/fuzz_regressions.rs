@@ -214,3 +214,42 @@ fn parse_lines_a_line_reads_the_same_in_the_full_parse_and_the_prescreen() {
         assert_eq!((kept.level(), kept.time()), (e.level(), e.time()), "at {}", e.offset());
     }
 }
+
+/// `parse_lines`, crash-48758c5a: a line cut by a crash, `"level":"\x0c…\x0c0"`, is salvaged
+/// with level 0 (syslog's emergency: fatal), since the reader trims the quoted value, form
+/// feeds included; the errors-only pre-screen did not skip form feeds before the number,
+/// took the value for a word, and dropped the line.
+#[test]
+fn parse_lines_a_level_number_after_form_feeds_is_kept_by_the_prescreen() {
+    use audit_tui::ingest::parse::{RangeSpec, parse_range};
+    use audit_tui::ingest::time::Zone;
+    use audit_tui::ingest::time_other::DateOrder;
+    let info = "{\"ts\":\"2026-05-17T10:00:00Z\",\"level\":\"info\",\"message\":\"ok\"}\n";
+    for line in [
+        "{\"ts\":\"2026-05-17T10:00:01Z\",\"level\":\"\x0c\x0c0\",\"message\":\"cut\"",
+        "{\"ts\":\"2026-05-17T10:00:01Z\",\"level\":\"\x0c\x0c0\",\"message\":\"x\"}",
+    ] {
+        let bytes = format!("{info}{info}{line}\n{info}");
+        let spec = |only_errors| RangeSpec {
+            bytes: bytes.as_bytes(),
+            base: 1000,
+            source: 3,
+            at_file_start: true,
+            csv: None,
+            csv_header_at: None,
+            group_errors: true,
+            whole_record: false,
+            document: false,
+            only_errors,
+            date_order: DateOrder::Guess,
+        };
+        let full = parse_range(&spec(false), Zone::Utc);
+        let screened = parse_range(&spec(true), Zone::Utc);
+        let errors: Vec<_> = full.events.iter().filter(|e| e.level().is_error()).collect();
+        assert_eq!(errors.len(), 1, "level 0 is an error: {line:?}");
+        for e in errors {
+            let kept = screened.events.iter().find(|s| s.offset() == e.offset());
+            assert_eq!(kept.map(|s| s.level()), Some(e.level()), "{line:?}");
+        }
+    }
+}

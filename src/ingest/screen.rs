@@ -84,7 +84,8 @@ pub fn error_marks(bytes: &[u8], folded: &mut Vec<u8>) -> Vec<usize> {
 /// would not call an error. The number may be quoted (journald writes `"PRIORITY":"3"`).
 fn error_number_follows(s: &[u8], mut at: usize) -> bool {
     let skip_ws = |at: &mut usize| {
-        while s.get(*at).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
+        // As the readers trim (`trim_ascii`): a form feed too.
+        while s.get(*at).is_some_and(u8::is_ascii_whitespace) {
             *at += 1;
         }
     };
@@ -97,6 +98,10 @@ fn error_number_follows(s: &[u8], mut at: usize) -> bool {
     // A quoted level is read as a number only when it starts with a digit.
     let quoted = s.get(at) == Some(&b'"');
     at += usize::from(quoted);
+    // A quoted level is trimmed before it is read (`"\x0c 0"` reads as 0).
+    if quoted {
+        skip_ws(&mut at);
+    }
     if !s.get(at).is_some_and(|b| b.is_ascii_digit() || !quoted && matches!(b, b'-' | b'n' | b'i')) {
         return false;
     }

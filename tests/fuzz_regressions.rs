@@ -48,7 +48,7 @@ fn sanitize_interlinear_annotation_controls_are_escaped_not_dropped() {
 /// full parse keeps one record per line, and the screened one loses no error.
 #[test]
 fn parse_lines_screened_range_carries_its_last_time_after_an_unparsed_line() {
-    use audit_tui::ingest::parse::{RangeSpec, parse_range};
+    use audit_tui::ingest::parse::parse_range;
     use audit_tui::ingest::time::Zone;
     use audit_tui::ingest::time_other::DateOrder;
     let bytes = concat!(
@@ -57,19 +57,7 @@ fn parse_lines_screened_range_carries_its_last_time_after_an_unparsed_line() {
         "{\"ts\":\"2026-05-17T10:00:02.000+00:00\",\"level\":\"errorel\":\"info\",\"message\":\"valid\"}\n",
     )
     .as_bytes();
-    let spec = |only_errors| RangeSpec {
-        bytes,
-        base: 1000,
-        source: 3,
-        at_file_start: true,
-        csv: None,
-        csv_header_at: None,
-        group_errors: true,
-        whole_record: false,
-        document: false,
-        only_errors,
-        date_order: DateOrder::MonthFirst,
-    };
+    let spec = |only_errors| lines_spec(bytes, true, only_errors, DateOrder::MonthFirst);
     let full = parse_range(&spec(false), Zone::Utc);
     assert_eq!(full.events.len(), 3);
     assert_eq!(full.unparsed.len(), 1, "the spliced third line is unparsed");
@@ -85,7 +73,7 @@ fn parse_lines_screened_range_carries_its_last_time_after_an_unparsed_line() {
 /// same level and time as the full parse.
 #[test]
 fn parse_lines_a_cut_error_line_survives_the_error_prescreen() {
-    use audit_tui::ingest::parse::{RangeSpec, parse_range};
+    use audit_tui::ingest::parse::parse_range;
     use audit_tui::ingest::time::Zone;
     use audit_tui::ingest::time_other::DateOrder;
     let bytes = concat!(
@@ -93,19 +81,7 @@ fn parse_lines_a_cut_error_line_survives_the_error_prescreen() {
         "{\"ts\":\"2026-05-17T10:00:03.000+00:00\",\"level\":\"error\",\"message\":\"writer was kil",
     )
     .as_bytes();
-    let spec = |only_errors| RangeSpec {
-        bytes,
-        base: 1000,
-        source: 3,
-        at_file_start: true,
-        csv: None,
-        csv_header_at: None,
-        group_errors: true,
-        whole_record: false,
-        document: false,
-        only_errors,
-        date_order: DateOrder::Guess,
-    };
+    let spec = |only_errors| lines_spec(bytes, true, only_errors, DateOrder::Guess);
     let full = parse_range(&spec(false), Zone::Utc);
     let cut = full.events.iter().find(|e| e.level().is_error()).expect("the cut line, salvaged as an error");
     assert!(cut.is_unparsed(), "still counted as an unparsed line");
@@ -121,7 +97,7 @@ fn parse_lines_a_cut_error_line_survives_the_error_prescreen() {
 /// (whole or cut) in any range where they were not the first line.
 #[test]
 fn parse_lines_a_log4j2_thrown_line_is_kept_by_the_error_prescreen() {
-    use audit_tui::ingest::parse::{RangeSpec, parse_range};
+    use audit_tui::ingest::parse::parse_range;
     use audit_tui::ingest::time::Zone;
     use audit_tui::ingest::time_other::DateOrder;
     let info = "{\"ts\":\"2026-05-17T09:00:00Z\",\"level\":\"info\",\"message\":\"ok\"}\n";
@@ -131,19 +107,7 @@ fn parse_lines_a_log4j2_thrown_line_is_kept_by_the_error_prescreen() {
     );
     for line in [thrown.to_string(), thrown[..thrown.len() - 1].to_string()] {
         let bytes = format!("{info}{info}{line}\n{info}");
-        let spec = |only_errors| RangeSpec {
-            bytes: bytes.as_bytes(),
-            base: 1000,
-            source: 3,
-            at_file_start: true,
-            csv: None,
-            csv_header_at: None,
-            group_errors: true,
-            whole_record: false,
-            document: false,
-            only_errors,
-            date_order: DateOrder::Guess,
-        };
+        let spec = |only_errors| lines_spec(bytes.as_bytes(), true, only_errors, DateOrder::Guess);
         let full = parse_range(&spec(false), Zone::Utc);
         let error = full.events.iter().find(|e| e.level().is_error()).expect("the thrown line is an error");
         let screened = parse_range(&spec(true), Zone::Utc);
@@ -189,24 +153,12 @@ fn query_a_unicode_escaped_letter_still_matches_msg_and_field_terms() {
 #[test]
 #[ignore = "known defect: context-dependent reading of a garbage-prefixed logfmt line"]
 fn parse_lines_a_line_reads_the_same_in_the_full_parse_and_the_prescreen() {
-    use audit_tui::ingest::parse::{RangeSpec, parse_range};
+    use audit_tui::ingest::parse::parse_range;
     use audit_tui::ingest::time::Zone;
     use audit_tui::ingest::time_other::DateOrder;
     let data = include_bytes!("fixtures/fuzz/parse_lines-crash-2deec424.bin");
     let bytes = &data[1..];
-    let spec = |only_errors| RangeSpec {
-        bytes,
-        base: 1000,
-        source: 3,
-        at_file_start: false,
-        csv: None,
-        csv_header_at: None,
-        group_errors: true,
-        whole_record: false,
-        document: false,
-        only_errors,
-        date_order: DateOrder::MonthFirst,
-    };
+    let spec = |only_errors| lines_spec(bytes, false, only_errors, DateOrder::MonthFirst);
     let full = parse_range(&spec(false), Zone::Utc);
     let screened = parse_range(&spec(true), Zone::Utc);
     for e in full.events.iter().filter(|e| e.level().is_error()) {
@@ -221,7 +173,7 @@ fn parse_lines_a_line_reads_the_same_in_the_full_parse_and_the_prescreen() {
 /// took the value for a word, and dropped the line.
 #[test]
 fn parse_lines_a_level_number_after_form_feeds_is_kept_by_the_prescreen() {
-    use audit_tui::ingest::parse::{RangeSpec, parse_range};
+    use audit_tui::ingest::parse::parse_range;
     use audit_tui::ingest::time::Zone;
     use audit_tui::ingest::time_other::DateOrder;
     let info = "{\"ts\":\"2026-05-17T10:00:00Z\",\"level\":\"info\",\"message\":\"ok\"}\n";
@@ -230,19 +182,7 @@ fn parse_lines_a_level_number_after_form_feeds_is_kept_by_the_prescreen() {
         "{\"ts\":\"2026-05-17T10:00:01Z\",\"level\":\"\x0c\x0c0\",\"message\":\"x\"}",
     ] {
         let bytes = format!("{info}{info}{line}\n{info}");
-        let spec = |only_errors| RangeSpec {
-            bytes: bytes.as_bytes(),
-            base: 1000,
-            source: 3,
-            at_file_start: true,
-            csv: None,
-            csv_header_at: None,
-            group_errors: true,
-            whole_record: false,
-            document: false,
-            only_errors,
-            date_order: DateOrder::Guess,
-        };
+        let spec = |only_errors| lines_spec(bytes.as_bytes(), true, only_errors, DateOrder::Guess);
         let full = parse_range(&spec(false), Zone::Utc);
         let screened = parse_range(&spec(true), Zone::Utc);
         let errors: Vec<_> = full.events.iter().filter(|e| e.level().is_error()).collect();
@@ -251,5 +191,27 @@ fn parse_lines_a_level_number_after_form_feeds_is_kept_by_the_prescreen() {
             let kept = screened.events.iter().find(|s| s.offset() == e.offset());
             assert_eq!(kept.map(|s| s.level()), Some(e.level()), "{line:?}");
         }
+    }
+}
+
+/// A range of plain lines at virtual offset 1000 of source 3, as the harness reads them.
+fn lines_spec(
+    bytes: &[u8],
+    at_file_start: bool,
+    only_errors: bool,
+    date_order: audit_tui::ingest::time_other::DateOrder,
+) -> audit_tui::ingest::parse::RangeSpec<'_> {
+    audit_tui::ingest::parse::RangeSpec {
+        bytes,
+        base: 1000,
+        source: 3,
+        at_file_start,
+        csv: None,
+        csv_header_at: None,
+        group_errors: true,
+        whole_record: false,
+        document: false,
+        only_errors,
+        date_order,
     }
 }

@@ -4,7 +4,7 @@
 //! just before it, and the counts. Log text is escaped as in every report (see `support`).
 
 use super::fmt;
-use super::support::{context_row, fenced, inline, md, quote_line, shell_word};
+use super::support::{context_block, fenced, inline, md, quote_line, shell_word};
 use crate::ingest::time::{TimeReader, Zone};
 use crate::json::scan::{Value, scan_object};
 use crate::model::store::readable;
@@ -585,27 +585,8 @@ fn errors_told(
         writeln!(out, "- at `{}`{group}", inline(&index.location(e)))?;
         writeln!(out)?;
         if limits.before > 0 {
-            let mut before = index.previous_in_session(id, e.session(), limits.before);
-            before.reverse();
-            let mut block = String::new();
-            let mut prev: Option<i64> = None;
-            for &pid in &before {
-                let Some(p) = index.event(pid as usize) else { continue };
-                if let Some(t) = prev
-                    && p.time() - t >= 60_000
-                {
-                    block.push_str(&format!("         ⋮ {} later\n", fmt::duration(p.time() - t)));
-                }
-                prev = Some(p.time());
-                block.push_str(&context_row(index, zone, p, e.time(), times, false));
-            }
-            if let Some(t) = prev
-                && e.time() - t >= 60_000
-            {
-                block.push_str(&format!("         ⋮ {} later\n", fmt::duration(e.time() - t)));
-            }
-            block.push_str(&context_row(index, zone, e, e.time(), times, true));
-            writeln!(out, "{}", if before.is_empty() { "First event of the session:" } else { "What preceded it:" })?;
+            let (block, had_before) = context_block(index, zone, id, e, limits.before, times);
+            writeln!(out, "{}", if had_before { "What preceded it:" } else { "First event of the session:" })?;
             writeln!(out)?;
             fenced(out, "text", &block)?;
             writeln!(out)?;

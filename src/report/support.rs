@@ -340,27 +340,8 @@ fn occurrence(
     if limits.before == 0 {
         return quote_line(out, index, e);
     }
-    let mut before = index.previous_in_session(id, e.session(), limits.before);
-    before.reverse();
-    let mut block = String::new();
-    let mut prev: Option<i64> = None;
-    for &pid in &before {
-        let Some(p) = index.event(pid as usize) else { continue };
-        if let Some(t) = prev
-            && p.time() - t >= 60_000
-        {
-            block.push_str(&format!("         ⋮ {} later\n", fmt::duration(p.time() - t)));
-        }
-        prev = Some(p.time());
-        block.push_str(&context_row(index, zone, p, e.time(), times, false));
-    }
-    if let Some(t) = prev
-        && e.time() - t >= 60_000
-    {
-        block.push_str(&format!("         ⋮ {} later\n", fmt::duration(e.time() - t)));
-    }
-    block.push_str(&context_row(index, zone, e, e.time(), times, true));
-    let heading = if before.is_empty() { "First event of its session:" } else { "What the session did before it:" };
+    let (block, had_before) = context_block(index, zone, id, e, limits.before, times);
+    let heading = if !had_before { "First event of its session:" } else { "What the session did before it:" };
     writeln!(out, "{heading}")?;
     writeln!(out)?;
     fenced(out, "text", &block)?;
@@ -383,6 +364,40 @@ pub(super) fn quote_line(out: &mut impl Write, index: &Index, e: Event) -> io::R
 
 /// One event of the context: how long before the error, time, level, category, message
 /// (its first line; a traceback's own lines are in the quoted line below).
+/// The session's `n` events before `e` (id `id`), oldest first, gaps of a minute or more
+/// marked, then `e` itself: the block a report quotes before an error. Also whether any
+/// event came before.
+pub(super) fn context_block(
+    index: &Index,
+    zone: Zone,
+    id: u32,
+    e: Event,
+    n: usize,
+    times: &mut TimeReader,
+) -> (String, bool) {
+    let mut before = index.previous_in_session(id, e.session(), n);
+    before.reverse();
+    let mut block = String::new();
+    let mut prev: Option<i64> = None;
+    for &pid in &before {
+        let Some(p) = index.event(pid as usize) else { continue };
+        if let Some(t) = prev
+            && p.time() - t >= 60_000
+        {
+            block.push_str(&format!("         ⋮ {} later\n", fmt::duration(p.time() - t)));
+        }
+        prev = Some(p.time());
+        block.push_str(&context_row(index, zone, p, e.time(), times, false));
+    }
+    if let Some(t) = prev
+        && e.time() - t >= 60_000
+    {
+        block.push_str(&format!("         ⋮ {} later\n", fmt::duration(e.time() - t)));
+    }
+    block.push_str(&context_row(index, zone, e, e.time(), times, true));
+    (block, !before.is_empty())
+}
+
 pub(super) fn context_row(
     index: &Index,
     zone: Zone,

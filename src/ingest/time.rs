@@ -96,8 +96,10 @@ pub struct TimeReader {
     /// would go back before it is the second pass of the repeated hour.
     last_naive_utc: Option<Millis>,
     /// The last `YYYY-MM-DDTHH:MM` seen and its wall-clock milliseconds: consecutive
-    /// lines mostly share a minute, so only seconds and fraction are read again.
-    last_minute: [u8; 16],
+    /// lines mostly share a minute, so only seconds and fraction are read again. `None`
+    /// until one is read: any 16 bytes can start a line, so no byte pattern is safe as
+    /// "nothing read yet" (sixteen 0xFF bytes once read as 1970-01-01).
+    last_minute: Option<[u8; 16]>,
     last_minute_ms: i64,
     /// The last `+HH:MM` suffix and its seconds east of UTC.
     last_offset: [u8; 6],
@@ -118,7 +120,7 @@ impl TimeReader {
             cache_offset_ms: 0,
             cache_later_offset_ms: 0,
             last_naive_utc: None,
-            last_minute: [0xFF; 16],
+            last_minute: None,
             last_minute_ms: 0,
             last_offset: [0; 6],
             last_offset_secs: 0,
@@ -185,12 +187,12 @@ impl TimeReader {
     /// bytes it used.
     pub fn parse_prefix(&mut self, s: &[u8]) -> Option<(Millis, usize)> {
         let minute_ms = match s.get(..16) {
-            Some(head) if *head == self.last_minute => self.last_minute_ms,
+            Some(head) if self.last_minute.is_some_and(|m| *head == m) => self.last_minute_ms,
             _ => match read_date_minute(s) {
                 None => return self.parse_other(s),
                 Some(DateClock::Date(days)) => return Some((self.local_to_utc(days * 86_400_000), 10)),
                 Some(DateClock::Minute(ms)) => {
-                    self.last_minute.copy_from_slice(&s[..16]);
+                    self.last_minute = s[..16].try_into().ok();
                     self.last_minute_ms = ms;
                     ms
                 }
@@ -410,6 +412,15 @@ pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sixteen_ff_bytes_are_no_time_before_or_after_a_real_minute() {
+        let line = [&[0xFF_u8; 16][..], b":00Z level=fatal"].concat();
+        let mut r = TimeReader::new(Zone::Utc);
+        assert_eq!(r.parse_prefix(&line), None, "a fresh reader");
+        assert!(r.parse_prefix(b"2026-05-17T09:01:00Z").is_some());
+        assert_eq!(r.parse_prefix(&line), None, "after a minute was read");
+    }
 
     #[test]
     fn the_second_pass_of_a_dst_fold_reads_as_winter_time_when_the_log_goes_on_in_order() {

@@ -62,8 +62,8 @@ pub struct Binding {
 pub const KEYMAP: &[Binding] = &[
     Binding { keys: &["j", "↓"], action: Action::MoveDown, help: "next row" },
     Binding { keys: &["k", "↑"], action: Action::MoveUp, help: "previous row" },
-    Binding { keys: &["PgDn", "Space"], action: Action::PageDown, help: "page down" },
-    Binding { keys: &["PgUp", "b"], action: Action::PageUp, help: "page up" },
+    Binding { keys: &["PgDn", "Space", "Ctrl-f"], action: Action::PageDown, help: "page down" },
+    Binding { keys: &["PgUp", "b", "Ctrl-b"], action: Action::PageUp, help: "page up" },
     Binding { keys: &["Ctrl-d"], action: Action::HalfPageDown, help: "half page down" },
     Binding { keys: &["Ctrl-u"], action: Action::HalfPageUp, help: "half page up" },
     Binding { keys: &["g", "Home"], action: Action::Top, help: "first row" },
@@ -88,7 +88,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding { keys: &["!"], action: Action::ErrorsView, help: "errors view: every kind of error, how often, who" },
     Binding { keys: &["o"], action: Action::NextOccurrence, help: "next occurrence of this error" },
     Binding { keys: &["O"], action: Action::PrevOccurrence, help: "previous occurrence of this error" },
-    Binding { keys: &["+"], action: Action::MoreContext, help: "more events before (detail)" },
+    Binding { keys: &["+", "="], action: Action::MoreContext, help: "more events before (detail)" },
     Binding { keys: &["-"], action: Action::LessContext, help: "fewer events before (detail)" },
     Binding { keys: &["m"], action: Action::ToggleMark, help: "mark the event, with a note (again: unmark)" },
     Binding { keys: &["'"], action: Action::NextMark, help: "next mark" },
@@ -105,60 +105,21 @@ pub const KEYMAP: &[Binding] = &[
     Binding { keys: &["q"], action: Action::Quit, help: "quit (Ctrl-C always quits, Ctrl-Z suspends)" },
 ];
 
-/// The action a key asks for in normal (not text-editing) mode.
+/// The action a key asks for in normal (not text-editing) mode: the [`KEYMAP`] row that
+/// names it. Ctrl-C always quits, whatever the table says.
 pub fn action_for(key: KeyEvent) -> Option<Action> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    Some(match key.code {
-        KeyCode::Char('c') if ctrl => Action::Quit,
-        KeyCode::Char('d') if ctrl => Action::HalfPageDown,
-        KeyCode::Char('u') if ctrl => Action::HalfPageUp,
-        KeyCode::Char('f') if ctrl => Action::PageDown,
-        KeyCode::Char('b') if ctrl => Action::PageUp,
-        _ if ctrl => return None,
-        KeyCode::Char('j') | KeyCode::Down => Action::MoveDown,
-        KeyCode::Char('k') | KeyCode::Up => Action::MoveUp,
-        KeyCode::PageDown | KeyCode::Char(' ') => Action::PageDown,
-        KeyCode::PageUp | KeyCode::Char('b') => Action::PageUp,
-        KeyCode::Char('g') | KeyCode::Home => Action::Top,
-        KeyCode::Char('G') | KeyCode::End => Action::Bottom,
-        KeyCode::Tab => Action::FocusNext,
-        KeyCode::BackTab => Action::FocusPrev,
-        KeyCode::Char('1') => Action::FocusSessions,
-        KeyCode::Char('2') => Action::FocusTimeline,
-        KeyCode::Char('3') => Action::FocusDetail,
-        KeyCode::Enter => Action::Drill,
-        KeyCode::Esc => Action::Back,
-        KeyCode::Char('/') => Action::EditFilter,
-        KeyCode::Char('n') => Action::NextMatch,
-        KeyCode::Char('N') => Action::PrevMatch,
-        KeyCode::Char('&') => Action::ToggleMatchesOnly,
-        KeyCode::Char('e') => Action::NextError,
-        KeyCode::Char('E') => Action::PrevError,
-        KeyCode::Char('w') => Action::NextWarning,
-        KeyCode::Char('W') => Action::PrevWarning,
-        KeyCode::Char(']') => Action::NextSession,
-        KeyCode::Char('[') => Action::PrevSession,
-        KeyCode::Char('!') => Action::ErrorsView,
-        KeyCode::Char('o') => Action::NextOccurrence,
-        KeyCode::Char('O') => Action::PrevOccurrence,
-        KeyCode::Char('+') | KeyCode::Char('=') => Action::MoreContext,
-        KeyCode::Char('-') => Action::LessContext,
-        KeyCode::Char('m') => Action::ToggleMark,
-        KeyCode::Char('\'') => Action::NextMark,
-        KeyCode::Char('"') => Action::PrevMark,
-        KeyCode::Char('t') => Action::ToggleUtc,
-        KeyCode::Char('F') => Action::ToggleFollow,
-        KeyCode::Char('y') => Action::CopyEvent,
-        KeyCode::Char('R') => Action::CopyReport,
-        KeyCode::Char('S') => Action::ShowStory,
-        KeyCode::Char('r') => Action::ToggleRedact,
-        KeyCode::Char('s') => Action::SaveCopy,
-        KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
-        KeyCode::Char('c') => Action::ShowCheck,
-        KeyCode::Char('q') => Action::Quit,
-        _ => return None,
-    })
+    static CHORDS: std::sync::OnceLock<Vec<(Chord, Action)>> = std::sync::OnceLock::new();
+    let chord = Chord::of(key);
+    if chord == CTRL_C {
+        return Some(Action::Quit);
+    }
+    let chords = CHORDS.get_or_init(|| {
+        KEYMAP.iter().flat_map(|b| b.keys.iter().filter_map(|k| Chord::parse(k)).map(|c| (c, b.action))).collect()
+    });
+    chords.iter().find(|(c, _)| *c == chord).map(|&(_, a)| a)
 }
+
+const CTRL_C: Chord = Chord { code: KeyCode::Char('c'), ctrl: true };
 
 impl Action {
     /// The name a config file gives the action: `ErrorsView` is `errors_view`.
@@ -202,7 +163,12 @@ impl Chord {
         }
         let mut chars = name.chars();
         if let (Some(ch), None) = (chars.next(), chars.clone().next()) {
-            return Some(Chord { code: KeyCode::Char(ch), ctrl: false });
+            let code = match ch {
+                '↑' => KeyCode::Up,
+                '↓' => KeyCode::Down,
+                _ => KeyCode::Char(ch),
+            };
+            return Some(Chord { code, ctrl: false });
         }
         let code = match name.to_ascii_lowercase().as_str() {
             "enter" => KeyCode::Enter,
@@ -214,8 +180,8 @@ impl Chord {
             "end" => KeyCode::End,
             "pgup" => KeyCode::PageUp,
             "pgdn" => KeyCode::PageDown,
-            "up" | "↑" => KeyCode::Up,
-            "down" | "↓" => KeyCode::Down,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
             "left" => KeyCode::Left,
             "right" => KeyCode::Right,
             "backspace" => KeyCode::Backspace,
@@ -250,9 +216,7 @@ impl Keys {
             let mut chords = Vec::new();
             for n in names {
                 match Chord::parse(n) {
-                    Some(c) if c == Chord::parse("Ctrl-c").expect("a key") => {
-                        problems.push((i, "Ctrl-c always quits".into()))
-                    }
+                    Some(CTRL_C) => problems.push((i, "Ctrl-c always quits".into())),
                     Some(c) => chords.push(c),
                     None => problems
                         .push((i, format!("unknown key {n:?} (a character, Ctrl-x, F1-F12, Enter, Esc, Tab...)"))),
@@ -280,7 +244,7 @@ impl Keys {
             return action_for(key);
         }
         let chord = Chord::of(key);
-        if chord == (Chord { code: KeyCode::Char('c'), ctrl: true }) {
+        if chord == CTRL_C {
             return Some(Action::Quit);
         }
         if let Some((a, _, _)) = self.overrides.iter().find(|(_, _, cs)| cs.contains(&chord)) {
@@ -370,6 +334,28 @@ mod tests {
             };
             assert_eq!(action_for(event), Some(b.action), "key {first}");
         }
+    }
+
+    #[test]
+    fn every_key_in_the_table_parses_and_names_one_action() {
+        let mut seen = Vec::new();
+        for b in KEYMAP {
+            for k in b.keys {
+                let chord = Chord::parse(k).unwrap_or_else(|| panic!("key {k:?} of {:?} does not parse", b.action));
+                assert!(!seen.contains(&chord), "key {k:?} is bound twice");
+                seen.push(chord);
+            }
+        }
+    }
+
+    #[test]
+    fn keys_the_help_once_left_out_are_in_the_table() {
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        assert_eq!(action_for(ctrl('f')), Some(Action::PageDown));
+        assert_eq!(action_for(ctrl('b')), Some(Action::PageUp));
+        assert_eq!(action_for(key(KeyCode::Char('='))), Some(Action::MoreContext));
+        assert_eq!(action_for(ctrl('j')), None, "Ctrl with an unbound letter does nothing");
+        assert_eq!(action_for(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::Bottom));
     }
 
     #[test]

@@ -27,18 +27,26 @@ const MOUSE_HELP: &[(&str, &str)] = &[
 
 /// Every line of the help, in one column of `width` or two side by side.
 fn lines(theme: &Theme, two: bool, keymap: &Keys) -> Vec<Line<'static>> {
-    let bindings: Vec<Vec<Span<'static>>> = KEYMAP
+    let keys: Vec<String> = KEYMAP
         .iter()
         .map(|b| {
             let keys = keymap.keys_of(b);
-            let keys = if keys.is_empty() {
+            if keys.is_empty() {
                 "-".to_string()
             } else {
                 keys.iter().map(|k| theme.glyphs.key_name_of(k)).collect::<Vec<_>>().join(" ")
-            };
+            }
+        })
+        .collect();
+    // The keys column fits the longest keys (`PgDn Space Ctrl-f`), so rows stay aligned.
+    let kw = keys.iter().map(|k| k.chars().count()).max().unwrap_or(0).max(12);
+    let bindings: Vec<Vec<Span<'static>>> = KEYMAP
+        .iter()
+        .zip(keys)
+        .map(|(b, keys)| {
             vec![
-                Span::styled(format!("{keys:>12}  "), theme.key),
-                Span::raw(format!("{:<w$}", b.help, w = COLUMN - 14)),
+                Span::styled(format!("{keys:>kw$}  "), theme.key),
+                Span::raw(format!("{:<w$}", b.help, w = COLUMN.saturating_sub(kw + 2))),
             ]
         })
         .collect();

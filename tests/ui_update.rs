@@ -475,6 +475,22 @@ fn help_opens_with_question_mark_scrolls_with_keys_and_esc_closes_it() {
 }
 
 #[test]
+fn overlays_scroll_with_the_same_keys_as_the_panes() {
+    let mut app = app_for(SAMPLE);
+    app.size = (80, 24);
+    press(&mut app, "? C-d");
+    let half = app.help_scroll;
+    assert!(half > 1, "Ctrl-d scrolls the help half a page, as in the timeline");
+    press(&mut app, "C-f");
+    assert!(app.help_scroll > half, "Ctrl-f pages it");
+    press(&mut app, "g");
+    assert_eq!(app.help_scroll, 0);
+    press(&mut app, "Esc ! C-d");
+    assert!(app.errors.groups.len() > 2);
+    assert!(app.errors.cursor > 0, "Ctrl-d moves the errors view's cursor");
+}
+
+#[test]
 fn q_and_ctrl_c_quit_and_ctrl_c_even_while_typing() {
     for keys in ["q", "C-c", "/ l e C-c", "? q q", "? C-c"] {
         let mut app = app_for(DATATOOLS);

@@ -3,12 +3,10 @@
 
 pub mod app;
 pub mod clipboard;
-pub mod copy_view;
 pub mod errors;
 #[cfg(debug_assertions)]
 mod fault;
 pub mod filter;
-pub mod follow_view;
 pub mod keymap;
 pub mod msg;
 #[cfg(unix)]

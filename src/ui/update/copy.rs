@@ -2,9 +2,9 @@
 //! line says once the loop reports where a copy went. Never claims a copy no clipboard
 //! confirmed. No I/O here: the loop runs the clipboard and writes files (`clipboard`).
 
-use super::app::{App, Note, Request};
-use super::clipboard::{Clip, MAX_COPY_BYTES, Outcome};
 use crate::redact::Redactor;
+use crate::ui::app::{App, Note, Request};
+use crate::ui::clipboard::{Clip, MAX_COPY_BYTES, Outcome};
 
 /// Ticks a copy's outcome stays on the status line: long enough to read and act on `s`.
 const OUTCOME_TICKS: u64 = 100;
@@ -134,4 +134,39 @@ pub fn on_saved(app: &mut App, clip: &Clip, result: Result<std::path::PathBuf, S
         Ok(path) => say(app, format!("saved {} to {}", clip.what, path.display()), false),
         Err(why) => say(app, format!("not saved: {why}"), true),
     }
+}
+
+/// The support report (`audit-tui report`) of the rows listed now: the scoped session
+/// and the filter, with as many events before each error as the detail shows.
+pub fn copy_report(app: &mut App) {
+    use crate::report::support;
+    if app.loading.is_some() {
+        app.note("the report waits for the full index", true);
+        return;
+    }
+    let mut query: Vec<String> = Vec::new();
+    if let Some(s) = app.scope.and_then(|sid| app.index.session(sid)) {
+        let id = &s.id;
+        query.push(if id.contains(char::is_whitespace) {
+            format!("session:\"{id}\"")
+        } else {
+            format!("session:{id}")
+        });
+    }
+    if !app.filter.applied_text.trim().is_empty() {
+        query.push(app.filter.applied_text.trim().to_string());
+    }
+    let query = query.join(" ");
+    let scope = support::Scope {
+        title: &app.title,
+        query: (!query.is_empty()).then_some(query.as_str()),
+        selected: app.row_ids(),
+        marks: &app.marks.placed,
+    };
+    let limits = support::Limits { before: app.detail.before, groups: 5 };
+    let mut out = Vec::new();
+    if support::write(&mut out, &app.index, app.zone, &scope, limits).is_err() {
+        return;
+    }
+    copy_report_text(app, &String::from_utf8_lossy(&out));
 }

@@ -3,10 +3,10 @@
 //! `less +F`); scrolling up pauses and counts what arrived since; filters, sessions,
 //! error counts and the histogram follow along.
 
-use super::app::{App, Request};
 use crate::ingest::watch::Batch;
 use crate::model::Level;
 use crate::query::eval::Evaluator;
+use crate::ui::app::{App, Request};
 
 pub fn on_tailed(app: &mut App, batch: Batch) {
     app.follow.target = batch.following;
@@ -36,7 +36,7 @@ pub fn on_tailed(app: &mut App, batch: Batch) {
     let added = app.row_count().saturating_sub(rows_before);
     if added > 0 {
         if app.timeline.pinned_to_end {
-            super::update::select_row(app, app.row_count() - 1);
+            super::select_row(app, app.row_count() - 1);
         } else {
             app.timeline.unseen += added;
         }
@@ -103,7 +103,7 @@ pub fn toggle(app: &mut App) {
     } else {
         app.timeline.unseen = 0;
         let last = app.row_count().saturating_sub(1);
-        super::update::select_row(app, last);
+        super::select_row(app, last);
         app.timeline.pinned_to_end = true;
     }
 }

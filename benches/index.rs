@@ -4,7 +4,7 @@
 //! `cargo bench`; compare ratios between runs, not absolute times (2 noisy cores).
 
 use audit_tui::ingest::build::{Detail, Options, Progress, build};
-use audit_tui::ingest::parse::{RangeSpec, parse_range};
+use audit_tui::ingest::parse::{RangeSpec, Records, parse_range};
 use audit_tui::ingest::time::Zone;
 use audit_tui::query::eval::{Compiled, Snapshot, filter_all};
 use audit_tui::query::{Query, word::Word};
@@ -69,19 +69,7 @@ fn split_lines(b: Bencher) {
 fn parse_one_thread(b: Bencher) {
     let data = corpus();
     b.counter(divan::counter::BytesCount::new(data.len())).bench(|| {
-        let spec = RangeSpec {
-            bytes: data,
-            base: 0,
-            source: 0,
-            at_file_start: true,
-            csv: None,
-            csv_header_at: None,
-            group_errors: true,
-            whole_record: false,
-            document: false,
-            only_errors: false,
-            date_order: Default::default(),
-        };
+        let spec = RangeSpec::new(data, 0, Records::Lines);
         parse_range(black_box(&spec), Zone::Utc).events.len()
     });
 }

@@ -213,17 +213,6 @@ fn lines_spec(
     only_errors: bool,
     date_order: audit_tui::ingest::time_other::DateOrder,
 ) -> audit_tui::ingest::parse::RangeSpec<'_> {
-    audit_tui::ingest::parse::RangeSpec {
-        bytes,
-        base: 1000,
-        source: 3,
-        at_file_start,
-        csv: None,
-        csv_header_at: None,
-        group_errors: true,
-        whole_record: false,
-        document: false,
-        only_errors,
-        date_order,
-    }
+    use audit_tui::ingest::parse::{RangeSpec, Records};
+    RangeSpec { source: 3, at_file_start, only_errors, date_order, ..RangeSpec::new(bytes, 1000, Records::Lines) }
 }

@@ -4,7 +4,7 @@
 
 use audit_tui::ingest::build::{Detail, Options, Progress, build, document_ranges, split_ranges};
 use audit_tui::ingest::document;
-use audit_tui::ingest::parse::{RangeSpec, parse_range};
+use audit_tui::ingest::parse::{RangeSpec, Records, parse_range};
 use audit_tui::ingest::sources::{Data, Format, Origin};
 use audit_tui::ingest::time::Zone;
 use audit_tui::model::index::SourceInfo;
@@ -108,19 +108,7 @@ fn non_blank_line_starts_in(bytes: &[u8], at_file_start: bool) -> Vec<usize> {
 }
 
 fn spec(bytes: &[u8], base: u64, at_file_start: bool) -> RangeSpec<'_> {
-    RangeSpec {
-        bytes,
-        base,
-        source: 0,
-        at_file_start,
-        csv: None,
-        csv_header_at: None,
-        group_errors: true,
-        whole_record: false,
-        document: false,
-        only_errors: false,
-        date_order: Default::default(),
-    }
+    RangeSpec { at_file_start, ..RangeSpec::new(bytes, base, Records::Lines) }
 }
 
 proptest! {
@@ -183,8 +171,8 @@ fn build_over_ranges(
     let chunks: Vec<_> = ranges
         .iter()
         .map(|&(a, b)| {
-            let document = a < document_end;
-            let s = RangeSpec { source, only_errors, document, ..spec(&data[a..b], a as u64, a == 0) };
+            let records = if a < document_end { Records::Document } else { Records::Lines };
+            let s = RangeSpec { source, only_errors, records, ..spec(&data[a..b], a as u64, a == 0) };
             parse_range(&s, OPTS.zone)
         })
         .collect();

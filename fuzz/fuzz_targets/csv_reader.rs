@@ -17,9 +17,8 @@
 #![no_main]
 
 use audit_tui::ingest::csv::{CsvHeader, first_line, for_each_cell, row, split, split_rows};
-use audit_tui::ingest::parse::{RangeSpec, parse_range};
+use audit_tui::ingest::parse::{RangeSpec, Records, parse_range};
 use audit_tui::ingest::time::{TimeReader, Zone};
-use audit_tui::ingest::time_other::DateOrder;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -68,19 +67,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(end == bytes.len() || ends.contains(&(end - 1)), "range cut at {end}, inside a row");
     }
 
-    let spec = RangeSpec {
-        bytes,
-        base: 0,
-        source: 0,
-        at_file_start: true,
-        csv: Some(&header),
-        csv_header_at: Some(header_at as u64),
-        group_errors: true,
-        whole_record: false,
-        document: false,
-        only_errors: false,
-        date_order: DateOrder::Guess,
-    };
+    let spec = RangeSpec::new(bytes, 0, Records::Csv { header: &header, header_at: Some(header_at as u64) });
     let chunk = parse_range(&spec, Zone::Utc);
     assert_eq!(chunk.events.len(), records, "one record per non-blank row");
     assert_eq!(chunk.newlines, bytes.iter().filter(|&&b| b == b'\n').count() as u64);

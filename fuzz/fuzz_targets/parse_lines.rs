@@ -20,7 +20,7 @@
 
 use audit_tui::ingest::build::{Detail, Opened, Options, Progress, index_opened};
 use audit_tui::ingest::document;
-use audit_tui::ingest::parse::{Chunk, RangeSpec, parse_range};
+use audit_tui::ingest::parse::{Chunk, RangeSpec, Records, parse_range};
 use audit_tui::ingest::sources::{Data, Format, Input, Origin};
 use audit_tui::ingest::time::{TimeReader, Zone};
 use audit_tui::ingest::time_other::DateOrder;
@@ -79,19 +79,7 @@ fn memchr_nl(bytes: &[u8], from: usize) -> usize {
 }
 
 fn lines_spec(bytes: &[u8], at_file_start: bool, only_errors: bool, date_order: DateOrder) -> RangeSpec<'_> {
-    RangeSpec {
-        bytes,
-        base: BASE,
-        source: 3,
-        at_file_start,
-        csv: None,
-        csv_header_at: None,
-        group_errors: true,
-        whole_record: false,
-        document: false,
-        only_errors,
-        date_order,
-    }
+    RangeSpec { source: 3, at_file_start, only_errors, date_order, ..RangeSpec::new(bytes, BASE, Records::Lines) }
 }
 
 fn check_lines(bytes: &[u8], zone: Zone, date_order: DateOrder, at_file_start: bool) {

@@ -4,7 +4,7 @@
 
 use super::csv::CsvHeader;
 use super::document;
-use super::parse::{Chunk, RangeSpec, parse_range_into};
+use super::parse::{Chunk, RangeSpec, Records, parse_range_into};
 use super::sources::{self, Data, Discovery, Format, Input, Problem};
 use super::time::Zone;
 use super::time_other::{DateOrder, vote_date_order_of_log};
@@ -360,18 +360,22 @@ fn parse_one(
     if progress.cancel.load(Ordering::Relaxed) {
         return Chunk { source: plan.source, ..Chunk::default() };
     }
+    let records = if plan.whole_record {
+        Records::Whole
+    } else if start < plan.document_end {
+        Records::Document
+    } else if let Some((header, at)) = &plan.csv {
+        Records::Csv { header, header_at: Some(*at) }
+    } else {
+        Records::Lines
+    };
     let spec = RangeSpec {
-        bytes: &plan.data[start..end],
-        base: plan.base + start as u64,
         source: plan.source,
         at_file_start: start == 0,
-        csv: plan.csv.as_ref().map(|(h, _)| &**h),
-        csv_header_at: plan.csv.as_ref().map(|(_, at)| *at),
         group_errors: opts.detail == Detail::Full,
-        whole_record: plan.whole_record,
-        document: start < plan.document_end,
         only_errors: opts.detail == Detail::Errors,
         date_order: plan.date_order,
+        ..RangeSpec::new(&plan.data[start..end], plan.base + start as u64, records)
     };
     let chunk = parse_range_into(&spec, opts.zone, buffer);
     progress.bytes_done.fetch_add((end - start) as u64, Ordering::Relaxed);

@@ -176,7 +176,23 @@ pub struct Chunk {
     pub unclosed_quote: bool,
 }
 
+/// How a range's bytes divide into records.
+#[derive(Clone, Copy, Debug)]
+pub enum Records<'a> {
+    /// One record per line: JSON lines, text and logfmt logs.
+    Lines,
+    /// CSV rows under `header` (a quoted cell may hold line breaks). The header line, at
+    /// virtual offset `header_at` when this range holds it, is not a record.
+    Csv { header: &'a CsvHeader, header_at: Option<u64> },
+    /// Part of a JSON document: records are JSON values, separated by whitespace and
+    /// array syntax, each spanning as many lines as it takes (see [`super::document`]).
+    Document,
+    /// The whole range is one record (an rtgs Markdown execution log).
+    Whole,
+}
+
 /// Where a range sits and how to read it.
+#[derive(Clone, Copy, Debug)]
 pub struct RangeSpec<'a> {
     pub bytes: &'a [u8],
     /// Virtual offset of `bytes[0]`.
@@ -184,23 +200,44 @@ pub struct RangeSpec<'a> {
     pub source: u32,
     /// The range starts at the beginning of the file (a BOM may follow).
     pub at_file_start: bool,
-    pub csv: Option<&'a CsvHeader>,
-    /// Virtual offset of the CSV header line, which is not an event.
-    pub csv_header_at: Option<u64>,
+    pub records: Records<'a>,
     /// Fingerprint error lines for error groups (see [`super::build::Detail`]).
     pub group_errors: bool,
-    /// The range is one record spanning many lines (an rtgs Markdown execution log).
-    pub whole_record: bool,
-    /// The range is part of a JSON document: records are JSON values, separated by
-    /// whitespace and array syntax, each spanning as many lines as it takes (see
-    /// [`super::document`]).
-    pub document: bool,
     /// Only error and fatal events are needed: lines whose bytes cannot make one are
     /// skipped unread (see [`super::screen`]). Other events may still be read, to keep
     /// the times of the ones that matter exact.
     pub only_errors: bool,
     /// How the file writes ambiguous dates (`7/10/2025`), from its other dates.
     pub date_order: DateOrder,
+}
+
+impl<'a> RangeSpec<'a> {
+    /// `bytes` at virtual offset `base`, from the start of a file of source 0, read in
+    /// full with error groups; callers change the fields that differ.
+    pub fn new(bytes: &'a [u8], base: u64, records: Records<'a>) -> RangeSpec<'a> {
+        RangeSpec {
+            bytes,
+            base,
+            source: 0,
+            at_file_start: true,
+            records,
+            group_errors: true,
+            only_errors: false,
+            date_order: DateOrder::Guess,
+        }
+    }
+
+    fn csv(&self) -> Option<&'a CsvHeader> {
+        match self.records {
+            Records::Csv { header, .. } => Some(header),
+            _ => None,
+        }
+    }
+
+    /// Whether the record at virtual offset `offset` is the CSV header line.
+    fn is_csv_header(&self, offset: u64) -> bool {
+        matches!(self.records, Records::Csv { header_at: Some(at), .. } if at == offset)
+    }
 }
 
 #[derive(Default)]
@@ -238,235 +275,318 @@ pub fn parse_range(spec: &RangeSpec<'_>, zone: Zone) -> Chunk {
 }
 
 /// [`parse_range`], filling `events` (an emptied buffer of an absorbed range).
-pub fn parse_range_into(spec: &RangeSpec<'_>, zone: Zone, mut events: Vec<Event>) -> Chunk {
-    events.clear();
-    let mut out = Chunk { source: spec.source, events, ..Chunk::default() };
-    let mut ids = LocalIds::default();
-    let mut times = TimeReader::new(zone).with_date_order(spec.date_order);
-    let mut memo = KeyMemo::default();
-    memo.custom = super::custom::active();
-    let mut last_time: Option<i64> = None;
-    let mut last_key: u32 = 0;
-    let bytes = spec.bytes;
-    let mut pos = 0usize;
-    let mut line_index = 0u64;
-    // A config's dialects may call a line an error in words the screen does not know.
-    let screened = memo.custom.is_none()
-        && spec.only_errors
-        && !spec.whole_record
-        && !spec.document
-        && spec.csv.is_none_or(|h| !h.has_success_column());
-    let mut marks = screened.then(|| Marks::new(SCRATCH.with(|s| error_marks(bytes, &mut s.borrow_mut()))));
-    // Lines were skipped since the last event with a time of its own, so `last_time` may
-    // not be the time of the line before; and where that event's line ends.
-    let mut skipped = false;
-    let mut timed_until = 0usize;
-    while pos < bytes.len() {
-        if spec.document {
-            let bom = if pos == 0 && spec.at_file_start && bytes.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
-            let at = document::skip_separators(bytes, pos + bom);
-            let gap = memchr::memchr_iter(b'\n', &bytes[pos..at]).count() as u64;
-            (line_index, out.newlines) = (line_index + gap, out.newlines + gap);
-            pos = at;
-            if pos >= bytes.len() {
-                break;
-            }
-        }
-        let start = pos;
-        let mut row_breaks = 0;
-        let end = if spec.whole_record {
-            bytes.len()
-        } else if spec.document {
-            // The plan cut the range at records with the same function; a failure here
-            // cannot happen, and would make the rest of the range one unparsed record.
-            document::record_end(bytes, pos).unwrap_or(bytes.len())
-        } else if let Some(h) = spec.csv {
-            let row = super::csv::row(bytes, pos, h);
-            row_breaks = row.breaks as u64;
-            out.unclosed_quote |= row.unclosed;
-            row.end
-        } else {
-            memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k)
-        };
-        let offset = spec.base + pos as u64;
-        let mut line = &bytes[pos..end];
-        if pos == 0 && spec.at_file_start {
-            line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
-        }
-        let this_line = line_index;
-        if spec.whole_record || spec.document {
-            let inside = memchr::memchr_iter(b'\n', line).count() as u64;
-            (line_index, out.newlines) = (line_index + inside, out.newlines + inside);
-            pos = end;
-        } else {
-            // A CSV row may hold line breaks in a quoted cell.
-            (line_index, out.newlines) = (line_index + 1 + row_breaks, out.newlines + row_breaks);
-            pos = end + 1;
-            if end < bytes.len() {
-                out.newlines += 1;
-            }
-        }
-        if line.iter().all(|b| b.is_ascii_whitespace()) {
-            continue;
-        }
-        if spec.csv_header_at == Some(offset) {
-            continue;
-        }
-        // Until a line with a time of its own is read, every line is: the untimed lines
-        // before it, here or at the end of the range before, take its time.
-        if let Some(m) = &mut marks
-            && last_time.is_some()
-            && !m.any_in(start, end)
-            && (spec.csv.is_some() || !read_in_full(&bytes[start..end]))
-        {
-            skipped = true;
+pub fn parse_range_into(spec: &RangeSpec<'_>, zone: Zone, events: Vec<Event>) -> Chunk {
+    let mut parser = RangeParser::new(spec, zone, events);
+    while let Some(record) = parser.next_record() {
+        if parser.screened_out(&record) {
             continue;
         }
         let mut error_facts = None;
-        let outcome = read_line(line, spec, &mut times, &mut memo, &mut error_facts);
-        match outcome {
-            Ok((brief, _)) if skipped && brief.time.is_none() => {
-                // This event's time comes from a line that was skipped: read the range in
-                // full instead (rare: real logs put a time on every event).
-                return parse_range(&RangeSpec { only_errors: false, ..*spec }, zone);
+        let flow = match read_line(record.line, spec, &mut parser.times, &mut parser.memo, &mut error_facts) {
+            Ok((brief, nul_prefix)) => parser.on_event(&record, brief, nul_prefix, error_facts),
+            Err(reason) => parser.on_unparsed(&record, reason),
+        };
+        if flow == Flow::ReadInFull {
+            // An event's time comes from a line the pre-screen skipped: read the range in
+            // full instead (rare: real logs put a time on every event).
+            return parse_range(&RangeSpec { only_errors: false, ..*spec }, zone);
+        }
+    }
+    parser.finish()
+}
+
+/// One record of a range: where it is, and its bytes (a BOM at the file's start left out).
+struct Record<'a> {
+    start: usize,
+    end: usize,
+    offset: u64,
+    line: &'a [u8],
+    /// 0-based line number of its first line within the range.
+    line_index: u64,
+}
+
+/// What the parse loop does after a record.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Next,
+    /// The pre-screen skipped a line this record needs: start again without it.
+    ReadInFull,
+}
+
+/// The state of a range being parsed: records come from [`RangeParser::next_record`],
+/// each read line goes to [`RangeParser::on_event`] or [`RangeParser::on_unparsed`],
+/// which give it a time, a session and ids local to the range.
+struct RangeParser<'s, 'a> {
+    spec: &'s RangeSpec<'a>,
+    out: Chunk,
+    ids: LocalIds,
+    times: TimeReader,
+    memo: KeyMemo,
+    /// Where the next record starts, and the line it starts on.
+    pos: usize,
+    line_index: u64,
+    last_time: Option<i64>,
+    last_key: u32,
+    /// The errors-only pre-screen's marks, when it runs.
+    marks: Option<Marks>,
+    /// Lines were skipped since the last event with a time of its own, so `last_time` may
+    /// not be the time of the line before; and where that event's line ends.
+    skipped: bool,
+    timed_until: usize,
+}
+
+impl<'s, 'a> RangeParser<'s, 'a> {
+    fn new(spec: &'s RangeSpec<'a>, zone: Zone, mut events: Vec<Event>) -> Self {
+        events.clear();
+        let mut memo = KeyMemo::default();
+        memo.custom = super::custom::active();
+        // A config's dialects may call a line an error in words the screen does not know.
+        let screened = memo.custom.is_none()
+            && spec.only_errors
+            && match spec.records {
+                Records::Lines => true,
+                Records::Csv { header, .. } => !header.has_success_column(),
+                Records::Document | Records::Whole => false,
+            };
+        let marks = screened.then(|| Marks::new(SCRATCH.with(|s| error_marks(spec.bytes, &mut s.borrow_mut()))));
+        RangeParser {
+            spec,
+            out: Chunk { source: spec.source, events, ..Chunk::default() },
+            ids: LocalIds::default(),
+            times: TimeReader::new(zone).with_date_order(spec.date_order),
+            memo,
+            pos: 0,
+            line_index: 0,
+            last_time: None,
+            last_key: 0,
+            marks,
+            skipped: false,
+            timed_until: 0,
+        }
+    }
+
+    /// The next record that is not blank (nor the CSV header), counting the line breaks
+    /// on the way.
+    #[inline]
+    fn next_record(&mut self) -> Option<Record<'a>> {
+        let spec = self.spec;
+        let bytes = spec.bytes;
+        loop {
+            if let Records::Document = spec.records {
+                let bom = if self.pos == 0 && spec.at_file_start && bytes.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+                let at = document::skip_separators(bytes, self.pos + bom);
+                let gap = memchr::memchr_iter(b'\n', &bytes[self.pos..at]).count() as u64;
+                self.count_lines(gap);
+                self.pos = at;
             }
-            Ok((brief, nul_prefix)) => {
-                if brief.time.is_some() {
-                    skipped = false;
-                    timed_until = end;
+            if self.pos >= bytes.len() {
+                return None;
+            }
+            let start = self.pos;
+            let mut row_breaks = 0;
+            let end = match spec.records {
+                Records::Whole => bytes.len(),
+                // The plan cut the range at records with the same function; a failure here
+                // cannot happen, and would make the rest of the range one unparsed record.
+                Records::Document => document::record_end(bytes, start).unwrap_or(bytes.len()),
+                Records::Csv { header, .. } => {
+                    let row = super::csv::row(bytes, start, header);
+                    row_breaks = row.breaks as u64;
+                    self.out.unclosed_quote |= row.unclosed;
+                    row.end
                 }
-                let mut flags = if nul_prefix { flag::NUL_PREFIX } else { 0 };
-                let time = match brief.time {
-                    Some(t) => {
-                        flags |= flag::OWN_TIME;
-                        if out.leading_untimed > 0 && last_time.is_none() {
-                            for e in &mut out.events[..out.leading_untimed] {
-                                e.set_time(t);
-                            }
-                        }
-                        last_time = Some(t);
-                        t
-                    }
-                    None => {
-                        if last_time.is_none() {
-                            out.leading_untimed = out.events.len() + 1;
-                        }
-                        last_time.unwrap_or(0)
-                    }
-                };
-                let category = brief.category.map_or(0, |c| ids.category(&mut out.categories, c));
-                let (kind, key_text) = session_key_of(&brief);
+                Records::Lines => memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |k| start + k),
+            };
+            let offset = spec.base + start as u64;
+            let mut line = &bytes[start..end];
+            if start == 0 && spec.at_file_start {
+                line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+            }
+            let line_index = self.line_index;
+            match spec.records {
+                Records::Whole | Records::Document => {
+                    self.count_lines(memchr::memchr_iter(b'\n', line).count() as u64);
+                    self.pos = end;
+                }
+                Records::Lines | Records::Csv { .. } => {
+                    // A CSV row may hold line breaks in a quoted cell.
+                    self.line_index += 1 + row_breaks;
+                    self.out.newlines += row_breaks + u64::from(end < bytes.len());
+                    self.pos = end + 1;
+                }
+            }
+            if line.iter().all(|b| b.is_ascii_whitespace()) || spec.is_csv_header(offset) {
+                continue;
+            }
+            return Some(Record { start, end, offset, line, line_index });
+        }
+    }
+
+    fn count_lines(&mut self, n: u64) {
+        self.line_index += n;
+        self.out.newlines += n;
+    }
+
+    /// Whether the errors-only pre-screen skips this record unread. Until a line with a
+    /// time of its own is read, every line is read: the untimed lines before it, here or
+    /// at the end of the range before, take its time.
+    #[inline]
+    fn screened_out(&mut self, r: &Record<'_>) -> bool {
+        let Some(m) = &mut self.marks else { return false };
+        let skip = self.last_time.is_some()
+            && !m.any_in(r.start, r.end)
+            && (self.spec.csv().is_some() || !read_in_full(&self.spec.bytes[r.start..r.end]));
+        self.skipped |= skip;
+        skip
+    }
+
+    /// A line read as an event.
+    #[inline]
+    fn on_event(&mut self, r: &Record<'a>, brief: Brief<'a>, nul_prefix: bool, error_facts: Option<Facts<'a>>) -> Flow {
+        if self.skipped && brief.time.is_none() {
+            return Flow::ReadInFull;
+        }
+        let mut flags = if nul_prefix { flag::NUL_PREFIX } else { 0 };
+        let time = match brief.time {
+            Some(t) => {
+                flags |= flag::OWN_TIME;
+                self.take_time(t, r.end);
+                t
+            }
+            None => {
+                if self.last_time.is_none() {
+                    self.out.leading_untimed = self.out.events.len() + 1;
+                }
+                self.last_time.unwrap_or(0)
+            }
+        };
+        let category = brief.category.map_or(0, |c| self.ids.category(&mut self.out.categories, c));
+        let (kind, key_text) = session_key_of(&brief);
+        if kind != KeyKind::Explicit {
+            flags |= flag::DERIVED_SESSION;
+        }
+        let key = self.ids.key(&mut self.out.keys, kind, &key_text);
+        self.take_key(key);
+        // Who and where: explicit sessions and per-user ones take it from their lines
+        // (the repricing log names the machine in its messages).
+        if matches!(kind, KeyKind::Explicit | KeyKind::User) {
+            self.ids.note_meta(&mut self.out.metas, key, &brief);
+        }
+        if brief.level.is_error() && self.spec.group_errors {
+            let fp = error_facts.map_or(0, |f| {
+                let etype = f.error_type.map(|t| t.text()).unwrap_or_default();
+                self.ids.fingerprint(&etype, &error_text(&f))
+            });
+            self.out.errors.push(ErrorSig { offset: r.offset, fingerprint: fp });
+        }
+        self.out.dialects[brief.dialect as usize] += 1;
+        self.out.events.push(Event::new(time, brief.level, category, key, r.offset, flags));
+        Flow::Next
+    }
+
+    /// A line that is not an event. A line cut off by a crash (or by another writer's
+    /// line) still says what it was written for before the cut: its time, level, session,
+    /// category and the start of its message. It stays an unparsed line, counted as one,
+    /// and carries the salvaged level so that error filters, jumps and counts find it.
+    /// Without a time of its own it keeps its place after the line before it, where it
+    /// was written.
+    fn on_unparsed(&mut self, r: &Record<'a>, reason: Reason) -> Flow {
+        let salvage = match reason {
+            Reason::Json(e) => super::facts::salvage(body_of(r.line).0, e, &mut self.times),
+            _ => None,
+        };
+        let brief = salvage.as_ref().map(|s| s.facts.brief());
+        let mut flags = flag::UNPARSED;
+        let own_time = brief.and_then(|b| b.time);
+        if self.skipped && own_time.is_none() && brief.is_some_and(|b| b.level.is_error()) {
+            // As for an event: its time comes from a line that was skipped.
+            return Flow::ReadInFull;
+        }
+        if let Some(t) = own_time {
+            flags |= flag::OWN_TIME;
+            self.take_time(t, r.end);
+        }
+        let time = self.last_time;
+        if time.is_none() {
+            self.out.leading_untimed = self.out.events.len() + 1;
+        }
+        // Two app instances may share a daily file: the line's own session, user or
+        // host+pid, else the session of the line before it.
+        let own_key =
+            brief.map(|b| session_key_of(&b)).filter(|(kind, _)| *kind != KeyKind::File).map(|(kind, text)| {
                 if kind != KeyKind::Explicit {
                     flags |= flag::DERIVED_SESSION;
                 }
-                let key = ids.key(&mut out.keys, kind, &key_text);
-                if last_key == 0 && out.leading_unkeyed > 0 {
-                    for e in &mut out.events[..out.leading_unkeyed] {
-                        e.set_session(key);
-                    }
+                self.ids.key(&mut self.out.keys, kind, &text)
+            });
+        if own_key.is_none() && self.last_key == 0 {
+            self.out.leading_unkeyed = self.out.events.len() + 1;
+        }
+        let (level, category) = match (&salvage, brief) {
+            (Some(s), Some(b)) => {
+                self.out.unparsed.push(Unparsed::cut(r.offset, r.line_index, reason, b.level));
+                if b.level.is_error() && self.spec.group_errors {
+                    let etype = s.facts.error_type.map(|t| t.text()).unwrap_or_default();
+                    let fp = self.ids.fingerprint(&etype, &error_text(&s.facts));
+                    self.out.errors.push(ErrorSig { offset: r.offset, fingerprint: fp });
                 }
-                last_key = key;
-                // Who and where: explicit sessions and per-user ones take it from their
-                // lines (the repricing log names the machine in its messages).
-                if matches!(kind, KeyKind::Explicit | KeyKind::User) {
-                    ids.note_meta(&mut out.metas, key, &brief);
-                }
-                if brief.level.is_error() && spec.group_errors {
-                    let fp = error_facts.map_or(0, |f| {
-                        let etype = f.error_type.map(|t| t.text()).unwrap_or_default();
-                        ids.fingerprint(&etype, &error_text(&f))
-                    });
-                    out.errors.push(ErrorSig { offset, fingerprint: fp });
-                }
-                out.dialects[brief.dialect as usize] += 1;
-                out.events.push(Event::new(time, brief.level, category, key, offset, flags));
+                (b.level, b.category.map_or(0, |c| self.ids.category(&mut self.out.categories, c)))
             }
-            Err(reason) => {
-                // A line cut off by a crash (or by another writer's line) still says what
-                // it was written for before the cut: its time, level, session, category
-                // and the start of its message. It stays an unparsed line, counted as one,
-                // and carries the salvaged level so that error filters, jumps and counts
-                // find it. Without a time of its own it keeps its place after the line
-                // before it, where it was written.
-                let salvage = match reason {
-                    Reason::Json(e) => super::facts::salvage(body_of(line).0, e, &mut times),
-                    _ => None,
-                };
-                let brief = salvage.as_ref().map(|s| s.facts.brief());
-                let mut flags = flag::UNPARSED;
-                let own_time = brief.and_then(|b| b.time);
-                if skipped && own_time.is_none() && brief.is_some_and(|b| b.level.is_error()) {
-                    // As for an event: its time comes from a line that was skipped.
-                    return parse_range(&RangeSpec { only_errors: false, ..*spec }, zone);
-                }
-                let time = match own_time {
-                    Some(t) => {
-                        flags |= flag::OWN_TIME;
-                        if out.leading_untimed > 0 && last_time.is_none() {
-                            for e in &mut out.events[..out.leading_untimed] {
-                                e.set_time(t);
-                            }
-                        }
-                        skipped = false;
-                        timed_until = end;
-                        last_time = Some(t);
-                        Some(t)
-                    }
-                    None => last_time,
-                };
-                if time.is_none() {
-                    out.leading_untimed = out.events.len() + 1;
-                }
-                // Two app instances may share a daily file: the line's own session, user or
-                // host+pid, else the session of the line before it.
-                let own_key =
-                    brief.map(|b| session_key_of(&b)).filter(|(kind, _)| *kind != KeyKind::File).map(|(kind, text)| {
-                        if kind != KeyKind::Explicit {
-                            flags |= flag::DERIVED_SESSION;
-                        }
-                        ids.key(&mut out.keys, kind, &text)
-                    });
-                if own_key.is_none() && last_key == 0 {
-                    out.leading_unkeyed = out.events.len() + 1;
-                }
-                let (level, category) = match (&salvage, brief) {
-                    (Some(s), Some(b)) => {
-                        out.unparsed.push(Unparsed::cut(offset, this_line, reason, b.level));
-                        if b.level.is_error() && spec.group_errors {
-                            let etype = s.facts.error_type.map(|t| t.text()).unwrap_or_default();
-                            let fp = ids.fingerprint(&etype, &error_text(&s.facts));
-                            out.errors.push(ErrorSig { offset, fingerprint: fp });
-                        }
-                        (b.level, b.category.map_or(0, |c| ids.category(&mut out.categories, c)))
-                    }
-                    _ => {
-                        out.unparsed.push(Unparsed::new(offset, this_line, reason));
-                        (Level::None, 0)
-                    }
-                };
-                // Lines around it take its session as they would a parsed line's (and as
-                // the next range would).
-                let key = own_key.unwrap_or(last_key);
-                if own_key.is_some() && last_key == 0 && out.leading_unkeyed > 0 {
-                    for e in &mut out.events[..out.leading_unkeyed] {
-                        e.set_session(key);
-                    }
-                }
-                if let (Some(b), Some(k)) = (brief, own_key)
-                    && matches!(session_key_of(&b).0, KeyKind::Explicit | KeyKind::User)
-                {
-                    ids.note_meta(&mut out.metas, k, &b);
-                }
-                last_key = key;
-                out.events.push(Event::new(time.unwrap_or(0), level, category, key, offset, flags));
+            _ => {
+                self.out.unparsed.push(Unparsed::new(r.offset, r.line_index, reason));
+                (Level::None, 0)
+            }
+        };
+        // Lines around it take its session as they would a parsed line's (and as the
+        // next range would).
+        let key = match own_key {
+            Some(k) => {
+                self.take_key(k);
+                k
+            }
+            None => self.last_key,
+        };
+        if let (Some(b), Some(k)) = (brief, own_key)
+            && matches!(session_key_of(&b).0, KeyKind::Explicit | KeyKind::User)
+        {
+            self.ids.note_meta(&mut self.out.metas, k, &b);
+        }
+        self.out.events.push(Event::new(time.unwrap_or(0), level, category, key, r.offset, flags));
+        Flow::Next
+    }
+
+    /// A line's own time `t` (the line ends at `end`): the untimed lines at the start of
+    /// the range take it, and so do the lines after it until the next time.
+    #[inline]
+    fn take_time(&mut self, t: i64, end: usize) {
+        if self.out.leading_untimed > 0 && self.last_time.is_none() {
+            for e in &mut self.out.events[..self.out.leading_untimed] {
+                e.set_time(t);
             }
         }
+        self.skipped = false;
+        self.timed_until = end;
+        self.last_time = Some(t);
     }
-    if skipped {
-        // The next range's untimed first lines take the time of this range's last line.
-        push_last_timed(&mut out, spec, timed_until, &mut times, &mut memo);
+
+    /// A line's own session `key`: the unkeyed lines at the start of the range take it.
+    #[inline]
+    fn take_key(&mut self, key: u32) {
+        if self.last_key == 0 && self.out.leading_unkeyed > 0 {
+            for e in &mut self.out.events[..self.out.leading_unkeyed] {
+                e.set_session(key);
+            }
+        }
+        self.last_key = key;
     }
-    out
+
+    fn finish(mut self) -> Chunk {
+        if self.skipped {
+            // The next range's untimed first lines take the time of this range's last line.
+            push_last_timed(&mut self.out, self.spec, self.timed_until, &mut self.times, &mut self.memo);
+        }
+        self.out
+    }
 }
 
 /// Reads the lines of `spec.bytes[from..]` backwards, and adds the last one with a time
@@ -483,7 +603,7 @@ fn push_last_timed(out: &mut Chunk, spec: &RangeSpec<'_>, from: usize, times: &m
         }
         let offset = spec.base + start as u64;
         let blank = line.iter().all(|b| b.is_ascii_whitespace());
-        if !blank && spec.csv_header_at != Some(offset) {
+        if !blank && !spec.is_csv_header(offset) {
             // A cut line's salvaged time counts, as in the full read.
             let time = match read_line(line, spec, times, memo, &mut None) {
                 Ok((brief, _)) => brief.time.map(|t| (t, brief.level)),
@@ -527,12 +647,12 @@ fn read_line<'a>(
     if body.len() > LINE_CAP {
         return Err(Reason::TooLong(body.len() as u64));
     }
-    if spec.whole_record {
+    if let Records::Whole = spec.records {
         return markdown::facts(body, times)
             .map(|f| (brief_keeping_error(f, error_facts), nuls > 0))
             .ok_or(Reason::NoTimestamp);
     }
-    if let Some(header) = spec.csv {
+    if let Some(header) = spec.csv() {
         return header
             .facts(body, times)
             .map(|f| (brief_keeping_error(f, error_facts), nuls > 0))
@@ -699,19 +819,7 @@ mod tests {
     }
 
     fn parse(text: &str) -> Chunk {
-        let spec = RangeSpec {
-            bytes: text.as_bytes(),
-            base: 1000,
-            source: 7,
-            at_file_start: true,
-            csv: None,
-            csv_header_at: None,
-            group_errors: true,
-            whole_record: false,
-            document: false,
-            only_errors: false,
-            date_order: DateOrder::Guess,
-        };
+        let spec = RangeSpec { source: 7, ..RangeSpec::new(text.as_bytes(), 1000, Records::Lines) };
         parse_range(&spec, Zone::Utc)
     }
 

@@ -9,7 +9,7 @@
 //! notifications go missing on network drives, macOS and Windows.
 
 use super::csv::{CsvHeader, first_line};
-use super::parse::{Chunk, RangeSpec, parse_range};
+use super::parse::{Chunk, RangeSpec, Records, parse_range};
 use super::sources::{self, Format, Origin};
 use super::tail::{DRAIN_GRACE_MS, TailCursor, TailEvent};
 use super::time::Zone;
@@ -454,19 +454,12 @@ fn format_of(path: &Path) -> Format {
 fn piece(f: &mut Followed, bytes: Vec<u8>, file_offset: u64, zone: Zone) -> Piece {
     let header_at =
         (f.csv.is_some() && file_offset == 0).then(|| first_line(&bytes).map(|(at, _)| at as u64)).flatten();
-    let spec = RangeSpec {
-        bytes: &bytes,
-        base: 0,
-        source: 0,
-        at_file_start: file_offset == 0,
-        csv: f.csv.as_deref(),
-        csv_header_at: header_at,
-        group_errors: true,
-        whole_record: false,
-        document: false,
-        only_errors: false,
-        date_order: f.date_order,
+    let records = match f.csv.as_deref() {
+        Some(header) => Records::Csv { header, header_at },
+        None => Records::Lines,
     };
+    let spec =
+        RangeSpec { at_file_start: file_offset == 0, date_order: f.date_order, ..RangeSpec::new(&bytes, 0, records) };
     let chunk = parse_range(&spec, zone);
     let first_line = f.lines + 1;
     f.lines += chunk.newlines;

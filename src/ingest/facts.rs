@@ -205,7 +205,7 @@ impl<'a> Collect<'a> {
     }
 
     // Forced: whether the compiler inlined this into the member walk flipped with unrelated
-    // edits elsewhere, and out of line the parse costs ~6 % more instructions (callgrind).
+    // edits elsewhere, and out of line every member of every line pays for the call.
     #[inline(always)]
     fn classified(&mut self, key: &[u8], value: Value<'a>, depth: u8, role: Option<(Role, u8)>, container: bool) {
         if let Value::Object(inner) = value
@@ -269,7 +269,7 @@ impl<'a> Collect<'a> {
             }
             _ => {
                 // Only a message can be an array of bytes (journald's `MESSAGE`). Checked
-                // here, not in `as_text`: there it cost 10 % of all indexing instructions.
+                // here, not in `as_text`: there every member's text paid for the check.
                 let t = match (text, value) {
                     (Some(t), _) => t,
                     (None, Value::Array(a)) if role == Role::Message && is_byte_array(a) => Text::ByteArray(a),
@@ -368,7 +368,7 @@ impl<'a> Collect<'a> {
     }
 
     // Forced: out of line (as the config's branch in `json_brief` made it), the brief is
-    // returned through memory and copied again, ~30 instructions a line (callgrind).
+    // returned through memory and copied again, on every line.
     #[inline(always)]
     fn brief(&self, times: &mut TimeReader) -> Brief<'a> {
         Brief {
@@ -458,7 +458,7 @@ impl<'a> Facts<'a> {
 }
 
 /// Reads a JSON object line for indexing. An error line also gets its full facts, for its
-/// fingerprint, from the same walk (reading it a second time cost ~3,800 instructions);
+/// fingerprint, from the same walk rather than a second read of the line;
 /// they go to `error_facts` so that the common return value stays small.
 pub fn json_brief<'a>(
     line: &'a [u8],

@@ -46,7 +46,7 @@ pub struct RawStr<'a> {
 
 /// Whether a string has escapes, as a whole word: a `bool` here left seven bytes after it
 /// that every move of a [`Value`] copied in two overlapping pieces, and the CPU stalled
-/// reading them back (a third of the member walk's samples in `perf`).
+/// reading them back, on every member of every line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u64)]
 enum Escapes {
@@ -362,8 +362,7 @@ impl<'a> Cursor<'a> {
 /// calling `visit(raw_key, value)` for each. Keys are passed still escaped; the keys that
 /// matter to us never contain escapes.
 // Kept out of line: when inlined into the indexer's caller, the compiler's register choices
-// made the whole parse ~8 % slower (callgrind), and which way it went changed with
-// unrelated edits.
+// made the whole parse slower, and which way it went changed with unrelated edits.
 #[inline(never)]
 pub fn scan_object<'a>(line: &'a [u8], mut visit: impl FnMut(RawStr<'a>, Value<'a>)) -> Result<(), ScanError> {
     walk(line, |k, v| {

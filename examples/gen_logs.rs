@@ -32,6 +32,9 @@ use std::time::Instant;
 
 use chrono::{Duration, NaiveDate};
 
+mod common;
+use common::{Rng, push_json_str, py_repr};
+
 const USAGE: &str = "\
 gen_logs: write deterministic DataTools-style audit log corpora
 
@@ -109,33 +112,13 @@ fn parse_args() -> Result<Option<Config>, Box<dyn Error>> {
 }
 
 // ---------------------------------------------------------------------------
-// Deterministic PRNG (SplitMix64); only integer and basic float arithmetic, so
-// the output does not depend on the platform's libm.
+// Draws only this generator makes from the shared PRNG; basic float arithmetic
+// only, so the output does not depend on the platform's libm.
 // ---------------------------------------------------------------------------
-
-struct Rng(u64);
 
 impl Rng {
     fn new(seed: u64) -> Self {
         Rng(seed ^ 0x5DEE_CE66_D1CE_4E5B)
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform integer in `0..n` (`n > 0`).
-    fn below(&mut self, n: u64) -> u64 {
-        ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
-    }
-
-    /// Uniform integer in `lo..=hi`.
-    fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.below(hi - lo + 1)
     }
 
     /// Uniform float in `[0, 1)`.
@@ -145,10 +128,6 @@ impl Rng {
 
     fn chance(&mut self, p: f64) -> bool {
         self.unit() < p
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
     }
 }
 
@@ -276,31 +255,6 @@ fn file_bytes(rng: &mut Rng) -> u64 {
 // JSON output, byte-compatible with Python's `json.dumps(ensure_ascii=False)`
 // ---------------------------------------------------------------------------
 
-/// Appends `s` as a JSON string literal, escaped like Python's encoder.
-fn push_json_str(out: &mut String, s: &str) {
-    out.push('"');
-    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
-        out.push_str(s);
-    } else {
-        for c in s.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                '\u{8}' => out.push_str("\\b"),
-                '\u{c}' => out.push_str("\\f"),
-                c if (c as u32) < 0x20 => {
-                    let _ = write!(out, "\\u{:04x}", c as u32);
-                }
-                c => out.push(c),
-            }
-        }
-    }
-    out.push('"');
-}
-
 /// The part of an event after `"session": "…", `: message, extras and the closing brace.
 struct Body(String);
 
@@ -308,7 +262,7 @@ impl Body {
     fn new(message: &str) -> Self {
         let mut s = String::with_capacity(160);
         s.push_str("\"message\": ");
-        push_json_str(&mut s, message);
+        push_json_str(&mut s, message, false);
         Body(s)
     }
 
@@ -319,7 +273,7 @@ impl Body {
 
     fn str(mut self, key: &str, value: &str) -> Self {
         let _ = write!(self.0, ", \"{key}\": ");
-        push_json_str(&mut self.0, value);
+        push_json_str(&mut self.0, value, false);
         self
     }
 
@@ -435,21 +389,6 @@ fn tool_error(rng: &mut Rng, page: &Page, file: &str) -> Event {
             extra("merge_dtype"),
         ),
     }
-}
-
-/// Python's `repr()` of a plain string, as `str(OSError)` shows the file name:
-/// backslashes doubled, single quotes unless the text contains one.
-fn py_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
-    let mut out = String::from(quote);
-    for c in s.chars() {
-        if c == '\\' || c == quote {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push(quote);
-    out
 }
 
 fn upload_error(file: &str, user: &User) -> Event {

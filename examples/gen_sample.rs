@@ -32,6 +32,9 @@ use std::path::{Path, PathBuf};
 
 use flate2::{Compression, GzBuilder};
 
+mod common;
+use common::{Rng, push_json_str, py_repr};
+
 const USAGE: &str = "\
 gen_sample: write the bundled sample mailed folder of audit logs
 
@@ -51,35 +54,13 @@ const UTC_OFFSET_H: i64 = -5;
 type Res<T> = Result<T, Box<dyn Error>>;
 
 // ---------------------------------------------------------------------------
-// Deterministic PRNG (SplitMix64), integer arithmetic only
+// Draws only this generator makes from the shared PRNG, integer arithmetic only
 // ---------------------------------------------------------------------------
 
-struct Rng(u64);
-
 impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
-    }
-
-    fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.below(hi - lo + 1)
-    }
-
     /// True with probability `pct` percent.
     fn pct(&mut self, pct: u64) -> bool {
         self.below(100) < pct
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
     }
 
     fn hex(&mut self, digits: usize) -> String {
@@ -204,30 +185,6 @@ impl J {
             }
         }
     }
-}
-
-/// Appends `s` as a JSON string literal, escaped like Python's encoder.
-fn push_json_str(out: &mut String, s: &str, ascii: bool) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 || (ascii && !(' '..='~').contains(&c)) => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    let _ = write!(out, "\\u{unit:04x}");
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 // ---------------------------------------------------------------------------
@@ -533,21 +490,6 @@ impl Session {
             }
         }
     }
-}
-
-/// Python's `repr()` of a plain string, as `str(OSError)` shows the file name:
-/// backslashes doubled, single quotes unless the text contains one.
-fn py_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
-    let mut out = String::from(quote);
-    for c in s.chars() {
-        if c == '\\' || c == quote {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push(quote);
-    out
 }
 
 /// A stable fingerprint of a file (stands in for the analyzer's sha1 prefix).

@@ -8,7 +8,8 @@ holding today's DataTools file, then
   2. load: a writer appends RATE lines/s for SECONDS while the script presses keys and
      times each keystroke until the screen changes; at the end it checks that every line
      written was indexed (the status bar's event count).
-Prints a Markdown table and writes JSON to bench-results/follow.json.
+Prints a Markdown table and writes JSON to bench-results/follow-notify.json
+(bench-results/follow-poll.json with --poll).
 
 usage: scripts/follow_bench.py [--bin target/release/audit-tui] [--markers 30]
                                [--rate 50000] [--seconds 10] [--keys 20] [--poll]

@@ -11,7 +11,7 @@ use crate::model::Index;
 use crate::query::{Compiled, Query, Snapshot, filter_all};
 use crate::report::{check, errors, export, history, recent, scope, sessions, story, summary, support};
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub use crate::error::Failure;
 pub use crate::paths::{default_dir, resolve_paths};
@@ -216,10 +216,30 @@ fn stdout_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     Ok(())
 }
 
-fn run_summary(a: ReportArgs, opts: Options) -> Result<(), Failure> {
-    let query = parse_query(a.query.as_deref(), opts)?;
-    let index = load(&a.paths, opts)?;
+/// The frame of a headless report: the query read before anything is indexed (a typo
+/// fails at once), then the index and the events the query picks (`None`: no query).
+fn load_selected(paths: &[PathBuf], query: Option<&str>, opts: Options) -> Result<(Index, Option<Vec<u32>>), Failure> {
+    let query = parse_query(query, opts)?;
+    let index = load(paths, opts)?;
     let selected = select(&index, query.as_ref());
+    Ok((index, selected))
+}
+
+/// A report's rows as JSON with `--json`, else as its text table, on stdout.
+fn print_rows(
+    rows: &impl serde::Serialize,
+    json: bool,
+    text: impl FnOnce(&mut io::StdoutLock<'_>) -> io::Result<()>,
+) -> Result<(), Failure> {
+    if json {
+        return stdout_json(rows);
+    }
+    text(&mut io::stdout().lock())?;
+    Ok(())
+}
+
+fn run_summary(a: ReportArgs, opts: Options) -> Result<(), Failure> {
+    let (index, selected) = load_selected(&a.paths, a.query.as_deref(), opts)?;
     let s = summary::Summary::of(&index, opts.zone);
     if a.json {
         let mut v = serde_json::to_value(&s).map_err(|e| Failure::Runtime(e.to_string()))?;
@@ -245,16 +265,10 @@ fn sessions_of(index: &Index, ids: &[u32]) -> Vec<u32> {
 }
 
 fn run_sessions(a: ReportArgs, opts: Options) -> Result<(), Failure> {
-    let query = parse_query(a.query.as_deref(), opts)?;
-    let index = load(&a.paths, opts)?;
-    let selected = select(&index, query.as_ref());
+    let (index, selected) = load_selected(&a.paths, a.query.as_deref(), opts)?;
     let only = selected.as_ref().map(|ids| sessions_of(&index, ids));
     let rows = sessions::rows(&index, opts.zone, only.as_deref());
-    if a.json {
-        return stdout_json(&rows);
-    }
-    sessions::write_text(&mut io::stdout().lock(), &rows, opts.zone)?;
-    Ok(())
+    print_rows(&rows, a.json, |out| sessions::write_text(out, &rows, opts.zone))
 }
 
 /// `--days N`: the events of `selected` (all when `None`) in the N×24 hours up to the
@@ -266,9 +280,8 @@ fn last_days(index: &Index, selected: Option<Vec<u32>>, days: Option<u32>) -> Op
 }
 
 fn run_errors(a: ErrorsArgs, opts: Options) -> Result<(), Failure> {
-    let query = parse_query(a.base.query.as_deref(), opts)?;
-    let index = load(&a.base.paths, opts)?;
-    let selected = last_days(&index, select(&index, query.as_ref()), a.days);
+    let (index, selected) = load_selected(&a.base.paths, a.base.query.as_deref(), opts)?;
+    let selected = last_days(&index, selected, a.days);
     if let Some(by) = a.by {
         let by = match by {
             ErrorsBy::Type => errors::By::Type,
@@ -276,32 +289,18 @@ fn run_errors(a: ErrorsArgs, opts: Options) -> Result<(), Failure> {
             ErrorsBy::Category => errors::By::Category,
         };
         let rows = errors::by_rows(&index, opts.zone, selected.as_deref(), by);
-        if a.base.json {
-            return stdout_json(&rows);
-        }
-        errors::write_by_text(&mut io::stdout().lock(), &rows, by, opts.zone)?;
-        return Ok(());
+        return print_rows(&rows, a.base.json, |out| errors::write_by_text(out, &rows, by, opts.zone));
     }
     let rows = errors::rows(&index, opts.zone, selected.as_deref());
-    if a.base.json {
-        return stdout_json(&rows);
-    }
-    errors::write_text(&mut io::stdout().lock(), &rows, opts.zone)?;
-    Ok(())
+    print_rows(&rows, a.base.json, |out| errors::write_text(out, &rows, opts.zone))
 }
 
 fn run_recent(a: RecentArgs, opts: Options) -> Result<(), Failure> {
-    let query = parse_query(a.query.as_deref(), opts)?;
-    let index = load(&a.paths, opts)?;
-    let selected = select(&index, query.as_ref());
+    let (index, selected) = load_selected(&a.paths, a.query.as_deref(), opts)?;
     let since = a.minutes.and_then(|m| scope::last(&index, i64::from(m) * scope::MINUTE_MS)).map(|(from, _)| from);
     let pick = recent::Pick { limit: a.limit, since, tool: a.tool.as_deref(), only: selected.as_deref() };
     let rows = recent::rows(&index, opts.zone, &pick);
-    if a.json {
-        return stdout_json(&rows);
-    }
-    recent::write_text(&mut io::stdout().lock(), &rows, opts.zone)?;
-    Ok(())
+    print_rows(&rows, a.json, |out| recent::write_text(out, &rows, opts.zone))
 }
 
 /// A time for `--since` / `--until`: a date, a time, or `-2d` back from the newest event.
@@ -320,21 +319,37 @@ fn run_check(a: CheckArgs, opts: Options) -> Result<(), Failure> {
         other => other,
     })?;
     let c = check::Check::of(&index, opts.zone);
-    if a.json {
-        stdout_json(&c)?;
-    } else {
-        c.write_text(&mut io::stdout().lock())?;
-    }
+    print_rows(&c, a.json, |out| c.write_text(out))?;
     if c.ok { Ok(()) } else { Err(Failure::Findings) }
+}
+
+/// Reads the logs for a report that may go to `-o FILE`. The file is checked first: a
+/// report never lands on or inside the logs it reads, and a refused path costs no indexing.
+fn load_for_output(
+    paths: &[PathBuf],
+    output: Option<&Path>,
+    force: bool,
+    opts: Options,
+) -> Result<(Vec<PathBuf>, Index), Failure> {
+    let paths = resolve_paths(paths)?;
+    if let Some(path) = output {
+        crate::evidence::check_output(path, &paths, force).map_err(Failure::Runtime)?;
+    }
+    let index = load(&paths, opts)?;
+    Ok((paths, index))
+}
+
+/// Opens `-o FILE` (an existing one only with `--force`), with its name made safe for
+/// the terminal, for the line that says what was written there.
+fn open_output(path: &Path, force: bool) -> Result<(io::BufWriter<std::fs::File>, String), Failure> {
+    let file = crate::evidence::create_output(path, force).map_err(Failure::Runtime)?;
+    let shown = crate::sanitize::sanitize(&path.display().to_string(), crate::sanitize::Mode::Line).into_owned();
+    Ok((io::BufWriter::with_capacity(1 << 20, file), shown))
 }
 
 fn run_report(a: SupportArgs, opts: Options) -> Result<(), Failure> {
     let query = parse_query(a.query.as_deref(), opts)?;
-    let paths = resolve_paths(&a.paths)?;
-    if let Some(path) = &a.output {
-        crate::evidence::check_output(path, &paths, a.force).map_err(Failure::Runtime)?;
-    }
-    let index = load(&paths, opts)?;
+    let (paths, index) = load_for_output(&a.paths, a.output.as_deref(), a.force, opts)?;
     let selected = select(&index, query.as_ref());
     let title: Vec<String> = paths.iter().map(|p| crate::ingest::sources::display_path(p)).collect();
     let title = title.join(" ");
@@ -440,15 +455,10 @@ fn run_report(a: SupportArgs, opts: Options) -> Result<(), Failure> {
     }
     match &a.output {
         Some(path) => {
-            let file = crate::evidence::create_output(path, a.force).map_err(Failure::Runtime)?;
-            let mut w = io::BufWriter::new(file);
+            let (mut w, shown) = open_output(path, a.force)?;
             w.write_all(&body)?;
             w.flush()?;
-            let path = path.display().to_string();
-            eprintln!(
-                "audit-tui: wrote the report to {}",
-                crate::sanitize::sanitize(&path, crate::sanitize::Mode::Line)
-            );
+            eprintln!("audit-tui: wrote the report to {shown}");
         }
         None => io::stdout().lock().write_all(&body)?,
     }
@@ -468,11 +478,7 @@ fn run_export(a: ExportArgs, mut opts: Options) -> Result<(), Failure> {
             false => Detail::Timeline,
         };
     }
-    let paths = resolve_paths(&a.paths)?;
-    if let Some(path) = &a.output {
-        crate::evidence::check_output(path, &paths, a.force).map_err(Failure::Runtime)?;
-    }
-    let index = load(&paths, opts)?;
+    let (_, index) = load_for_output(&a.paths, a.output.as_deref(), a.force, opts)?;
     let ids = select(&index, query.as_ref()).unwrap_or_else(|| (0..index.len() as u32).collect());
     let mut redact = a.redact.then(|| {
         let mut r = crate::redact::Redactor::for_index(&index);
@@ -481,12 +487,9 @@ fn run_export(a: ExportArgs, mut opts: Options) -> Result<(), Failure> {
     });
     match &a.output {
         Some(path) => {
-            let file = crate::evidence::create_output(path, a.force).map_err(Failure::Runtime)?;
-            let mut w = io::BufWriter::with_capacity(1 << 20, file);
+            let (mut w, shown) = open_output(path, a.force)?;
             let n = export::write(&mut w, &index, &ids, a.format, opts.zone, false, redact.as_mut())?;
-            let path = path.display().to_string();
-            let path = crate::sanitize::sanitize(&path, crate::sanitize::Mode::Line);
-            eprintln!("audit-tui: wrote {} events to {path}", crate::report::fmt::count(n));
+            eprintln!("audit-tui: wrote {} events to {shown}", crate::report::fmt::count(n));
         }
         None => {
             let stdout = io::stdout();

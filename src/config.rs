@@ -136,32 +136,28 @@ struct FileConfig {
     time_zone: Option<Spanned<String>>,
     theme: Option<Spanned<String>>,
     #[serde(default)]
-    aliases: AliasesFile,
+    aliases: PerField<Vec<String>>,
     #[serde(default)]
     keys: BTreeMap<String, Spanned<KeySpec>>,
     #[serde(default, rename = "dialect")]
     dialects: Vec<DialectFile>,
 }
 
+/// One value for each field a config can name: `[aliases]` lists the keys of each, a
+/// dialect's `[dialect.fields]` the one key or capture group of each.
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct AliasesFile {
-    #[serde(default)]
-    time: Vec<String>,
-    #[serde(default)]
-    level: Vec<String>,
-    #[serde(default)]
-    message: Vec<String>,
-    #[serde(default)]
-    session: Vec<String>,
-    #[serde(default)]
-    user: Vec<String>,
-    #[serde(default)]
-    category: Vec<String>,
+#[serde(deny_unknown_fields, default, bound = "T: Deserialize<'de> + Default")]
+struct PerField<T> {
+    time: T,
+    level: T,
+    message: T,
+    session: T,
+    user: T,
+    category: T,
 }
 
-impl AliasesFile {
-    fn by_field(&self) -> [(&'static str, &Vec<String>); 6] {
+impl<T> PerField<T> {
+    fn by_field(&self) -> [(&'static str, &T); 6] {
         [
             ("time", &self.time),
             ("level", &self.level),
@@ -188,33 +184,9 @@ struct DialectFile {
     matches: Vec<String>,
     regex: Option<Spanned<String>>,
     #[serde(default)]
-    fields: FieldsFile,
+    fields: PerField<Option<String>>,
     #[serde(default)]
     levels: BTreeMap<String, Spanned<String>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct FieldsFile {
-    time: Option<String>,
-    level: Option<String>,
-    message: Option<String>,
-    session: Option<String>,
-    user: Option<String>,
-    category: Option<String>,
-}
-
-impl FieldsFile {
-    fn by_field(&self) -> [(&'static str, &Option<String>); 6] {
-        [
-            ("time", &self.time),
-            ("level", &self.level),
-            ("message", &self.message),
-            ("session", &self.session),
-            ("user", &self.user),
-            ("category", &self.category),
-        ]
-    }
 }
 
 /// 1-based line of byte `at` in `text`.

@@ -1,5 +1,5 @@
-//! Scenarios of the reliability bar (`docs/reliability.md`, ids from
-//! `shared/research/anchors-reliability.md`) that no other test file covered. F10 first:
+//! Scenarios of the reliability bar (`docs/reliability.md`, with their ids) that no other
+//! test file covered. F10 first:
 //! day files across the Europe/Paris DST changes (a 23-hour and a 25-hour day), naive
 //! local times around each switch read with `--tz Europe/Paris`, and follow mode's
 //! choice of today's file decided from the wall-clock date in the zone, never by adding

@@ -4,7 +4,7 @@
 //! it only when one is installed, so logs read without a config take the built-in paths
 //! untouched. Knows nothing of the config file's syntax.
 
-use super::facts::{Dialect, Facts, Text};
+use super::facts::{Dialect, Facts, Text, as_text};
 use super::fields::Role;
 use super::time::{Millis, TimeReader};
 use crate::json::scan::{self, Value};
@@ -137,7 +137,7 @@ impl Custom {
                         }
                     }
                     _ => {
-                        if let Some(t) = value_text(v) {
+                        if let Some(t) = as_text(v) {
                             set_text(facts, role, t);
                         }
                     }
@@ -209,16 +209,6 @@ fn value_time(v: Value<'_>, times: &mut TimeReader) -> Option<Millis> {
     match v {
         Value::Str(s) => times.parse_str(s.text().as_bytes()),
         Value::Num(n) => super::time::parse_epoch(n),
-        _ => None,
-    }
-}
-
-fn value_text(v: Value<'_>) -> Option<Text<'_>> {
-    match v {
-        Value::Str(s) => Some(Text::Json(s)),
-        Value::Num(n) => Some(Text::Plain(n)),
-        Value::True => Some(Text::Plain(b"true")),
-        Value::False => Some(Text::Plain(b"false")),
         _ => None,
     }
 }

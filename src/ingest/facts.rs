@@ -169,7 +169,7 @@ struct Collect<'a> {
     template: Option<&'a [u8]>,
 }
 
-fn as_text(v: Value<'_>) -> Option<Text<'_>> {
+pub(super) fn as_text(v: Value<'_>) -> Option<Text<'_>> {
     match v {
         Value::Str(s) => Some(Text::Json(s)),
         Value::Num(n) => Some(Text::Plain(n)),
@@ -205,7 +205,7 @@ impl<'a> Collect<'a> {
     }
 
     // Forced: whether the compiler inlined this into the member walk flipped with unrelated
-    // edits elsewhere, and out of line the parse costs ~6 % more instructions (callgrind).
+    // edits elsewhere, and out of line every member of every line pays for the call.
     #[inline(always)]
     fn classified(&mut self, key: &[u8], value: Value<'a>, depth: u8, role: Option<(Role, u8)>, container: bool) {
         if let Value::Object(inner) = value
@@ -269,7 +269,7 @@ impl<'a> Collect<'a> {
             }
             _ => {
                 // Only a message can be an array of bytes (journald's `MESSAGE`). Checked
-                // here, not in `as_text`: there it cost 10 % of all indexing instructions.
+                // here, not in `as_text`: there every member's text paid for the check.
                 let t = match (text, value) {
                     (Some(t), _) => t,
                     (None, Value::Array(a)) if role == Role::Message && is_byte_array(a) => Text::ByteArray(a),
@@ -368,7 +368,7 @@ impl<'a> Collect<'a> {
     }
 
     // Forced: out of line (as the config's branch in `json_brief` made it), the brief is
-    // returned through memory and copied again, ~30 instructions a line (callgrind).
+    // returned through memory and copied again, on every line.
     #[inline(always)]
     fn brief(&self, times: &mut TimeReader) -> Brief<'a> {
         Brief {
@@ -385,19 +385,17 @@ impl<'a> Collect<'a> {
     }
 
     fn finish(self, times: &mut TimeReader, line: &'a [u8]) -> Facts<'a> {
+        let brief = self.brief(times);
+        self.finish_with(brief, line)
+    }
+
+    /// [`Collect::finish`] for a line whose brief is already read: the time and level are
+    /// not read twice.
+    fn finish_with(self, brief: Brief<'a>, line: &'a [u8]) -> Facts<'a> {
         let templated = self.template.is_some_and(|t| self.message.value.is_some_and(|m| std::ptr::eq(m.raw(), t)));
         Facts {
             template_values: templated.then_some(line),
-            time: self.time(times),
-            level: self.level(times),
-            dialect: Some(self.dialect()),
             message: self.message.value,
-            category: self.category.value.or(self.tool.value),
-            session: self.session.value,
-            user: self.user.value,
-            host: self.host.value,
-            pid: self.pid.value,
-            platform: self.platform.value,
             error_type: self.error_type.value.or_else(|| self.stack.value.and_then(exception_type)),
             error_message: self.error_message.value,
             has_stack: self.has_stack,
@@ -407,6 +405,7 @@ impl<'a> Collect<'a> {
             operation: self.operation.value,
             args: self.args.value,
             snippet: self.snippet.value,
+            ..Facts::of_brief(brief)
         }
     }
 }
@@ -440,10 +439,26 @@ impl<'a> Facts<'a> {
             dialect: self.dialect.unwrap_or(Dialect::Json),
         }
     }
+
+    /// The facts a brief holds, and nothing of the rest of the line.
+    fn of_brief(b: Brief<'a>) -> Self {
+        Facts {
+            time: b.time,
+            level: b.level,
+            category: b.category,
+            session: b.session,
+            user: b.user,
+            host: b.host,
+            pid: b.pid,
+            platform: b.platform,
+            dialect: Some(b.dialect),
+            ..Facts::default()
+        }
+    }
 }
 
 /// Reads a JSON object line for indexing. An error line also gets its full facts, for its
-/// fingerprint, from the same walk (reading it a second time cost ~3,800 instructions);
+/// fingerprint, from the same walk rather than a second read of the line;
 /// they go to `error_facts` so that the common return value stays small.
 pub fn json_brief<'a>(
     line: &'a [u8],
@@ -464,7 +479,7 @@ pub fn json_brief<'a>(
     }
     let brief = c.brief(times);
     if brief.level.is_error() {
-        *error_facts = Some(c.finish(times, line));
+        *error_facts = Some(c.finish_with(brief, line));
     }
     Ok(brief)
 }
@@ -483,7 +498,7 @@ fn custom_brief<'a>(
     if !custom.may_take(line) {
         let brief = c.brief(times);
         if brief.level.is_error() {
-            *error_facts = Some(c.clone().finish(times, line));
+            *error_facts = Some(c.clone().finish_with(brief, line));
         }
         return brief;
     }

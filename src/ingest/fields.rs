@@ -351,7 +351,7 @@ const MEMO_WAYS: usize = 4;
 ///
 /// Aligned to its 32 bytes so that moving one is two whole vector moves: with 28 packed
 /// bytes the compiler moved them in overlapping pieces, and the CPU stalled reading back
-/// what it had just partly written (a quarter of the member walk's samples in `perf`).
+/// what it had just partly written, on the member walk's hottest path.
 #[derive(Clone, Copy, Default)]
 #[repr(C, align(32))]
 struct MemoSlot {

@@ -52,52 +52,129 @@ pub fn text_facts<'a>(line: &'a [u8], times: &mut TimeReader) -> Option<Facts<'a
 /// must not recurse a million times).
 fn read_text<'a>(line: &'a [u8], times: &mut TimeReader, nested: bool) -> Option<Facts<'a>> {
     if !nested && let Some((severity, rest)) = syslog_priority(line) {
-        let mut f = match rest.strip_prefix(b"1 ") {
-            Some(rfc5424) => rfc5424_facts(rfc5424, times)?,
-            None => read_text(rest, times, true)?,
-        };
-        if f.level == Level::None {
-            f.level = severity;
-        }
-        return Some(f);
+        return prioritized(severity, rest, times);
     }
+    let stamp = read_stamp(line, times)?;
+    if !nested && let Some(content) = cri_content(line, stamp.end) {
+        return Some(container_line(content, stamp.time, times));
+    }
+    let after_stamp = skip_separators(line, stamp.end);
+    let syslog = syslog_header(line, after_stamp, line[stamp.start].is_ascii_alphabetic());
+    let header_end = syslog.as_ref().map_or(after_stamp, |h| h.rest);
+    let lead = read_lead(line, header_end, syslog.as_ref().map(|h| h.program));
+    // Without a level, what follows the stamp is all message, but a syslog header is not.
+    let message_start = match (lead.level, &syslog) {
+        (Level::None, None) => stamp.end,
+        (Level::None, Some(_)) => header_end,
+        _ => lead.end,
+    };
+    let message = line[message_start..].trim_ascii();
+    Some(Facts {
+        time: Some(stamp.time),
+        level: lead.level,
+        message: Some(Text::Plain(message)),
+        host: syslog.as_ref().map(|h| Text::Plain(h.host)),
+        category: lead.category.map(Text::Plain),
+        pid: syslog.as_ref().and_then(|h| h.pid).map(Text::Plain),
+        dialect: Some(Dialect::Text),
+        ..Facts::default()
+    })
+}
+
+/// The line after a syslog priority, read once more without wrappers; the priority's
+/// severity stands in only when the line names no level of its own.
+fn prioritized<'a>(severity: Level, rest: &'a [u8], times: &mut TimeReader) -> Option<Facts<'a>> {
+    let mut f = match rest.strip_prefix(b"1 ") {
+        Some(rfc5424) => rfc5424_facts(rfc5424, times)?,
+        None => read_text(rest, times, true)?,
+    };
+    if f.level == Level::None {
+        f.level = severity;
+    }
+    Some(f)
+}
+
+/// The leading timestamp: `start..end` in the line and the time it says.
+struct Stamp {
+    start: usize,
+    end: usize,
+    time: Millis,
+}
+
+/// Reads the stamp the line opens with, or `None` for a line that does not open with one
+/// (a traceback's continuation).
+#[inline]
+fn read_stamp(line: &[u8], times: &mut TimeReader) -> Option<Stamp> {
     // Loggers writing to a terminal colour the stamp and the level (tracing, loguru).
     let mut start = skip_colours(line, 0);
     let coloured = start;
     while start < line.len() && matches!(line[start], b'[' | b' ' | b'\t') {
         start += 1;
     }
+    // Deeper indentation is a continuation (a traceback's frame), whatever follows it.
     if start - coloured > 2 {
         return None;
     }
     let (time, used) = times.parse_prefix(&line[start..])?;
-    if !nested && let Some(content) = cri_content(line, start + used) {
-        return Some(container_line(content, time, times));
-    }
-    let mut i = start + used;
-    // Skip what commonly closes or follows the stamp: `]`, spaces, `|`, `-`.
-    let skip = |i: &mut usize| {
-        loop {
-            *i = skip_colours(line, *i);
-            if *i < line.len() && matches!(line[*i], b']' | b'>' | b' ' | b'\t' | b'|' | b'-' | b':') {
-                *i += 1;
-            } else {
-                break;
-            }
+    Some(Stamp { start, end: start + used, time })
+}
+
+/// `i` moved past what commonly closes or follows a stamp or a level (`]`, `>`, spaces,
+/// `|`, `-`, `:`) and any colour sequences between them.
+#[inline]
+fn skip_separators(line: &[u8], mut i: usize) -> usize {
+    loop {
+        i = skip_colours(line, i);
+        if i < line.len() && matches!(line[i], b']' | b'>' | b' ' | b'\t' | b'|' | b'-' | b':') {
+            i += 1;
+        } else {
+            return i;
         }
-    };
-    skip(&mut i);
-    let syslog = syslog_header(line, i, line[start].is_ascii_alphabetic());
-    if let Some(h) = &syslog {
-        i = h.rest;
     }
-    let stamp_end = i;
-    let mut level = Level::None;
-    // Who wrote the line: the syslog program, Apache's module, or a logger's name.
-    let mut category = syslog.as_ref().map(|h| h.program);
-    // A word skipped on the way to the level: the logger, when a level follows it.
+}
+
+/// What opens the text after the stamp and any syslog header.
+struct Lead<'a> {
+    level: Level,
+    /// Who wrote the line: the syslog program, Apache's module, or a logger's name.
+    category: Option<&'a [u8]>,
+    /// Where the message starts, when there is a level.
+    end: usize,
+}
+
+/// Reads the level and the logger at `from`; `program` is the syslog header's, which
+/// names the writer before any logger or module does.
+#[inline]
+fn read_lead<'a>(line: &'a [u8], from: usize, program: Option<&'a [u8]>) -> Lead<'a> {
+    let found = find_level(line, from);
+    let mut lead = Lead { level: found.level, category: program.or(found.module), end: found.end };
+    if lead.level != Level::None && lead.category.is_none() {
+        if let Some((name, after)) = logger_after_level(line, lead.end) {
+            lead.category = Some(name);
+            lead.end = after;
+        } else {
+            lead.category = found.skipped.map(|w| w.strip_suffix(b":").unwrap_or(w)).filter(|w| is_logger_name(w));
+        }
+    }
+    lead
+}
+
+/// A level found near the start of the text, or [`Level::None`].
+struct FoundLevel<'a> {
+    level: Level,
+    /// Apache's module, from `[module:level]`.
+    module: Option<&'a [u8]>,
+    /// Past the level and the separators after it.
+    end: usize,
+    /// A word skipped on the way to the level: the logger, when a level follows it.
+    skipped: Option<&'a [u8]>,
+}
+
+/// The level is usually the next word, sometimes bracketed or after a logger name, so
+/// it is looked for in the first two words.
+#[inline]
+fn find_level(line: &[u8], mut i: usize) -> FoundLevel<'_> {
     let mut skipped = None;
-    // The level is usually the next word, sometimes bracketed or after a logger name.
     for _ in 0..2 {
         let opened = matches!(line.get(i), Some(b'[' | b'<'));
         let word_start = i + usize::from(opened);
@@ -108,68 +185,44 @@ fn read_text<'a>(line: &'a [u8], times: &mut TimeReader, nested: bool) -> Option
             Some(b':') => true,
             _ => false,
         };
-        if let Some(l) = level_word(word, marked) {
-            level = l;
-            i = word_end;
-            skip(&mut i);
-            break;
+        if let Some(level) = level_word(word, marked) {
+            return FoundLevel { level, module: None, end: skip_separators(line, word_end), skipped };
         }
-        // Apache's `[module:level]` (`[core:error]`, `[mpm_event:notice]`).
-        let module_end = line[word_start..]
-            .iter()
-            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_'))
-            .map_or(line.len(), |k| word_start + k);
-        if opened && module_end > word_start && line.get(module_end) == Some(&b':') {
-            let level_end = alphabetic_end(line, module_end + 1);
-            if line.get(level_end) == Some(&b']')
-                && let Some(l) = level_word(&line[module_end + 1..level_end], true)
-            {
-                level = l;
-                category = category.or(Some(&line[word_start..module_end]));
-                i = level_end;
-                skip(&mut i);
-                break;
-            }
+        if opened && let Some((module, level, level_end)) = apache_module_level(line, word_start) {
+            return FoundLevel { level, module: Some(module), end: skip_separators(line, level_end), skipped };
         }
-        if level == Level::None && word_end > word_start && word_end < line.len() {
+        if word_end > word_start && word_end < line.len() {
             // Not a level: maybe a logger name; look one word further.
-            let next = line[word_end..].iter().position(|&b| b == b' ').map(|k| word_end + k);
-            match next {
-                Some(n) => {
+            match line[word_end..].iter().position(|&b| b == b' ') {
+                Some(k) => {
                     if !opened {
-                        skipped = Some(&line[word_start..n]);
+                        skipped = Some(&line[word_start..word_end + k]);
                     }
-                    i = n;
-                    skip(&mut i);
+                    i = skip_separators(line, word_end + k);
                 }
                 None => break,
             }
         }
     }
-    if level != Level::None && category.is_none() {
-        if let Some((name, after)) = logger_after_level(line, i) {
-            category = Some(name);
-            i = after;
-        } else {
-            category = skipped.map(|w| w.strip_suffix(b":").unwrap_or(w)).filter(|w| is_logger_name(w));
-        }
+    FoundLevel { level: Level::None, module: None, end: i, skipped }
+}
+
+/// Apache's `module:level]` (`[core:error]`, `[mpm_event:notice]`) at `word_start`, just
+/// after its `[`: the module, the level and where the level word ends.
+fn apache_module_level(line: &[u8], word_start: usize) -> Option<(&[u8], Level, usize)> {
+    let module_end = line[word_start..]
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_'))
+        .map_or(line.len(), |k| word_start + k);
+    if module_end == word_start || line.get(module_end) != Some(&b':') {
+        return None;
     }
-    let message_start = match (level, &syslog) {
-        (Level::None, None) => start + used,
-        (Level::None, Some(_)) => stamp_end,
-        _ => i,
-    };
-    let message = line[message_start..].trim_ascii();
-    Some(Facts {
-        time: Some(time),
-        level,
-        message: Some(Text::Plain(message)),
-        host: syslog.as_ref().map(|h| Text::Plain(h.host)),
-        category: category.map(Text::Plain),
-        pid: syslog.as_ref().and_then(|h| h.pid).map(Text::Plain),
-        dialect: Some(Dialect::Text),
-        ..Facts::default()
-    })
+    let level_end = alphabetic_end(line, module_end + 1);
+    if line.get(level_end) != Some(&b']') {
+        return None;
+    }
+    let level = level_word(&line[module_end + 1..level_end], true)?;
+    Some((&line[word_start..module_end], level, level_end))
 }
 
 /// A syslog priority `<PRI>` opening the line (as sent over the network, or written by

@@ -177,9 +177,9 @@ pub fn tally(
         t.count(events, 0, blobs, fingerprints);
         return t;
     }
-    // One tally per core, not per piece nor per split that rayon makes (16 for 1 GiB on
-    // two cores): a tally's dense session table is zeroed and merged whole, 1.5 MB each
-    // for the 26,000 sessions of 1 GiB.
+    // One tally per core, not per piece nor per split that rayon makes (many more than
+    // cores): a tally's dense session table, a gain for every session of the index, is
+    // zeroed and merged whole.
     let per_core = (events.len().div_ceil(PIECE) / rayon::current_num_threads()).max(1);
     events
         .par_chunks(PIECE)

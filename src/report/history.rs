@@ -4,7 +4,7 @@
 
 use super::errors::type_of;
 use super::fmt;
-use super::support::{Counts, cell, inline, md, shell_word};
+use super::support::{Counts, cell, footer, inline, md};
 use crate::ingest::time::{TimeReader, Zone};
 use crate::model::{Event, Index, Level};
 use std::collections::BTreeMap;
@@ -27,12 +27,6 @@ pub struct Window<'a> {
     pub ids: &'a [u32],
 }
 
-fn footer(out: &mut impl Write, title: &str, query: &str) -> io::Result<()> {
-    let again = format!("audit-tui {} -q {}", shell_word(title), shell_word(query));
-    writeln!(out, "---")?;
-    writeln!(out, "To see it yourself: `{}` (audit-tui {}).", inline(&again), env!("CARGO_PKG_VERSION"))
-}
-
 fn header(out: &mut impl Write, index: &Index, zone: Zone, w: &Window<'_>) -> io::Result<()> {
     let c = Counts::of(index, Some(w.ids));
     if let Some(label) = &w.label {
@@ -41,26 +35,8 @@ fn header(out: &mut impl Write, index: &Index, zone: Zone, w: &Window<'_>) -> io
     if let Some(q) = w.query {
         writeln!(out, "- **Only** events matching `{}`", inline(q))?;
     }
-    writeln!(
-        out,
-        "- **Events**: {} in {}, {} with errors; {} errors, {} warnings{}",
-        fmt::count(c.events),
-        fmt::plural(c.sessions, "session"),
-        fmt::count(c.failed_sessions),
-        fmt::count(c.errors),
-        fmt::count(c.warnings),
-        if c.unparsed > 0 { format!("; {} could not be read", fmt::plural(c.unparsed, "line")) } else { String::new() }
-    )?;
-    if let Some((first, last)) = c.span {
-        writeln!(
-            out,
-            "- **From** {} **to** {} ({})",
-            fmt::format_local(first, zone, "%Y-%m-%d %H:%M:%S"),
-            fmt::format_local(last, zone, "%Y-%m-%d %H:%M:%S"),
-            fmt::zone_label(zone, last)
-        )?;
-    }
-    Ok(())
+    c.write_events(out, "")?;
+    c.write_span(out, zone)
 }
 
 /// One user's errors by type, their timeline, and the user's sessions.
@@ -195,7 +171,7 @@ pub fn write_user(out: &mut impl Write, index: &Index, zone: Zone, user: &str, w
     }
     writeln!(out)?;
     let q = if user.contains(char::is_whitespace) { format!("user:\"{user}\"") } else { format!("user:{user}") };
-    footer(out, w.title, &q)
+    footer(out, w.title, Some(&q))
 }
 
 /// One kind of error on one day: count, first and last time, sessions.
@@ -377,7 +353,7 @@ pub fn write_daily(
         writeln!(out)?;
     }
     let q = format!("since:{first_day} until:{}", fmt::format_local(range.1, zone, "%Y-%m-%dT%H:%M:%S"));
-    footer(out, w.title, &q)
+    footer(out, w.title, Some(&q))
 }
 
 /// `2026-05-17 (Sun)`.

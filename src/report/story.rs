@@ -4,7 +4,7 @@
 //! just before it, and the counts. Log text is escaped as in every report (see `support`).
 
 use super::fmt;
-use super::support::{context_block, fenced, inline, md, quote_line, shell_word};
+use super::support::{context_block, fenced, footer, inline, md, quote_line, shell_word};
 use crate::ingest::time::{TimeReader, Zone};
 use crate::json::scan::{Value, scan_object};
 use crate::model::store::readable;
@@ -153,10 +153,7 @@ pub fn write(out: &mut impl Write, index: &Index, zone: Zone, sid: u32, title: &
     unreadable(out, index, &events)?;
     categories(out, index, &events)?;
 
-    let mut again = format!("audit-tui {}", shell_word(title));
-    again.push_str(&format!(" -q {}", shell_word(&format!("session:{}", session.id))));
-    writeln!(out, "---")?;
-    writeln!(out, "To see it yourself: `{}` (audit-tui {}).", inline(&again), env!("CARGO_PKG_VERSION"))
+    footer(out, title, Some(&format!("session:{}", session.id)))
 }
 
 // ----- environment -----

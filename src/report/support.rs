@@ -47,8 +47,14 @@ pub fn write(out: &mut impl Write, index: &Index, zone: Zone, scope: &Scope<'_>,
     failed_sessions(out, index, zone, scope)?;
     errors(out, index, zone, scope, limits, &mut times)?;
     unparsed(out, index, scope)?;
-    let mut again = format!("audit-tui {}", shell_word(scope.title));
-    if let Some(q) = scope.query {
+    footer(out, scope.title, scope.query)
+}
+
+/// The command that shows the reader the same events in the explorer, and the version
+/// that wrote the report.
+pub(super) fn footer(out: &mut impl Write, title: &str, query: Option<&str>) -> io::Result<()> {
+    let mut again = format!("audit-tui {}", shell_word(title));
+    if let Some(q) = query {
         again.push_str(&format!(" -q {}", shell_word(q)));
     }
     writeln!(out, "---")?;
@@ -64,33 +70,9 @@ fn overview(out: &mut impl Write, index: &Index, zone: Zone, scope: &Scope<'_>) 
     let more = if names.len() > 8 { format!(" and {} more", names.len() - 8) } else { String::new() };
     let of = if scope.selected.is_some() { format!(" of {} read", index.sources.len()) } else { String::new() };
     writeln!(out, "- **Files**: {}{of} ({shown}{more})", names.len())?;
-    writeln!(
-        out,
-        "- **Events**: {} in {}, {} with errors; {} errors, {} warnings{}",
-        fmt::count(counts.events),
-        fmt::plural(counts.sessions, "session"),
-        fmt::count(counts.failed_sessions),
-        fmt::count(counts.errors),
-        fmt::count(counts.warnings),
-        if counts.unparsed > 0 {
-            format!(
-                "; {} could not be read{}",
-                fmt::plural(counts.unparsed, "line"),
-                if scope.query.is_none() { " (listed below)" } else { "" }
-            )
-        } else {
-            String::new()
-        },
-    )?;
-    if let Some((first, last)) = counts.span {
-        writeln!(
-            out,
-            "- **From** {} **to** {} ({})",
-            fmt::format_local(first, zone, "%Y-%m-%d %H:%M:%S"),
-            fmt::format_local(last, zone, "%Y-%m-%d %H:%M:%S"),
-            fmt::zone_label(zone, last)
-        )?;
-    }
+    // The report lists the unreadable lines only when no query narrowed it.
+    counts.write_events(out, if scope.query.is_none() { " (listed below)" } else { "" })?;
+    counts.write_span(out, zone)?;
     if let (Some(q), Some(ids)) = (scope.query, scope.selected) {
         writeln!(out, "- **Only** events matching `{}`: {}", inline(q), fmt::count(ids.len() as u64))?;
     }
@@ -112,6 +94,35 @@ pub(super) struct Counts {
 }
 
 impl Counts {
+    /// `- **Events**: …`; `unread_note` follows the number of lines that could not be read.
+    pub(super) fn write_events(&self, out: &mut impl Write, unread_note: &str) -> io::Result<()> {
+        let unread = match self.unparsed {
+            0 => String::new(),
+            n => format!("; {} could not be read{unread_note}", fmt::plural(n, "line")),
+        };
+        writeln!(
+            out,
+            "- **Events**: {} in {}, {} with errors; {} errors, {} warnings{unread}",
+            fmt::count(self.events),
+            fmt::plural(self.sessions, "session"),
+            fmt::count(self.failed_sessions),
+            fmt::count(self.errors),
+            fmt::count(self.warnings),
+        )
+    }
+
+    /// `- **From** … **to** … (zone)`, when an event in scope has a time.
+    pub(super) fn write_span(&self, out: &mut impl Write, zone: Zone) -> io::Result<()> {
+        let Some((first, last)) = self.span else { return Ok(()) };
+        writeln!(
+            out,
+            "- **From** {} **to** {} ({})",
+            fmt::format_local(first, zone, "%Y-%m-%d %H:%M:%S"),
+            fmt::format_local(last, zone, "%Y-%m-%d %H:%M:%S"),
+            fmt::zone_label(zone, last)
+        )
+    }
+
     pub(super) fn of(index: &Index, selected: Option<&[u32]>) -> Counts {
         let Some(ids) = selected else {
             let unparsed = index.unparsed_count();

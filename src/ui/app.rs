@@ -458,7 +458,7 @@ impl App {
     }
 
     /// Histogram of the rows listed now, counted on all cores: after a full index this
-    /// walks every event (20 ms for 6 M events on one core, in the way of the first frame).
+    /// walks every event, and on one core that stood in the way of the first frame.
     pub fn rebuild_histogram(&mut self) {
         let (start, end) = self.index.span().unwrap_or((0, 0));
         let empty = Histogram { start, end, events: vec![0; HISTOGRAM_BUCKETS], errors: vec![0; HISTOGRAM_BUCKETS] };

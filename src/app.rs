@@ -70,7 +70,13 @@ pub fn load_config(flag: Option<&std::path::Path>) -> (Config, crate::ui::UiSett
         ThemeName::Light => crate::cli::ThemeName::Light,
         ThemeName::Mono => crate::cli::ThemeName::Mono,
     });
-    let ui = crate::ui::UiSettings { keys, theme, context_before: config.context_before, problems: loaded.problems };
+    let ui = crate::ui::UiSettings {
+        keys,
+        theme,
+        context_before: config.context_before,
+        columns: std::mem::take(&mut config.columns),
+        problems: loaded.problems,
+    };
     (config, ui)
 }
 

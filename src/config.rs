@@ -6,6 +6,7 @@
 //! caller goes on with the defaults.
 
 use crate::ingest::custom::{Custom, CustomDialect, FIELDS};
+use crate::ingest::facts::Dialect;
 use crate::ingest::time::Zone;
 use crate::model::Level;
 use serde::Deserialize;
@@ -43,6 +44,81 @@ pub struct Config {
     pub theme: Option<ThemeName>,
     pub keys: Vec<KeyOverride>,
     pub custom: Custom,
+    pub columns: ColumnLists,
+}
+
+/// What a timeline column between the level and the message shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ColumnKind {
+    Category,
+    Session,
+    /// The line's status or success (tool_audit `status`, a CSV `Status`, `outcome`).
+    Outcome,
+    /// A field of the line, read by `query::eval::field_text`: a JSON path (`args.path`
+    /// is `["args", "path"]`), a logfmt key or a CSV column name.
+    Field(Vec<String>),
+}
+
+/// A timeline column and its width in terminal cells.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    pub kind: ColumnKind,
+    pub width: usize,
+}
+
+/// Widths of the columns when the file gives none.
+pub const CATEGORY_WIDTH: usize = 12;
+pub const SESSION_WIDTH: usize = 10;
+pub const OUTCOME_WIDTH: usize = 10;
+pub const FIELD_WIDTH: usize = 12;
+
+/// The widest column a config may ask for.
+const MAX_COLUMN_WIDTH: usize = 80;
+
+/// Names the timeline always shows, which a `[columns]` list cannot name.
+const ALWAYS_SHOWN: [&str; 3] = ["time", "level", "message"];
+
+/// The `[columns]` table: the timeline's columns between the level and the message, per
+/// dialect (the bundle's main one picks), else `default`; `None` where the file says
+/// nothing, and the timeline keeps its built-in set.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ColumnLists {
+    /// Indexed like `Dialect::ALL`.
+    pub by_dialect: [Option<Vec<Column>>; Dialect::COUNT],
+    pub default: Option<Vec<Column>>,
+}
+
+impl ColumnLists {
+    /// The list for a bundle whose main dialect is `main`: its own entry, else `default`.
+    pub fn for_dialect(&self, main: Option<Dialect>) -> Option<&[Column]> {
+        main.and_then(|d| self.by_dialect[d as usize].as_deref()).or(self.default.as_deref())
+    }
+}
+
+/// One entry of a `[columns]` list: `category`, `session`, `outcome` or a field name,
+/// each with an optional `:WIDTH`.
+fn column_of(entry: &str) -> Result<Column, String> {
+    let (name, width) = match entry.rsplit_once(':') {
+        Some((name, w)) => match w.trim().parse::<usize>() {
+            Ok(n) if (1..=MAX_COLUMN_WIDTH).contains(&n) => (name.trim(), Some(n)),
+            _ => return Err(format!("{entry:?}: the width after ':' must be 1 to {MAX_COLUMN_WIDTH} (cells)")),
+        },
+        None => (entry.trim(), None),
+    };
+    if name.is_empty() || name.split('.').any(str::is_empty) {
+        return Err(format!("{entry:?}: give a column name, like \"session\" or \"args.path:20\""));
+    }
+    let lower = name.to_ascii_lowercase();
+    if ALWAYS_SHOWN.contains(&lower.as_str()) {
+        return Err(format!("{entry:?}: time, level and the message are always shown; list the columns between"));
+    }
+    let (kind, default_width) = match lower.as_str() {
+        "category" => (ColumnKind::Category, CATEGORY_WIDTH),
+        "session" => (ColumnKind::Session, SESSION_WIDTH),
+        "outcome" => (ColumnKind::Outcome, OUTCOME_WIDTH),
+        _ => (ColumnKind::Field(name.split('.').map(str::to_string).collect()), FIELD_WIDTH),
+    };
+    Ok(Column { kind, width: width.unwrap_or(default_width) })
 }
 
 /// One thing wrong with a config file: where, which key, what.
@@ -141,6 +217,9 @@ struct FileConfig {
     keys: BTreeMap<String, Spanned<KeySpec>>,
     #[serde(default, rename = "dialect")]
     dialects: Vec<DialectFile>,
+    /// Checked by hand, so a value that is not a list gets a message that says what is.
+    #[serde(default)]
+    columns: BTreeMap<String, Spanned<toml::Value>>,
 }
 
 /// One value for each field a config can name: `[aliases]` lists the keys of each, a
@@ -281,6 +360,41 @@ pub fn parse(text: &str, file: &str) -> Result<Config, Vec<Problem>> {
         }
         config.keys.push(KeyOverride { action: action.clone(), keys, line: line_of(text, spec.span().start) });
     }
+    for (name, value) in &raw.columns {
+        let key = format!("columns.{name}");
+        let span = value.span();
+        let slot = if name.eq_ignore_ascii_case("default") {
+            &mut config.columns.default
+        } else if let Some(d) = Dialect::ALL.iter().find(|d| d.name().eq_ignore_ascii_case(name)) {
+            &mut config.columns.by_dialect[*d as usize]
+        } else {
+            let names: Vec<&str> = Dialect::ALL.iter().map(|d| d.name()).collect();
+            problem(span.start, &key, format!("unknown dialect {name:?} ({} or default)", names.join(", ")));
+            continue;
+        };
+        let toml::Value::Array(entries) = value.get_ref() else {
+            problem(span.start, &key, "must be a list of columns, like [\"category\", \"page:20\"]".into());
+            continue;
+        };
+        let mut columns = Vec::new();
+        for entry in entries {
+            let Some(entry) = entry.as_str() else {
+                problem(span.start, &key, format!("{entry} is not a column name (give text, like \"page:20\")"));
+                continue;
+            };
+            // The entry's own line, when the list spans several.
+            let within = text.get(span.clone()).unwrap_or("");
+            let at = [format!("\"{entry}\""), format!("'{entry}'")]
+                .iter()
+                .find_map(|quoted| within.find(quoted.as_str()))
+                .map_or(span.start, |k| span.start + k);
+            match column_of(entry) {
+                Ok(c) => columns.push(c),
+                Err(why) => problem(at, &key, why),
+            }
+        }
+        *slot = Some(columns);
+    }
     for d in &raw.dialects {
         let at = d.name.span().start;
         let name = d.name.get_ref().clone();
@@ -383,6 +497,21 @@ pub fn template(keys: &[KeyDefault]) -> String {
         t.push_str(&format!("#{} = [{list}]  # {}\n", k.action, k.help));
     }
     t.push_str(
+        "\n# Timeline columns between the level and the message (time, level and the message are\n\
+         # always shown, and cannot be listed). A list per dialect: datatools, tool_audit, rtgs, csv,\n\
+         # json, logfmt, text, custom (every [[dialect]] below), or default for any dialect without\n\
+         # its own; the dialect with the most events picks. A column is category, session, outcome,\n\
+         # or a field of the line: a JSON key (dotted for nesting: args.path), a logfmt key or a CSV\n\
+         # column name; \"page:20\" gives a width (fields 12 by default). On narrow terminals the\n\
+         # columns give way from the last one, except the first, then the time shortens, then the\n\
+         # first goes. Without a list: category, session, and outcome when a tool_audit, rtgs or\n\
+         # csv file is read.\n\
+         [columns]\n\
+         #default = [\"category\", \"session\", \"outcome\"]\n\
+         #datatools = [\"category\", \"page:20\", \"session\"]\n\
+         #tool_audit = [\"session\", \"tool\", \"args.path:24\", \"outcome\"]\n",
+    );
+    t.push_str(
         "\n# Custom dialects: log shapes audit-tui does not know. A JSON line carrying every key of\n\
          # `match` is read through `fields`; a text line matching `regex` is read from its named\n\
          # groups (time, level, message, session, user, category). `levels` maps level values.\n\
@@ -430,5 +559,84 @@ mod tests {
             .collect();
         let c = parse(&open, "t").expect("valid uncommented");
         assert_eq!((c.gap_minutes, c.context_before, c.theme), (Some(30), Some(8), Some(ThemeName::Dark)));
+        let default = c.columns.for_dialect(Some(Dialect::Json)).expect("the template's default list");
+        let kinds: Vec<&ColumnKind> = default.iter().map(|c| &c.kind).collect();
+        assert_eq!(kinds, [&ColumnKind::Category, &ColumnKind::Session, &ColumnKind::Outcome]);
+        let widths: Vec<usize> = default.iter().map(|c| c.width).collect();
+        assert_eq!(widths, [CATEGORY_WIDTH, SESSION_WIDTH, OUTCOME_WIDTH]);
+        let datatools = c.columns.for_dialect(Some(Dialect::DataTools)).expect("the template's datatools list");
+        assert_eq!(datatools[1], Column { kind: ColumnKind::Field(vec!["page".into()]), width: 20 });
+    }
+
+    fn field(path: &[&str], width: usize) -> Column {
+        Column { kind: ColumnKind::Field(path.iter().map(|p| p.to_string()).collect()), width }
+    }
+
+    #[test]
+    fn columns_per_dialect_with_fields_widths_and_a_default() {
+        let c = parse(
+            "[columns]\ndatatools = [\"page:20\", \"Session\", \"args.path\"]\njson = []\ndefault = [\"category:8\"]\n",
+            "c.toml",
+        )
+        .expect("valid");
+        let datatools = c.columns.for_dialect(Some(Dialect::DataTools)).expect("own list");
+        assert_eq!(
+            datatools,
+            [
+                field(&["page"], 20),
+                Column { kind: ColumnKind::Session, width: SESSION_WIDTH },
+                field(&["args", "path"], 12)
+            ]
+        );
+        assert_eq!(c.columns.for_dialect(Some(Dialect::Json)), Some(&[][..]), "an empty list: no columns");
+        let category = [Column { kind: ColumnKind::Category, width: 8 }];
+        assert_eq!(c.columns.for_dialect(Some(Dialect::Rtgs)), Some(&category[..]), "default for the others");
+        assert_eq!(c.columns.for_dialect(None), Some(&category[..]));
+        let none = parse("gap_minutes = 5\n", "c.toml").expect("valid");
+        assert_eq!(none.columns.for_dialect(Some(Dialect::DataTools)), None, "no [columns]: the built-in set");
+        let only = parse("[columns]\ncsv = [\"outcome\"]\n", "c.toml").expect("valid");
+        assert_eq!(only.columns.for_dialect(Some(Dialect::Text)), None, "no default: the built-in set");
+    }
+
+    #[test]
+    fn bad_columns_name_their_line_and_key() {
+        let text = "gap_minutes = 5\n\
+                    [columns]\n\
+                    datatool = [\"page\"]\n\
+                    rtgs = \"outcome\"\n\
+                    csv = [\n  \"Status\",\n  \"Amount:wide\",\n  \"time\",\n  3,\n  \"x:0\",\n  \"a..b\",\n]\n\
+                    json = [\"req.id:81\"]\n";
+        let e = parse(text, "c.toml").unwrap_err();
+        let got: Vec<(usize, &str)> = e.iter().map(|p| (p.line, p.key.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (7, "columns.csv"),
+                (8, "columns.csv"),
+                (5, "columns.csv"),
+                (10, "columns.csv"),
+                (11, "columns.csv"),
+                (3, "columns.datatool"),
+                (13, "columns.json"),
+                (4, "columns.rtgs"),
+            ],
+            "{e:#?}"
+        );
+        let says = |i: usize, what: &str| assert!(e[i].message.contains(what), "{what:?} in {}", e[i]);
+        says(0, "width after ':' must be 1 to 80");
+        says(1, "always shown");
+        says(2, "3 is not a column name");
+        says(3, "width");
+        says(4, "give a column name");
+        says(
+            5,
+            "unknown dialect \"datatool\" (datatools, tool_audit, rtgs, csv, json, logfmt, text, custom or default)",
+        );
+        says(6, "width");
+        says(7, "must be a list of columns");
+        assert_eq!(
+            e[7].to_string(),
+            "c.toml:4: columns.rtgs: must be a list of columns, like [\"category\", \"page:20\"]"
+        );
     }
 }

@@ -236,6 +236,7 @@ fn config_default_parses_back_and_config_path_says_where() {
         "theme = \"dark\"",
         "errors_view = [\"!\"]",
         "[aliases]",
+        "[columns]",
         "[[dialect]]",
     ] {
         assert!(template.contains(key), "{key} in the template");
@@ -253,6 +254,7 @@ fn config_default_parses_back_and_config_path_says_where() {
     let c = audit_tui_config::parse(&open, "t").expect("uncommented template is valid");
     assert_eq!((c.gap_minutes, c.context_before), (Some(30), Some(8)));
     assert_eq!(c.keys.len(), audit_tui::ui::keymap::KEYMAP.len());
+    assert!(c.columns.default.is_some() && c.columns.by_dialect.iter().any(Option::is_some), "[columns] example");
     let dir = folder(&[("c.toml", &open)]);
     let out = ok(audit_tui().arg("--config").arg(dir.path().join("c.toml")).arg("config").output().expect("runs"));
     assert!(String::from_utf8_lossy(&out.stdout).ends_with("valid\n"));

@@ -273,6 +273,91 @@ fn narrow_terminals_keep_messages_in_the_timeline_and_error_counts_in_the_sessio
     }
 }
 
+/// Which of `wanted` (name, text) a timeline row shows, in the order shown.
+fn row_columns(row: &str, wanted: &[(&'static str, &str)]) -> Vec<&'static str> {
+    let mut found: Vec<(usize, &'static str)> =
+        wanted.iter().filter_map(|&(name, text)| row.find(text).map(|at| (at, name))).collect();
+    found.sort();
+    found.into_iter().map(|(_, name)| name).collect()
+}
+
+#[test]
+fn config_columns_show_a_field_of_the_main_dialect_and_give_way_from_the_last() {
+    use audit_tui::ui::msg::Msg;
+    let text = "[columns]\ndatatools = [\"page:16\", \"session\", \"category\"]\ndefault = [\"session\"]\n";
+    // DataTools has its own list, so `default` does not apply.
+    let config = audit_tui::config::parse(text, "c.toml").expect("valid config");
+    let mut app = app_for(DATATOOLS);
+    assert_eq!(app.index.main_dialect(), Some(audit_tui::ingest::facts::Dialect::DataTools));
+    // Without a [columns] list: the built-in category and session (no outcome in DataTools).
+    let built_in = screen(&app, 160, 45);
+    app.columns = config.columns;
+    let row_of = |buf: &ratatui::buffer::Buffer, app: &App, w: u16| {
+        let area = audit_tui::ui::view::layout(app, ratatui::layout::Rect::new(0, 0, w, 45)).timeline;
+        let rows = inner_rows(buf, area);
+        let row = rows.into_iter().find(|r| r.contains("Data Profiler run"));
+        (ratatui::widgets::Block::bordered().inner(area).width, row.expect("the tool run's row"))
+    };
+    assert!(built_in.contains(" 05-16 07:17:52.118 INFO  tool_run     3f9c2a1b   Data Profiler run"), "{built_in}");
+    // The tool run's line has page 1_Data_Profiler: the field is read from the line.
+    let buf = draw(&app, 160, 45);
+    let (_, wide) = row_of(&buf, &app, 160);
+    assert_eq!(
+        wide.trim_end(),
+        " 05-16 07:17:52.118 INFO  1_Data_Profiler  3f9c2a1b   tool_run     Data Profiler run",
+        "page, session and category, in the config's order"
+    );
+    // A line without a page has an empty cell there: its session stays in the column.
+    let area = audit_tui::ui::view::layout(&app, ratatui::layout::Rect::new(0, 0, 160, 45)).timeline;
+    let start = inner_rows(&buf, area).into_iter().find(|r| r.contains("05-16 07:15:00")).expect("first row");
+    assert_eq!(start.find("3f9c2a1b"), wide.find("3f9c2a1b"), "{start}\n{wide}");
+
+    let wanted = [
+        ("date", "05-16 07:17:52.118"),
+        ("time", " 07:17:52 "),
+        ("page", "1_Data_Profiler"),
+        ("session", "3f9c2a1b"),
+        ("category", "tool_run"),
+        ("message", "Data Profiler run"),
+    ];
+    let mut by_width = Vec::new();
+    for w in 40..=200 {
+        send(&mut app, Msg::Resize(w, 45));
+        let (inner, row) = row_of(&draw(&app, w, 45), &app, w);
+        by_width.push((inner, row_columns(&row, &wanted), row));
+    }
+    by_width.sort_by_key(|(inner, _, _)| std::cmp::Reverse(*inner));
+    let mut order: Vec<Vec<&str>> = Vec::new();
+    for (inner, shown, row) in &by_width {
+        // A column is shown only while the message keeps 30 cells.
+        let cells = |c: &&str| match *c {
+            "date" => 26,
+            "time" => 16,
+            "page" => 17,
+            "session" => 11,
+            "category" => 13,
+            _ => 0,
+        };
+        if shown.len() > 2 {
+            assert!(shown.iter().map(cells).sum::<usize>() + 30 <= usize::from(*inner), "{inner}: {row:?}");
+        }
+        if order.last() != Some(shown) {
+            order.push(shown.clone());
+        }
+    }
+    assert_eq!(
+        order,
+        [
+            vec!["date", "page", "session", "category", "message"],
+            vec!["date", "page", "session", "message"],
+            vec!["date", "page", "message"],
+            vec!["time", "page", "message"],
+            vec!["time", "message"],
+        ],
+        "the last listed gives way first, the first only after the time shortens"
+    );
+}
+
 #[test]
 fn a_new_error_while_following_is_announced_escaped_on_one_line() {
     let dir = tempfile::tempdir().unwrap();

@@ -793,6 +793,19 @@ impl Index {
         let last = self.sources.iter().filter_map(|s| s.last).max()?;
         Some((first, last))
     }
+
+    /// The bundle's main dialect: the one with the most events over all sources (the
+    /// first of `Dialect::ALL` on a tie); `None` before any event.
+    pub fn main_dialect(&self) -> Option<Dialect> {
+        let mut counts = [0u64; Dialect::COUNT];
+        for s in &self.sources {
+            for (total, n) in counts.iter_mut().zip(s.dialects) {
+                *total += n;
+            }
+        }
+        let (i, &n) = counts.iter().enumerate().rev().max_by_key(|(_, n)| **n)?;
+        (n > 0).then(|| Dialect::ALL[i])
+    }
 }
 
 /// `2026-05-17 09:18` in the index's zone, for derived session labels.

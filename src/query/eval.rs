@@ -293,7 +293,24 @@ fn message_of_line<'a>(blob: &'a Blob, raw: &'a [u8], e: Event, times: &mut Time
 }
 
 fn field_matches(blob: &Blob, raw: &[u8], path: &[String], test: &FieldTest) -> bool {
-    let text: Option<String> = if let Some(h) = &blob.csv {
+    let Some(text) = field_text(blob, raw, path) else { return false };
+    match test {
+        FieldTest::Present => true,
+        FieldTest::Contains(needle) => text.to_lowercase().contains(needle.as_str()),
+        FieldTest::Compare(cmp, n) => text.trim().parse::<f64>().is_ok_and(|v| match cmp {
+            Cmp::Lt => v < *n,
+            Cmp::Le => v <= *n,
+            Cmp::Gt => v > *n,
+            Cmp::Ge => v >= *n,
+        }),
+    }
+}
+
+/// The text of a line's field, the one reading for `key:value` terms and the timeline's
+/// field columns: a JSON path (`args.path` is `["args", "path"]`), a logfmt key, or a CSV
+/// column named by the header (any case). Objects and arrays are their JSON text.
+pub fn field_text(blob: &Blob, raw: &[u8], path: &[String]) -> Option<String> {
+    if let Some(h) = &blob.csv {
         let want = path.join(".");
         let col = h.names.iter().position(|n| n.eq_ignore_ascii_case(&want));
         col.and_then(|c| {
@@ -315,17 +332,6 @@ fn field_matches(blob: &Blob, raw: &[u8], path: &[String], test: &FieldTest) -> 
             Value::False => "false".into(),
             Value::Null => "null".into(),
         })
-    };
-    let Some(text) = text else { return false };
-    match test {
-        FieldTest::Present => true,
-        FieldTest::Contains(needle) => text.to_lowercase().contains(needle.as_str()),
-        FieldTest::Compare(cmp, n) => text.trim().parse::<f64>().is_ok_and(|v| match cmp {
-            Cmp::Lt => v < *n,
-            Cmp::Le => v <= *n,
-            Cmp::Gt => v > *n,
-            Cmp::Ge => v >= *n,
-        }),
     }
 }
 

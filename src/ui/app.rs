@@ -294,6 +294,8 @@ pub struct App {
     pub copy: CopyState,
     /// The paths being read: a saved copy never goes inside them.
     pub inputs: Vec<PathBuf>,
+    /// The config's `[columns]`: the timeline's columns per dialect.
+    pub columns: crate::config::ColumnLists,
 }
 
 impl App {
@@ -334,6 +336,7 @@ impl App {
             glyphs: Glyphs::UNICODE,
             copy: CopyState { terminal: TermEnv { osc52: true, ..TermEnv::default() }, ..CopyState::default() },
             inputs: Vec::new(),
+            columns: crate::config::ColumnLists::default(),
         };
         app.refresh_session_list();
         app.rebuild_histogram();

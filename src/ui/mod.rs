@@ -34,6 +34,7 @@ pub struct UiSettings {
     pub keys: keymap::Keys,
     pub theme: Option<crate::cli::ThemeName>,
     pub context_before: Option<usize>,
+    pub columns: crate::config::ColumnLists,
     /// Problems with the config file, shown as a note.
     pub problems: Vec<String>,
 }
@@ -139,9 +140,11 @@ fn explore(
     result.map_err(|e| Failure::Runtime(e.to_string()))
 }
 
-/// The config's keys, context size and theme; a bad config is a note (the defaults apply).
+/// The config's keys, context size, theme and timeline columns; a bad config is a note
+/// (the defaults apply).
 pub fn apply_settings(app: &mut App, settings: UiSettings) {
     app.keys = settings.keys;
+    app.columns = settings.columns;
     if let Some(n) = settings.context_before {
         app.detail.before = n;
     }

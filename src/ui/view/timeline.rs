@@ -2,10 +2,12 @@
 //! six million rows scroll as fast as sixty.
 
 use super::{pane_block, untrusted};
+use crate::config::{CATEGORY_WIDTH, Column, ColumnKind, OUTCOME_WIDTH, SESSION_WIDTH};
 use crate::ingest::facts::{Dialect, display_message_in};
 use crate::ingest::time::TimeReader;
+use crate::model::store::readable;
 use crate::model::{Event, Level, flag};
-use crate::query::eval::highlight;
+use crate::query::eval::{field_text, highlight};
 use crate::report::fmt;
 use crate::ui::app::{App, Pane};
 use crate::ui::theme::Theme;
@@ -15,6 +17,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 thread_local! {
@@ -22,54 +25,51 @@ thread_local! {
     static MATCHER: RefCell<(Matcher, Vec<char>)> = RefCell::new((Matcher::new(nucleo::Config::DEFAULT), Vec::new()));
 }
 
-/// The table's columns, chosen from the dialects present.
-struct Columns {
+/// The table's columns at one width.
+struct Columns<'a> {
     /// `%m-%d %H:%M:%S%.3f` (18 columns) or, when narrow, `%H:%M:%S` (8).
     time_format: &'static str,
     time_width: usize,
-    category: bool,
-    session: bool,
-    outcome: bool,
+    /// Between the level and the message, in order.
+    shown: Vec<&'a Column>,
 }
 
-/// The message keeps at least this many columns; other columns give way, least useful
-/// first, on narrow terminals.
+/// The columns without a `[columns]` list for the bundle; outcome only when a source
+/// has outcomes.
+static BUILT_IN: [Column; 3] = [
+    Column { kind: ColumnKind::Category, width: CATEGORY_WIDTH },
+    Column { kind: ColumnKind::Session, width: SESSION_WIDTH },
+    Column { kind: ColumnKind::Outcome, width: OUTCOME_WIDTH },
+];
+
+/// The message keeps at least this many columns; other columns give way on narrow
+/// terminals: the listed ones from the last (the first is thought the most useful), then
+/// the time's date and milliseconds, then the first.
 const MIN_MESSAGE: usize = 30;
 
-fn columns(app: &App, width: usize) -> Columns {
-    let has_outcome = app
-        .index
-        .sources
-        .iter()
-        .any(|s| matches!(s.dialect(), Some(Dialect::ToolAudit | Dialect::Rtgs | Dialect::Csv)));
-    let mut c = Columns {
-        time_format: "%m-%d %H:%M:%S%.3f",
-        time_width: 18,
-        category: true,
-        session: true,
-        outcome: has_outcome,
+fn columns(app: &App, width: usize) -> Columns<'_> {
+    let shown = match app.columns.for_dialect(app.index.main_dialect()) {
+        Some(listed) => listed.iter().collect(),
+        None => {
+            let has_outcome = app
+                .index
+                .sources
+                .iter()
+                .any(|s| matches!(s.dialect(), Some(Dialect::ToolAudit | Dialect::Rtgs | Dialect::Csv)));
+            BUILT_IN.iter().filter(|c| has_outcome || c.kind != ColumnKind::Outcome).collect()
+        }
     };
-    let fixed = |c: &Columns| {
-        1 + c.time_width
-            + 1
-            + 5
-            + 1
-            + usize::from(c.category) * 13
-            + usize::from(c.session) * 11
-            + usize::from(c.outcome) * 11
-    };
-    if width < fixed(&c) + MIN_MESSAGE {
-        c.outcome = false;
-    }
-    if width < fixed(&c) + MIN_MESSAGE {
-        c.session = false;
+    let mut c = Columns { time_format: "%m-%d %H:%M:%S%.3f", time_width: 18, shown };
+    let fixed = |c: &Columns| 1 + c.time_width + 1 + 5 + 1 + c.shown.iter().map(|col| col.width + 1).sum::<usize>();
+    while c.shown.len() > 1 && width < fixed(&c) + MIN_MESSAGE {
+        c.shown.pop();
     }
     if width < fixed(&c) + MIN_MESSAGE {
         c.time_format = "%H:%M:%S";
         c.time_width = 8;
     }
     if width < fixed(&c) + MIN_MESSAGE {
-        c.category = false;
+        c.shown.clear();
     }
     c
 }
@@ -223,32 +223,34 @@ fn row_line<'a>(
     }
     used += 6;
     pad_to(&mut spans, used);
-    if cols.category {
-        let cat = match (e.is_unparsed(), app.index.categories.name(e.category())) {
-            (false, name) => name,
-            (true, "") => "unparsed",
-            (true, name) => name,
+    for col in &cols.shown {
+        let (text, style) = match &col.kind {
+            ColumnKind::Category => {
+                let cat = match (e.is_unparsed(), app.index.categories.name(e.category())) {
+                    (false, name) => name,
+                    (true, "") => "unparsed",
+                    (true, name) => name,
+                };
+                (Cow::Borrowed(cat), theme.category)
+            }
+            ColumnKind::Session => (Cow::Owned(session_label(app, e)), theme.session),
+            ColumnKind::Outcome => {
+                let status = facts.as_ref().and_then(|(f, _)| {
+                    f.status
+                        .map(|s| s.text().into_owned())
+                        .or(f.success.map(|ok| if ok { "ok".into() } else { "failed".into() }))
+                });
+                let status = status.unwrap_or_default();
+                let style = theme.outcome(&status);
+                (Cow::Owned(status), style)
+            }
+            ColumnKind::Field(path) => {
+                let value = app.index.blob_of(e).and_then(|b| field_text(b, readable(b.raw_line(e.offset())), path));
+                (Cow::Owned(value.unwrap_or_default()), theme.string)
+            }
         };
-        spans.extend(owned(untrusted(cat, 12, theme.category, theme, &[], theme.category)));
-        used += 13;
-        pad_to(&mut spans, used);
-    }
-    if cols.session {
-        let session = session_label(app, e);
-        spans.extend(owned(untrusted(&session, 10, theme.session, theme, &[], theme.session)));
-        used += 11;
-        pad_to(&mut spans, used);
-    }
-    if cols.outcome {
-        let status = facts.as_ref().and_then(|(f, _)| {
-            f.status
-                .map(|s| s.text().into_owned())
-                .or(f.success.map(|ok| if ok { "ok".into() } else { "failed".into() }))
-        });
-        let status = status.unwrap_or_default();
-        let style = theme.outcome(&status);
-        spans.extend(owned(untrusted(&status, 10, style, theme, &[], style)));
-        used += 11;
+        spans.extend(owned(untrusted(&text, col.width, style, theme, &[], style)));
+        used += col.width + 1;
         pad_to(&mut spans, used);
     }
     let message = match (&facts, &salvage) {

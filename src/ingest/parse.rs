@@ -90,6 +90,16 @@ impl Unparsed {
     pub fn is_salvaged(&self) -> bool {
         self.packed.0 & PackedReason::SALVAGED != 0
     }
+
+    /// Offset, line and packed reason, for the index cache.
+    pub fn to_raw(&self) -> [u64; 3] {
+        [self.offset, self.line, self.packed.0]
+    }
+
+    /// A record from [`Unparsed::to_raw`]'s words; any bits read as some reason.
+    pub fn from_raw(raw: [u64; 3]) -> Unparsed {
+        Unparsed { offset: raw[0], line: raw[1], packed: PackedReason(raw[2]) }
+    }
 }
 
 /// A [`Reason`] in one word: its kind in the top byte, then whether the line was

@@ -200,3 +200,6 @@ pub fn build(
     let pending = Pending { cache: cache.clone(), key, discovery: keyed, opts: full, index: index.share() };
     (index, Some(pending))
 }
+
+#[cfg(test)]
+mod tests;

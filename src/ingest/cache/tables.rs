@@ -385,7 +385,9 @@ impl Tables {
             let len = data.len() as u64;
             let span = meta.end.checked_sub(meta.start).ok_or(Bad("blob range"))?;
             check(meta.data_len == len && meta.end <= len && meta.base == next_base, "blob bytes")?;
-            check(meta.document_end <= span && meta.checkpoints.iter().all(|&(at, _)| at <= span), "blob offsets")?;
+            let sorted = meta.checkpoints.is_sorted_by_key(|&(at, _)| at);
+            let inside = meta.checkpoints.last().is_none_or(|&(at, _)| at <= span);
+            check(meta.document_end <= span && sorted && inside, "blob offsets")?;
             let csv = match meta.has_csv {
                 true => Some(Arc::new(crate::ingest::build::csv_header(&data).ok_or(Bad("CSV header"))?.0)),
                 false => None,

@@ -184,6 +184,8 @@ pub struct Chunk {
     /// A CSV row's quoted cell did not close before the end of the range: the row is
     /// broken, or the range was cut inside it.
     pub unclosed_quote: bool,
+    /// A date without a year was read, as of today (see `time_other::Today`).
+    pub dated_by_today: bool,
 }
 
 /// Where a range sits and how to read it.
@@ -476,6 +478,7 @@ pub fn parse_range_into(spec: &RangeSpec<'_>, zone: Zone, mut events: Vec<Event>
         // The next range's untimed first lines take the time of this range's last line.
         push_last_timed(&mut out, spec, timed_until, &mut times, &mut memo);
     }
+    out.dated_by_today = times.read_yearless();
     out
 }
 

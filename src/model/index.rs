@@ -209,6 +209,9 @@ pub struct Index {
     pub levels: [u64; 7],
     pub skipped: Vec<Skipped>,
     pub problems: Vec<Problem>,
+    /// Some date was written without a year and read as of the day of the build (a syslog
+    /// line's `May 17`): the same bytes may read otherwise another day.
+    pub dated_by_today: bool,
     carry: Vec<Carry>,
 }
 
@@ -242,6 +245,7 @@ impl Index {
             levels: [0; 7],
             skipped: Vec::new(),
             problems: Vec::new(),
+            dated_by_today: false,
             carry: Vec::new(),
         }
     }
@@ -286,6 +290,7 @@ impl Index {
             levels: self.levels,
             skipped: self.skipped.clone(),
             problems: self.problems.clone(),
+            dated_by_today: self.dated_by_today,
             carry: self.carry.clone(),
         }
     }
@@ -390,6 +395,7 @@ impl Index {
         let (start, end, n) = (range.start, range.end, range.len());
         let src = chunk.source as usize;
         let carry = self.carry[src];
+        self.dated_by_today |= chunk.dated_by_today;
         let info = &mut self.sources[src];
         info.events += tally.events;
         info.unparsed += tally.unparsed;

@@ -3,6 +3,8 @@
 //! file). The inputs as discovered (names, formats, what was skipped and why), each file's
 //! identity (path, device, inode, size, times) and a sample of its bytes (head and tail),
 //! the options, the config's log shapes, the zone rules, and this build of the program.
+//! (An index that read dates without a year also depends on the day: the entry says so,
+//! and is used on that day only; see [`super::tables::Tables::day`].)
 
 use super::codec::Writer;
 use crate::ingest::build::Options;
@@ -53,10 +55,6 @@ pub fn key(discovery: &Discovery, opts: Options, now: SystemTime) -> Result<Key,
     zone(&mut w, opts.zone);
     w.i64(opts.gap_minutes);
     w.u64(crate::ingest::custom::active().map_or(0, |c| c.fingerprint()));
-    // Dates written without a year (syslog) are read as of today.
-    let today = crate::ingest::time_other::Today::now();
-    w.i64(i64::from(today.year));
-    w.i64(today.days);
     let mut files: Vec<&Path> = Vec::new();
     w.len(discovery.inputs.len());
     for input in &discovery.inputs {

@@ -17,6 +17,7 @@ pub use store::Stats;
 
 use super::build::{self, Detail, Options, Progress};
 use super::sources::{self, Discovery, Input};
+use super::time_other::Today;
 use crate::model::Index;
 use crate::profile::{note, phase};
 use codec::Bad;
@@ -46,6 +47,9 @@ impl Cache {
         let path = self.dir.join(&key.file_name);
         let entry = store::open(&path, &key.descriptor)?;
         let tables = tables::read_tables(entry.tables(), discovery)?;
+        if tables.day.is_some_and(|day| day != Today::now().days) {
+            return Err(Bad("dates without a year were read as of another day"));
+        }
         let events = tables::read_events(entry.events())?;
         if entry.shrank() {
             return Err(Bad("the entry shrank while read"));
@@ -66,11 +70,12 @@ impl Cache {
 
     /// Writes `index` as the entry for `key`, then evicts the oldest entries past the
     /// bound. `inputs` are the discovered inputs the index was built from.
-    pub fn save(&self, key: &Key, index: &Index, inputs: &[Input]) -> std::io::Result<()> {
+    /// `day` is the day the build began (see [`Tables::day`](tables::Tables::day)).
+    pub fn save(&self, key: &Key, index: &Index, inputs: &[Input], day: i64) -> std::io::Result<()> {
         let Some(input_of_source) = input_of_source(index, inputs) else {
             return Err(std::io::Error::other("the index's files are not the inputs"));
         };
-        let tables = tables::write_tables(index, &input_of_source);
+        let tables = tables::write_tables(index, &input_of_source, day);
         let (events, live) = index.store.parts();
         if live.count() > 0 {
             return Err(std::io::Error::other("the index grew after its build"));
@@ -117,6 +122,8 @@ pub struct Pending {
     discovery: Discovery,
     opts: Options,
     index: Index,
+    /// The day the build began on (see [`Tables::day`](tables::Tables::day)).
+    day: i64,
 }
 
 impl Pending {
@@ -127,8 +134,12 @@ impl Pending {
             note("cache not written: the files changed while they were read");
             return Ok(());
         }
+        if self.index.dated_by_today && Today::now().days != self.day {
+            note("cache not written: the day changed while dates without a year were read");
+            return Ok(());
+        }
         let start = std::time::Instant::now();
-        let saved = self.cache.save(&self.key, &self.index, &self.discovery.inputs);
+        let saved = self.cache.save(&self.key, &self.index, &self.discovery.inputs, self.day);
         if let Err(e) = &saved {
             note(&format!("cache not written: {e}"));
         }
@@ -193,11 +204,12 @@ pub fn build(
         Err(Bad(why)) => note(&format!("cache miss: {why}")),
     }
     let keyed = discovery.clone();
+    let day = Today::now().days;
     let index = build::build_from(discovery, opts, progress);
     if opts.detail != Detail::Full || progress.cancel.load(Ordering::Relaxed) {
         return (index, None);
     }
-    let pending = Pending { cache: cache.clone(), key, discovery: keyed, opts: full, index: index.share() };
+    let pending = Pending { cache: cache.clone(), key, discovery: keyed, opts: full, index: index.share(), day };
     (index, Some(pending))
 }
 

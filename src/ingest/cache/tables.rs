@@ -39,6 +39,9 @@ struct BlobMeta {
 pub struct Tables {
     /// The discovery input each source was read from, in source order.
     pub inputs: Vec<usize>,
+    /// The day (since the epoch, UTC) the index was built on, when it read dates without
+    /// a year: they read as of that day, and may read otherwise another day.
+    pub day: Option<i64>,
     sources: Vec<SourceInfo>,
     blobs: Vec<BlobMeta>,
     categories: Vec<String>,
@@ -83,9 +86,11 @@ fn level_of(code: u8) -> Read<Level> {
     Level::ALL.get(code as usize).copied().ok_or(Bad("level"))
 }
 
-/// The tables of `index`; `inputs[i]` is the discovery input source `i` was read from.
-pub fn write_tables(index: &Index, inputs: &[usize]) -> Vec<u8> {
+/// The tables of `index`, built on `day`; `inputs[i]` is the discovery input source `i`
+/// was read from.
+pub fn write_tables(index: &Index, inputs: &[usize], day: i64) -> Vec<u8> {
     let mut w = Writer::default();
+    w.opt_i64(index.dated_by_today.then_some(day));
     w.len(index.sources.len());
     for (s, &input) in index.sources.iter().zip(inputs) {
         w.len(input);
@@ -206,6 +211,7 @@ pub fn write_events(index: &Index, mut out: impl FnMut(&[u8]) -> std::io::Result
 /// between tables are checked by [`Tables::into_index`].
 pub fn read_tables(bytes: &[u8], discovery: &Discovery) -> Read<Tables> {
     let mut r = Reader::new(bytes);
+    let day = r.opt_i64()?;
     let n = r.len(1)?;
     let mut inputs = Vec::with_capacity(n);
     let mut sources = Vec::with_capacity(n);
@@ -314,6 +320,7 @@ pub fn read_tables(bytes: &[u8], discovery: &Discovery) -> Read<Tables> {
     }
     Ok(Tables {
         inputs,
+        day,
         sources,
         blobs,
         categories,
@@ -420,6 +427,7 @@ impl Tables {
         index.groups = self.groups;
         index.skipped = self.skipped;
         index.problems = self.problems;
+        index.dated_by_today = self.day.is_some();
         index.restore_grouping(self.keys, self.carry);
         Ok(index)
     }

@@ -127,7 +127,7 @@ fn an_event_naming_no_session_or_category_is_refused() {
     let pending = pending.expect("to write");
     let key = pending.key.clone();
     pending.write().expect("written");
-    let tables = tables::write_tables(&index, &[0, 1, 2]);
+    let tables = tables::write_tables(&index, &[0, 1, 2], Today::now().days);
     let forges: [fn(&mut Event); 2] =
         [|e| e.set_session(crate::model::event::MAX_SESSIONS), |e| e.set_category(crate::model::event::MAX_CATEGORIES)];
     for forge in forges {
@@ -167,4 +167,36 @@ fn the_key_follows_the_options_the_files_and_the_clock() {
     };
     assert_eq!(key::key(&stdin, opts(), now), Err(Uncacheable::Stdin));
     assert_eq!(key::key(&Discovery::default(), opts(), now), Err(Uncacheable::NoInput));
+}
+
+#[test]
+fn dates_without_a_year_tie_an_entry_to_its_day() {
+    let logs = tempfile::tempdir().expect("temp dir");
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/common/syslog");
+    let to = logs.path().join("syslog");
+    fs::copy(&from, &to).expect("copy");
+    let then = SystemTime::now() - Duration::from_secs(3600);
+    fs::File::options().write(true).open(&to).and_then(|f| f.set_modified(then)).expect("date");
+    let discovery = sources::discover(&[logs.path().to_path_buf()]);
+    let cache_dir = tempfile::tempdir().expect("cache dir");
+    let cache = Cache { dir: cache_dir.path().to_path_buf(), max_bytes: 1 << 30 };
+    let (index, pending) = build(Some(&cache), discovery.clone(), opts(), &Progress::default());
+    assert!(index.dated_by_today, "syslog dates have no year");
+    let pending = pending.expect("to write");
+    let key = pending.key.clone();
+    pending.write().expect("written");
+    assert!(cache.load(&key, &discovery, opts()).is_ok_and(|i| i.dated_by_today), "used on its day");
+    let events: Vec<u8> =
+        (0..index.len()).filter_map(|i| index.event(i)).flat_map(|e| e.to_raw()).flat_map(u64::to_le_bytes).collect();
+    let yesterday = tables::write_tables(&index, &[0], Today::now().days - 1);
+    store::write(&cache.dir, &key.file_name, &key.descriptor, &yesterday, index.len(), |out| out(&events))
+        .expect("an entry of yesterday");
+    assert_eq!(
+        cache.load(&key, &discovery, opts()).err(),
+        Some(Bad("dates without a year were read as of another day"))
+    );
+    // Dates with a year do not depend on the day.
+    let bundle = bundle();
+    let (index, _) = build(None, sources::discover(&[bundle.path().to_path_buf()]), opts(), &Progress::default());
+    assert!(!index.dated_by_today);
 }

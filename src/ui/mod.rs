@@ -73,22 +73,29 @@ pub fn run(args: OpenArgs, opts: Options, settings: UiSettings, cache: Option<Ca
     let preview = build::preview(&discovery, opts, PREVIEW_BYTES);
     let progress = Arc::new(Progress::default());
     let (tx, rx) = channel::<Msg>();
+    // Held while a cache entry is written: quitting then waits for it (a fraction of a
+    // second), so that a quick look at a big bundle still leaves its entry.
+    let writing = Arc::new(std::sync::Mutex::new(()));
     {
         let tx = tx.clone();
         let progress = Arc::clone(&progress);
+        let writing = Arc::clone(&writing);
         let spawned = std::thread::Builder::new().name("index".into()).spawn(move || {
             #[cfg(debug_assertions)]
             fault::in_index_thread();
             let (index, to_cache) = cache::build(cache.as_ref(), discovery, opts, &progress);
-            // The index goes to the screen first; the check reads a view of it after, and
-            // the cache entry is written last.
+            // The index goes to the screen first; then the cache entry is written (taken
+            // before the send, so a quit cannot slip in between), then the check reads a
+            // view of the index.
+            let held = to_cache.as_ref().map(|_| writing.lock());
             let pending = crate::report::check::Pending::of(&index);
             let _ = tx.send(Msg::Indexed(Box::new(index)));
-            let check = pending.run(opts.zone);
-            let _ = tx.send(Msg::Checked(Box::new(check)));
             if let Some(entry) = to_cache {
                 let _ = entry.write();
             }
+            drop(held);
+            let check = pending.run(opts.zone);
+            let _ = tx.send(Msg::Checked(Box::new(check)));
         });
         // Without the thread the preview would wait for an index that never comes.
         spawned.map_err(|e| Failure::Runtime(format!("cannot start the indexing thread: {e}")))?;
@@ -101,7 +108,9 @@ pub fn run(args: OpenArgs, opts: Options, settings: UiSettings, cache: Option<Ca
     }
     load_marks(&mut app, &paths);
     app.inputs = paths;
-    explore(app, &args, settings, tx, rx)
+    let result = explore(app, &args, settings, tx, rx);
+    let _wait_for_the_cache_entry = writing.lock();
+    result
 }
 
 /// The bundle's marks from the state directory (none for stdin: it has no name to find

@@ -167,14 +167,21 @@ impl<'a> Reader<'a> {
         Ok(some.then_some(v))
     }
 
+    /// A list of numbers, in one checked cut and one pass (session and occurrence lists of
+    /// error groups run to millions).
     pub fn u32s(&mut self) -> Read<Vec<u32>> {
         let n = self.len(4)?;
-        (0..n).map(|_| self.u32()).collect()
+        let bytes = self.take(n * 4)?;
+        Ok(bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
     }
 
     pub fn u64s(&mut self) -> Read<Vec<u64>> {
         let n = self.len(8)?;
-        (0..n).map(|_| self.u64()).collect()
+        let bytes = self.take(n * 8)?;
+        Ok(bytes
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+            .collect())
     }
 
     pub fn strings(&mut self) -> Read<Vec<String>> {

@@ -52,6 +52,15 @@ pub fn key(discovery: &Discovery, opts: Options, now: SystemTime) -> Result<Key,
     let mut w = Writer::default();
     w.str(concat!("audit-tui ", env!("CARGO_PKG_VERSION")));
     w.u32(super::FORMAT_VERSION);
+    // The program itself: a build of the same version may read logs otherwise (a parser
+    // fix between releases), so a rebuilt or reinstalled binary starts afresh.
+    match std::env::current_exe().and_then(std::fs::metadata) {
+        Ok(exe) => {
+            w.u64(exe.len());
+            w.bytes(&nanos(exe.modified()).to_le_bytes());
+        }
+        Err(_) => w.u64(0),
+    }
     zone(&mut w, opts.zone);
     w.i64(opts.gap_minutes);
     w.u64(crate::ingest::custom::active().map_or(0, |c| c.fingerprint()));

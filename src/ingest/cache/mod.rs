@@ -44,13 +44,17 @@ impl Cache {
     /// The index for `key`, if the folder holds a whole entry for it and its inputs open
     /// as they did. Marks the entry used.
     pub fn load(&self, key: &Key, discovery: &Discovery, opts: Options) -> Result<Index, Bad> {
+        let start = std::time::Instant::now();
         let path = self.dir.join(&key.file_name);
         let entry = store::open(&path, &key.descriptor)?;
+        phase("c-check", start);
         let tables = tables::read_tables(entry.tables(), discovery)?;
+        phase("c-table", start);
         if tables.day.is_some_and(|day| day != Today::now().days) {
             return Err(Bad("dates without a year were read as of another day"));
         }
         let events = tables::read_events(entry.events())?;
+        phase("c-event", start);
         if entry.shrank() {
             return Err(Bad("the entry shrank while read"));
         }
@@ -63,6 +67,7 @@ impl Cache {
                 Ok((Arc::new(o.data), o.warning))
             })
             .collect::<Result<_, Bad>>()?;
+        phase("c-open", start);
         let index = tables.into_index(opened, events, Index::new(opts.zone, opts.gap_minutes))?;
         store::touch(&path);
         Ok(index)

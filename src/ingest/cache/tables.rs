@@ -338,18 +338,31 @@ pub fn read_tables(bytes: &[u8], discovery: &Discovery) -> Read<Tables> {
     })
 }
 
-/// Decodes the events section in one pass.
-pub fn read_events(bytes: &[u8]) -> Read<Vec<Event>> {
+/// The events section, decoded.
+pub struct Events {
+    pub events: Vec<Event>,
+    /// The highest category and session ids they name, for [`Tables::into_index`] to check.
+    top_category: u32,
+    top_session: u32,
+}
+
+/// Decodes the events section in one pass, noting the highest ids on the way (a second
+/// pass over a hundred megabytes costs more than the comparisons). One core: the threads
+/// of a pool cost more to wake than they save here.
+pub fn read_events(bytes: &[u8]) -> Read<Events> {
     if !bytes.len().is_multiple_of(EVENT_BYTES) {
         return Err(Bad("events cut short"));
     }
     let mut events = vec_with_huge_pages(bytes.len() / EVENT_BYTES);
+    let (mut top_category, mut top_session) = (0, 0);
     events.extend(bytes.chunks_exact(EVENT_BYTES).map(|c| {
-        let (a, b) = c.split_at(8);
-        let word = |w: &[u8]| u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
-        Event::from_raw([word(a), word(b)])
+        let word = |w: &[u8]| u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        let e = Event::from_raw([word(&c[..8]), word(&c[8..])]);
+        top_category = top_category.max(e.category());
+        top_session = top_session.max(e.session());
+        e
     }));
-    Ok(events)
+    Ok(Events { events, top_category, top_session })
 }
 
 fn check(ok: bool, why: &'static str) -> Read<()> {
@@ -360,12 +373,7 @@ impl Tables {
     /// The index these tables describe, over `data` (the bytes of each source, opened
     /// again, and what opening it warned of) and `events`. Every id that names a row of
     /// another table is checked.
-    pub fn into_index(
-        self,
-        opened: Vec<(Arc<Data>, Option<String>)>,
-        events: Vec<Event>,
-        mut index: Index,
-    ) -> Read<Index> {
+    pub fn into_index(self, opened: Vec<(Arc<Data>, Option<String>)>, events: Events, mut index: Index) -> Read<Index> {
         let n = self.sources.len();
         let same_warnings = opened.iter().zip(&self.sources).all(|((_, w), s)| *w == s.warning);
         check(same_warnings, "opening an input says something else now")?;
@@ -377,10 +385,8 @@ impl Tables {
         }
         let (categories, sessions) = (index.categories.len(), self.sessions.len());
         check(self.category_counts.len() == categories && sessions > 0 && !self.keys.is_empty(), "table sizes")?;
-        check(
-            events.iter().all(|e| (e.category() as usize) < categories && (e.session() as usize) < sessions),
-            "event ids",
-        )?;
+        let Events { events, top_category, top_session } = events;
+        check((top_category as usize) < categories && (top_session as usize) < sessions, "event ids")?;
         let in_sessions = |ids: &[u32]| ids.iter().all(|&s| (s as usize) < sessions);
         check(self.sessions.iter().all(|s| s.sources.iter().all(|&f| (f as usize) < n)), "session files")?;
         check(self.keys.iter().all(|k| (k.current as usize) < sessions), "key sessions")?;

@@ -64,7 +64,9 @@ pub fn key(discovery: &Discovery, opts: Options, now: SystemTime) -> Result<Key,
     zone(&mut w, opts.zone);
     w.i64(opts.gap_minutes);
     w.u64(crate::ingest::custom::active().map_or(0, |c| c.fingerprint()));
+    // Each file once, in the order first met (a zip holds many inputs).
     let mut files: Vec<&Path> = Vec::new();
+    let mut seen: std::collections::HashSet<&Path> = std::collections::HashSet::new();
     w.len(discovery.inputs.len());
     for input in &discovery.inputs {
         w.str(&input.name);
@@ -77,7 +79,7 @@ pub fn key(discovery: &Discovery, opts: Options, now: SystemTime) -> Result<Key,
         };
         w.u8(kind);
         w.str(entry);
-        if !files.contains(&file.as_path()) {
+        if seen.insert(file.as_path()) {
             files.push(file);
         }
     }

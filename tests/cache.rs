@@ -8,6 +8,8 @@
 //! cached (they may still be written). `AUDIT_TUI_PHASES` makes a run say on stderr
 //! whether it read the cache (`phase cached`) and why not (`note cache ...`).
 
+mod common;
+
 use assert_cmd::Command;
 use audit_tui::ingest::build::{Detail, Options, Progress};
 use audit_tui::ingest::cache::{self, Cache};
@@ -486,4 +488,38 @@ fn nothing_is_written_among_the_logs() {
     let r = run(&beside, &["summary"], &file);
     assert!(r.err.contains("index cache not used"), "{}", r.err);
     assert_eq!(listing(logs.path()), before);
+}
+
+/// Opens the explorer on `logs` in tmux with `cache`, waits for the full index, quits with
+/// `q`; returns the timeline's title line and what the run said on stderr.
+fn explore_once(test: &str, cache: &Path, logs: &Path) -> Option<(String, String)> {
+    let err_file = cache.with_extension("stderr");
+    let script = r#"AUDIT_TUI_CACHE_DIR="$1" AUDIT_TUI_PHASES=1 LC_ALL=C.UTF-8 "$0" --utc "$2" 2>"$3"; echo "exited $?"; read line"#;
+    let bin = env!("CARGO_BIN_EXE_audit-tui");
+    let utf8 = |p: &Path| p.to_str().expect("UTF-8 path").to_string();
+    let (cache, logs, err) = (utf8(cache), utf8(logs), utf8(&err_file));
+    let tmux = common::tmux::Tmux::start_or_skip(test, "sh", &["-c", script, bin, &cache, &logs, &err])?;
+    let screen = tmux
+        .wait_until("the full index", |s| s.contains("Timeline ") && s.contains(" files") && !s.contains("indexing"));
+    let title = screen.lines().find(|l| l.contains("Timeline ")).expect("a timeline title").trim().to_string();
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for_text("exited ");
+    assert!(screen.contains("exited 0"), "{screen}");
+    tmux.keys(&["Enter"]);
+    Some((title, fs::read_to_string(&err_file).unwrap_or_default()))
+}
+
+#[test]
+fn the_explorer_writes_an_entry_and_reads_it_back() {
+    let test = "the_explorer_writes_an_entry_and_reads_it_back";
+    let logs = bundle("examples/mailed-logs");
+    let dir = tempfile::tempdir().expect("cache dir");
+    let cache = dir.path().join("cache");
+    let Some((fresh, err)) = explore_once(test, &cache, logs.path()) else { return };
+    assert!(err.contains("cache miss: no entry") && !err.contains("phase cached"), "{err}");
+    assert_eq!(entries(&cache).len(), 1, "quitting waits for the entry: {err}");
+    let Some((cached, err)) = explore_once(test, &cache, logs.path()) else { return };
+    assert!(err.contains("phase cached"), "{err}");
+    assert_eq!(cached, fresh, "the same timeline");
+    assert_eq!(entries(&cache).len(), 1);
 }

@@ -63,7 +63,8 @@ impl Cache {
             .inputs
             .par_iter()
             .map(|&i| {
-                let o = sources::open(&discovery.inputs[i]).map_err(|_| Bad("an input does not open"))?;
+                let input = discovery.inputs.get(i).ok_or(Bad("no such input"))?;
+                let o = sources::open(input).map_err(|_| Bad("an input does not open"))?;
                 Ok((Arc::new(o.data), o.warning))
             })
             .collect::<Result<_, Bad>>()?;
@@ -80,11 +81,11 @@ impl Cache {
         let Some(input_of_source) = input_of_source(index, inputs) else {
             return Err(std::io::Error::other("the index's files are not the inputs"));
         };
-        let tables = tables::write_tables(index, &input_of_source, day);
         let (events, live) = index.store.parts();
         if live.count() > 0 {
             return Err(std::io::Error::other("the index grew after its build"));
         }
+        let tables = tables::write_tables(index, &input_of_source, day);
         let size = store::entry_size(&key.descriptor, &tables, events.len());
         if size > self.max_bytes {
             return Ok(());

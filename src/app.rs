@@ -2,10 +2,12 @@
 //! report or the explorer. Kept out of `main.rs` so tests and benches can call it.
 
 use crate::cli::{
-    CheckArgs, Cli, Command, Common, ConfigArgs, ErrorsArgs, ErrorsBy, ExportArgs, RecentArgs, ReportArgs, SupportArgs,
+    CacheArgs, CheckArgs, Cli, Command, Common, ConfigArgs, ErrorsArgs, ErrorsBy, ExportArgs, RecentArgs, ReportArgs,
+    SupportArgs,
 };
 use crate::config::{Config, ThemeName};
-use crate::ingest::build::{self, Detail, Options, Progress};
+use crate::ingest::build::{Detail, Options, Progress};
+use crate::ingest::cache::{self, Cache, Writing};
 use crate::ingest::time::Zone;
 use crate::model::Index;
 use crate::query::{Compiled, Query, Snapshot, filter_all};
@@ -102,10 +104,33 @@ fn choose_colours(common: &Common, config_theme: Option<crate::cli::ThemeName>) 
     crate::report::fmt::set_paint(paint && palette != Palette::Mono);
 }
 
-/// Builds the index for a headless command and tells stderr what could not be read.
-pub fn load(paths: &[PathBuf], opts: Options) -> Result<Index, Failure> {
+/// The index cache as the config bounds it, unless `--no-cache` or a bound of 0 turns it
+/// off (or there is no cache folder at all).
+pub fn cache_of(common: &Common, config: &Config) -> Option<Cache> {
+    if common.no_cache {
+        return None;
+    }
+    cache_setting(config).filter(|c| c.max_bytes > 0)
+}
+
+/// Where the cache is and its bound, whether or not this run uses it.
+fn cache_setting(config: &Config) -> Option<Cache> {
+    let max_bytes = config.cache_max_mb.map_or(cache::DEFAULT_MAX_BYTES, |mb| mb << 20);
+    crate::paths::cache_dir().map(|dir| Cache { dir, max_bytes })
+}
+
+/// Builds the index for a headless command (or reads it from the cache) and tells stderr
+/// what could not be read. The guard returned writes the cache entry while the command
+/// prints, and waits for it when dropped.
+pub fn load(paths: &[PathBuf], opts: Options, cache: Option<&Cache>) -> Result<(Index, Writing), Failure> {
     let paths = resolve_paths(paths)?;
-    let index = build::build(&paths, opts, &Progress::default());
+    let cache = crate::evidence::cache_for(cache, &paths).unwrap_or_else(|why| {
+        eprintln!("audit-tui: {}", crate::sanitize::sanitize(&why, crate::sanitize::Mode::Line));
+        None
+    });
+    let discovery = crate::ingest::sources::discover(&paths);
+    let (index, pending) = cache::build(cache.as_ref(), discovery, opts, &Progress::default());
+    let writing = pending.map_or_else(Writing::none, cache::Pending::spawn);
     let mut err = io::stderr().lock();
     for p in &index.problems {
         let _ = writeln!(
@@ -123,7 +148,7 @@ pub fn load(paths: &[PathBuf], opts: Options) -> Result<Index, Failure> {
         }
         return Err(Failure::Runtime(msg));
     }
-    Ok(index)
+    Ok((index, writing))
 }
 
 /// Reads an optional `-q` query before anything is indexed, so a typo fails at once.
@@ -148,15 +173,18 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     }
     let opts = options(&cli.common, &config)?;
     choose_colours(&cli.common, ui.theme);
+    let cache = cache_of(&cli.common, &config);
+    let c = cache.as_ref();
     match cli.command {
-        Some(Command::Summary(a)) => run_summary(a, opts),
-        Some(Command::Sessions(a)) => run_sessions(a, opts),
-        Some(Command::Errors(a)) => run_errors(a, opts),
-        Some(Command::Export(a)) => run_export(a, opts),
-        Some(Command::Report(a)) => run_report(a, opts),
+        Some(Command::Summary(a)) => run_summary(a, opts, c),
+        Some(Command::Sessions(a)) => run_sessions(a, opts, c),
+        Some(Command::Errors(a)) => run_errors(a, opts, c),
+        Some(Command::Export(a)) => run_export(a, opts, c),
+        Some(Command::Report(a)) => run_report(a, opts, c),
         Some(Command::Tail(a)) => crate::follow::run_tail(a, opts),
-        Some(Command::Recent(a)) => run_recent(a, opts),
-        Some(Command::Check(a)) => run_check(a, opts),
+        Some(Command::Recent(a)) => run_recent(a, opts, c),
+        Some(Command::Check(a)) => run_check(a, opts, c),
+        Some(Command::Cache(a)) => run_cache(&a, cache_setting(&config), cache.is_some()),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             // Into a buffer first: clap_complete panics on a write error (`| head`).
@@ -171,7 +199,48 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Some(Command::Config(_)) => Ok(()),
-        None => crate::ui::run(cli.open, opts, ui),
+        None => crate::ui::run(cli.open, opts, ui, cache),
+    }
+}
+
+/// `audit-tui cache`: where the cache is, how many bundles it holds and their size;
+/// `--clear` empties it.
+fn run_cache(a: &CacheArgs, cache: Option<Cache>, in_use: bool) -> Result<(), Failure> {
+    let Some(cache) = cache else {
+        return Err(Failure::Runtime(format!(
+            "no cache folder: neither ${} nor a platform cache folder",
+            crate::paths::CACHE_ENV
+        )));
+    };
+    let shown = crate::sanitize::sanitize(&cache.dir.display().to_string(), crate::sanitize::Mode::Line).into_owned();
+    let fail = |e: io::Error| Failure::Runtime(format!("{shown}: {e}"));
+    let mut out = io::stdout().lock();
+    if a.clear {
+        let gone = cache.clear().map_err(fail)?;
+        let size = summary::human_bytes(gone.bytes);
+        writeln!(out, "removed {} from {shown} ({size})", entries(gone.entries))?;
+        return Ok(());
+    }
+    let stats = cache.stats().map_err(fail)?;
+    writeln!(out, "{shown}")?;
+    writeln!(out, "holds       {}", entries(stats.entries))?;
+    writeln!(
+        out,
+        "size        {} of at most {}",
+        summary::human_bytes(stats.bytes),
+        summary::human_bytes(cache.max_bytes)
+    )?;
+    if !in_use {
+        writeln!(out, "(off for this run: --no-cache, or cache_max_mb = 0 in the config)")?;
+    }
+    Ok(())
+}
+
+/// `1 entry`, `3 entries`.
+fn entries(n: usize) -> String {
+    match n {
+        1 => "1 entry".into(),
+        n => format!("{} entries", crate::report::fmt::count(n as u64)),
     }
 }
 
@@ -224,11 +293,17 @@ fn stdout_json(value: &impl serde::Serialize) -> Result<(), Failure> {
 
 /// The frame of a headless report: the query read before anything is indexed (a typo
 /// fails at once), then the index and the events the query picks (`None`: no query).
-fn load_selected(paths: &[PathBuf], query: Option<&str>, opts: Options) -> Result<(Index, Option<Vec<u32>>), Failure> {
+/// The cache entry being written (if any) must be waited for: keep `Writing` to the end.
+fn load_selected(
+    paths: &[PathBuf],
+    query: Option<&str>,
+    opts: Options,
+    cache: Option<&Cache>,
+) -> Result<(Index, Option<Vec<u32>>, Writing), Failure> {
     let query = parse_query(query, opts)?;
-    let index = load(paths, opts)?;
+    let (index, writing) = load(paths, opts, cache)?;
     let selected = select(&index, query.as_ref());
-    Ok((index, selected))
+    Ok((index, selected, writing))
 }
 
 /// A report's rows as JSON with `--json`, else as its text table, on stdout.
@@ -244,8 +319,8 @@ fn print_rows(
     Ok(())
 }
 
-fn run_summary(a: ReportArgs, opts: Options) -> Result<(), Failure> {
-    let (index, selected) = load_selected(&a.paths, a.query.as_deref(), opts)?;
+fn run_summary(a: ReportArgs, opts: Options, cache: Option<&Cache>) -> Result<(), Failure> {
+    let (index, selected, _writing) = load_selected(&a.paths, a.query.as_deref(), opts, cache)?;
     let s = summary::Summary::of(&index, opts.zone);
     if a.json {
         let mut v = serde_json::to_value(&s).map_err(|e| Failure::Runtime(e.to_string()))?;
@@ -270,8 +345,8 @@ fn sessions_of(index: &Index, ids: &[u32]) -> Vec<u32> {
     s
 }
 
-fn run_sessions(a: ReportArgs, opts: Options) -> Result<(), Failure> {
-    let (index, selected) = load_selected(&a.paths, a.query.as_deref(), opts)?;
+fn run_sessions(a: ReportArgs, opts: Options, cache: Option<&Cache>) -> Result<(), Failure> {
+    let (index, selected, _writing) = load_selected(&a.paths, a.query.as_deref(), opts, cache)?;
     let only = selected.as_ref().map(|ids| sessions_of(&index, ids));
     let rows = sessions::rows(&index, opts.zone, only.as_deref());
     print_rows(&rows, a.json, |out| sessions::write_text(out, &rows, opts.zone))
@@ -285,8 +360,8 @@ fn last_days(index: &Index, selected: Option<Vec<u32>>, days: Option<u32>) -> Op
     Some(scope::in_window(index, selected.as_deref(), from, to))
 }
 
-fn run_errors(a: ErrorsArgs, opts: Options) -> Result<(), Failure> {
-    let (index, selected) = load_selected(&a.base.paths, a.base.query.as_deref(), opts)?;
+fn run_errors(a: ErrorsArgs, opts: Options, cache: Option<&Cache>) -> Result<(), Failure> {
+    let (index, selected, _writing) = load_selected(&a.base.paths, a.base.query.as_deref(), opts, cache)?;
     let selected = last_days(&index, selected, a.days);
     if let Some(by) = a.by {
         let by = match by {
@@ -301,8 +376,8 @@ fn run_errors(a: ErrorsArgs, opts: Options) -> Result<(), Failure> {
     print_rows(&rows, a.base.json, |out| errors::write_text(out, &rows, opts.zone))
 }
 
-fn run_recent(a: RecentArgs, opts: Options) -> Result<(), Failure> {
-    let (index, selected) = load_selected(&a.paths, a.query.as_deref(), opts)?;
+fn run_recent(a: RecentArgs, opts: Options, cache: Option<&Cache>) -> Result<(), Failure> {
+    let (index, selected, _writing) = load_selected(&a.paths, a.query.as_deref(), opts, cache)?;
     let since = a.minutes.and_then(|m| scope::last(&index, i64::from(m) * scope::MINUTE_MS)).map(|(from, _)| from);
     let pick = recent::Pick { limit: a.limit, since, tool: a.tool.as_deref(), only: selected.as_deref() };
     let rows = recent::rows(&index, opts.zone, &pick);
@@ -319,8 +394,8 @@ fn report_time(value: &str, newest: i64, zone: crate::ingest::time::Zone, end_of
 
 /// Exit status 0 when nothing is off, 1 when something is ([`Failure::Findings`]), 2 when
 /// the bundle could not be read at all (as for a usage error: there is nothing to judge).
-fn run_check(a: CheckArgs, opts: Options) -> Result<(), Failure> {
-    let index = load(&a.paths, opts).map_err(|e| match e {
+fn run_check(a: CheckArgs, opts: Options, cache: Option<&Cache>) -> Result<(), Failure> {
+    let (index, _writing) = load(&a.paths, opts, cache).map_err(|e| match e {
         Failure::Runtime(m) => Failure::Usage(m),
         other => other,
     })?;
@@ -336,13 +411,14 @@ fn load_for_output(
     output: Option<&Path>,
     force: bool,
     opts: Options,
-) -> Result<(Vec<PathBuf>, Index), Failure> {
+    cache: Option<&Cache>,
+) -> Result<(Vec<PathBuf>, Index, Writing), Failure> {
     let paths = resolve_paths(paths)?;
     if let Some(path) = output {
         crate::evidence::check_output(path, &paths, force).map_err(Failure::Runtime)?;
     }
-    let index = load(&paths, opts)?;
-    Ok((paths, index))
+    let (index, writing) = load(&paths, opts, cache)?;
+    Ok((paths, index, writing))
 }
 
 /// Opens `-o FILE` (an existing one only with `--force`), with its name made safe for
@@ -353,9 +429,9 @@ fn open_output(path: &Path, force: bool) -> Result<(io::BufWriter<std::fs::File>
     Ok((io::BufWriter::with_capacity(1 << 20, file), shown))
 }
 
-fn run_report(a: SupportArgs, opts: Options) -> Result<(), Failure> {
+fn run_report(a: SupportArgs, opts: Options, cache: Option<&Cache>) -> Result<(), Failure> {
     let query = parse_query(a.query.as_deref(), opts)?;
-    let (paths, index) = load_for_output(&a.paths, a.output.as_deref(), a.force, opts)?;
+    let (paths, index, _writing) = load_for_output(&a.paths, a.output.as_deref(), a.force, opts, cache)?;
     let selected = select(&index, query.as_ref());
     let title: Vec<String> = paths.iter().map(|p| crate::ingest::sources::display_path(p)).collect();
     let title = title.join(" ");
@@ -474,7 +550,7 @@ fn run_report(a: SupportArgs, opts: Options) -> Result<(), Failure> {
     Ok(())
 }
 
-fn run_export(a: ExportArgs, mut opts: Options) -> Result<(), Failure> {
+fn run_export(a: ExportArgs, mut opts: Options, cache: Option<&Cache>) -> Result<(), Failure> {
     let query = parse_query(a.query.as_deref(), opts)?;
     // Original lines need no sessions or error groups unless the query asks about sessions
     // (or redaction, which learns the sessions' users and hosts).
@@ -484,7 +560,7 @@ fn run_export(a: ExportArgs, mut opts: Options) -> Result<(), Failure> {
             false => Detail::Timeline,
         };
     }
-    let (_, index) = load_for_output(&a.paths, a.output.as_deref(), a.force, opts)?;
+    let (_, index, _writing) = load_for_output(&a.paths, a.output.as_deref(), a.force, opts, cache)?;
     let ids = select(&index, query.as_ref()).unwrap_or_else(|| (0..index.len() as u32).collect());
     let mut redact = a.redact.then(|| {
         let mut r = crate::redact::Redactor::for_index(&index);

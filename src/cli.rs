@@ -58,6 +58,10 @@ pub struct Common {
     /// platform config folder]; `audit-tui config --path` says which.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Neither read nor write the index cache: index the logs afresh and keep nothing
+    /// (`audit-tui cache` says where the cache is).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -129,6 +133,16 @@ pub enum Command {
     /// The config file: check it, say where it is read from (--path), or print a commented
     /// template of every setting (--default).
     Config(ConfigArgs),
+    /// The index cache: where it is, how many bundles it holds and their size; --clear
+    /// empties it. A bundle opened again is read from it instead of indexed again.
+    Cache(CacheArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CacheArgs {
+    /// Remove every entry of the cache.
+    #[arg(long)]
+    pub clear: bool,
 }
 
 #[derive(Args, Debug)]

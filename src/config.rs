@@ -42,6 +42,8 @@ pub struct Config {
     pub context_before: Option<usize>,
     pub zone: Option<Zone>,
     pub theme: Option<ThemeName>,
+    /// The most the index cache may hold, in MiB; 0 turns it off.
+    pub cache_max_mb: Option<u64>,
     pub keys: Vec<KeyOverride>,
     pub custom: Custom,
     pub columns: ColumnLists,
@@ -211,6 +213,7 @@ struct FileConfig {
     context_before: Option<Spanned<i64>>,
     time_zone: Option<Spanned<String>>,
     theme: Option<Spanned<String>>,
+    cache_max_mb: Option<Spanned<i64>>,
     #[serde(default)]
     aliases: PerField<Vec<String>>,
     #[serde(default)]
@@ -325,6 +328,12 @@ pub fn parse(text: &str, file: &str) -> Result<Config, Vec<Problem>> {
         match Zone::parse(z.get_ref()) {
             Ok(zone) => config.zone = Some(zone),
             Err(why) => problem(z.span().start, "time_zone", why),
+        }
+    }
+    if let Some(c) = &raw.cache_max_mb {
+        match u64::try_from(*c.get_ref()) {
+            Ok(mb) if mb <= 1 << 30 => config.cache_max_mb = Some(mb),
+            _ => problem(c.span().start, "cache_max_mb", "must be 0 (no cache) or more (MiB)".into()),
         }
     }
     if let Some(t) = &raw.theme {
@@ -480,6 +489,9 @@ pub fn template(keys: &[KeyDefault]) -> String {
          # Colours: dark, light (for light backgrounds) or mono; --theme and AUDIT_TUI_THEME win,\n\
          # NO_COLOR and --color never give mono.\n\
          #theme = \"dark\"\n\
+         # The most the index cache may hold, in MiB (the least recently used bundles go first);\n\
+         # 0 turns it off. `audit-tui cache` says where it is; --no-cache skips it for one run.\n\
+         #cache_max_mb = 1024\n\
          \n\
          # Extra JSON (or logfmt) keys read as each field, in addition to the built-in ones, any case.\n\
          [aliases]\n",
@@ -559,6 +571,7 @@ mod tests {
             .collect();
         let c = parse(&open, "t").expect("valid uncommented");
         assert_eq!((c.gap_minutes, c.context_before, c.theme), (Some(30), Some(8), Some(ThemeName::Dark)));
+        assert_eq!(c.cache_max_mb, Some(1024));
         let default = c.columns.for_dialect(Some(Dialect::Json)).expect("the template's default list");
         let kinds: Vec<&ColumnKind> = default.iter().map(|c| &c.kind).collect();
         assert_eq!(kinds, [&ColumnKind::Category, &ColumnKind::Session, &ColumnKind::Outcome]);

@@ -31,6 +31,60 @@ pub fn check_output(path: &Path, inputs: &[PathBuf], force: bool) -> Result<(), 
     Ok(())
 }
 
+/// Checks that `dir`, a folder audit-tui keeps files of its own in (the index cache), lies
+/// inside no folder being read, nor inside the folder of a file being read: unlike an
+/// output the user names, these files are written unasked, so the client's folder is
+/// kept clear even when one file of it is read. The folder need not exist.
+pub fn check_folder(dir: &Path, inputs: &[PathBuf]) -> Result<(), String> {
+    let shown = crate::ingest::sources::display_path(dir);
+    let target = resolved_folder(dir).map_err(|e| format!("cannot use {shown}: {e}"))?;
+    for input in inputs.iter().filter(|p| p.as_os_str() != "-") {
+        let Ok(read) = input.canonicalize() else { continue };
+        let folder = if read.is_dir() { read.as_path() } else { read.parent().unwrap_or(&read) };
+        if target.starts_with(folder) {
+            return Err(format!(
+                "refusing to keep files in {shown}: it lies inside {}, which is being read (the client's files \
+                 are evidence)",
+                crate::ingest::sources::display_path(input)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The index cache for a run reading `paths`: none when its folder lies inside one of them
+/// (entries would be written among the client's files), with why.
+pub fn cache_for(
+    cache: Option<&crate::ingest::cache::Cache>,
+    paths: &[PathBuf],
+) -> Result<Option<crate::ingest::cache::Cache>, String> {
+    let Some(cache) = cache else { return Ok(None) };
+    check_folder(&cache.dir, paths)
+        .map(|()| Some(cache.clone()))
+        .map_err(|why| format!("index cache not used: {why}; set {} elsewhere", crate::paths::CACHE_ENV))
+}
+
+/// The absolute path of a folder that may not exist yet: its nearest existing ancestor
+/// resolved (links and `..`), then the rest of its name.
+fn resolved_folder(dir: &Path) -> std::io::Result<PathBuf> {
+    let absolute = if dir.is_absolute() { dir.to_path_buf() } else { std::env::current_dir()?.join(dir) };
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(p) = existing.canonicalize() {
+            return Ok(rest.iter().rev().fold(p, |p: PathBuf, part| p.join(part)));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            // `..` past a folder that does not exist: nothing to resolve it against.
+            _ => return Err(std::io::Error::other("no such folder")),
+        }
+    }
+}
+
 /// A regular file (or a link to one) is there: what `--force` is asked for. `/dev/null`, a
 /// FIFO or a terminal is written to, never replaced.
 fn is_existing_file(path: &Path) -> bool {
@@ -108,6 +162,21 @@ mod tests {
         let err = check_output(&link, std::slice::from_ref(&log), true).unwrap_err();
         assert!(err.contains("log being read"), "{err}");
         assert!(check_output(&other.path().join("c.md"), &[log, "-".into()], false).is_ok());
+    }
+
+    #[test]
+    fn a_folder_inside_a_folder_being_read_is_refused_even_before_it_exists() {
+        let logs = tempfile::tempdir().unwrap();
+        let inside = logs.path().join("not-yet").join("cache");
+        let err = check_folder(&inside, &[logs.path().to_path_buf()]).unwrap_err();
+        assert!(err.contains("being read"), "{err}");
+        assert!(check_folder(logs.path(), &[logs.path().to_path_buf()]).is_err(), "the folder itself");
+        let other = tempfile::tempdir().unwrap();
+        assert!(check_folder(&other.path().join("cache"), &[logs.path().to_path_buf(), "-".into()]).is_ok());
+        // Reading one file keeps its folder clear too.
+        let log = logs.path().join("a.jsonl");
+        std::fs::write(&log, "{}\n").unwrap();
+        assert!(check_folder(&logs.path().join("cache"), std::slice::from_ref(&log)).is_err());
     }
 
     #[cfg(unix)]

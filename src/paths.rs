@@ -58,6 +58,18 @@ pub fn default_dir() -> Option<PathBuf> {
     Some(PathBuf::from(home).join(".datatools").join("logs"))
 }
 
+/// The environment variable naming the index cache folder.
+pub const CACHE_ENV: &str = "AUDIT_TUI_CACHE_DIR";
+
+/// Where the index cache lives: `$AUDIT_TUI_CACHE_DIR`, else `audit-tui` in the platform
+/// cache folder (`~/.cache` on Linux); `None` when there is neither.
+pub fn cache_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os(CACHE_ENV).filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d));
+    }
+    dirs::cache_dir().map(|d| d.join("audit-tui"))
+}
+
 /// No path given and no home to find the default folder in: one message for every command.
 pub fn no_home() -> Failure {
     Failure::NoInput("neither $DATATOOLS_AUDIT_DIR nor $HOME is set".into())

@@ -31,6 +31,14 @@ pub fn phase(name: &str, start: Instant) {
     eprintln!("phase {name:<7} {:>8.1} ms  anon {anon} KiB  faults {faults}", millis(start));
 }
 
+/// Prints a line about what the indexer decided (such as why the index cache was not
+/// used), for the same readers as [`phase`].
+pub fn note(text: &str) {
+    if enabled() {
+        eprintln!("note {text}");
+    }
+}
+
 /// Prints one finished filter of the explorer: the query, and the milliseconds from the
 /// keystroke that set it to the first screenful of results and to the last result.
 pub fn filter(query: &str, first_page: Option<f64>, complete: f64) {

@@ -26,7 +26,7 @@ fn completions_are_printed_for_every_shell_and_know_the_subcommands() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let (ok, script, err) = run(&["completions", shell]);
         assert!(ok, "{shell}: {err}");
-        for word in ["summary", "report", "check", "recent"] {
+        for word in ["summary", "report", "check", "recent", "cache", "no-cache"] {
             assert!(script.contains(word), "{shell} completion lacks {word}");
         }
     }

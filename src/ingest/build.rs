@@ -383,7 +383,7 @@ fn parse_one(
 }
 
 /// The header of a CSV input (its first non-blank line) and where it starts.
-fn csv_header(data: &[u8]) -> Option<(CsvHeader, usize)> {
+pub(crate) fn csv_header(data: &[u8]) -> Option<(CsvHeader, usize)> {
     let (at, line) = super::csv::first_line(data)?;
     CsvHeader::parse(line).map(|h| (h, at))
 }

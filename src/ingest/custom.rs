@@ -86,6 +86,28 @@ impl Custom {
         self.aliases.get(&*lower).map(|&r| (r, 0))
     }
 
+    /// A digest of everything that changes how lines are read (aliases and dialects, in the
+    /// order they apply), for the index cache's key: a changed config is another index.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut aliases: Vec<(&[u8], String)> = self.aliases.iter().map(|(k, r)| (&**k, format!("{r:?}"))).collect();
+        aliases.sort_unstable();
+        aliases.hash(&mut h);
+        for d in &self.dialects {
+            d.name.hash(&mut h);
+            d.matches.hash(&mut h);
+            d.regex.as_ref().map(Regex::as_str).hash(&mut h);
+            for (role, key) in &d.fields {
+                (format!("{role:?}"), key).hash(&mut h);
+            }
+            for (value, level) in &d.levels {
+                (value, *level as u8).hash(&mut h);
+            }
+        }
+        h.finish()
+    }
+
     pub fn has_json_dialects(&self) -> bool {
         self.dialects.iter().any(|d| !d.matches.is_empty())
     }
@@ -267,6 +289,19 @@ mod tests {
         let mut f = crate::ingest::facts::json_facts(line, &mut times).expect("json");
         c.patch_json(line, &mut f, &mut times);
         assert_eq!((f.level, f.dialect), (Level::Info, Some(Dialect::Json)));
+    }
+
+    #[test]
+    fn the_fingerprint_follows_what_changes_the_reading() {
+        let base = dialect().fingerprint();
+        assert_eq!(dialect().fingerprint(), base, "stable for one definition");
+        let mut other = dialect();
+        other.dialects[0].levels.push((b"W".as_slice().into(), Level::Warn));
+        assert_ne!(other.fingerprint(), base);
+        let mut aliased = dialect();
+        aliased.add_alias("evt", Role::Time);
+        assert_ne!(aliased.fingerprint(), base);
+        assert_ne!(Custom::default().fingerprint(), base);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod archive;
 pub mod build;
+pub mod cache;
 pub mod csv;
 pub mod custom;
 pub mod document;

@@ -90,6 +90,16 @@ impl Unparsed {
     pub fn is_salvaged(&self) -> bool {
         self.packed.0 & PackedReason::SALVAGED != 0
     }
+
+    /// Offset, line and packed reason, for the index cache.
+    pub fn to_raw(&self) -> [u64; 3] {
+        [self.offset, self.line, self.packed.0]
+    }
+
+    /// A record from [`Unparsed::to_raw`]'s words; any bits read as some reason.
+    pub fn from_raw(raw: [u64; 3]) -> Unparsed {
+        Unparsed { offset: raw[0], line: raw[1], packed: PackedReason(raw[2]) }
+    }
 }
 
 /// A [`Reason`] in one word: its kind in the top byte, then whether the line was
@@ -174,6 +184,8 @@ pub struct Chunk {
     /// A CSV row's quoted cell did not close before the end of the range: the row is
     /// broken, or the range was cut inside it.
     pub unclosed_quote: bool,
+    /// A date without a year was read, as of today (see `time_other::Today`).
+    pub dated_by_today: bool,
 }
 
 /// How a range's bytes divide into records.
@@ -585,6 +597,7 @@ impl<'s, 'a> RangeParser<'s, 'a> {
             // The next range's untimed first lines take the time of this range's last line.
             push_last_timed(&mut self.out, self.spec, self.timed_until, &mut self.times, &mut self.memo);
         }
+        self.out.dated_by_today = self.times.read_yearless();
         self.out
     }
 }

@@ -65,7 +65,7 @@ pub struct Problem {
     pub message: String,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Discovery {
     pub inputs: Vec<Input>,
     pub skipped: Vec<Skipped>,

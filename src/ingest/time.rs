@@ -106,6 +106,8 @@ pub struct TimeReader {
     last_offset_secs: i32,
     /// For dates written without a year (syslog's `May 17 09:00:00`).
     today: Today,
+    /// A date without a year was read: what it means depends on the day it was read.
+    read_yearless: bool,
     /// For dates whose day and month could be either way round (`7/10/2025`).
     date_order: DateOrder,
 }
@@ -125,6 +127,7 @@ impl TimeReader {
             last_offset: [0; 6],
             last_offset_secs: 0,
             today: Today::now(),
+            read_yearless: false,
             date_order: DateOrder::Guess,
         }
     }
@@ -133,6 +136,11 @@ impl TimeReader {
     pub fn with_date_order(mut self, order: DateOrder) -> TimeReader {
         self.date_order = order;
         self
+    }
+
+    /// Whether a date without a year was read, so that the times read depend on today.
+    pub fn read_yearless(&self) -> bool {
+        self.read_yearless
     }
 
     pub fn zone(&self) -> Zone {
@@ -168,6 +176,7 @@ impl TimeReader {
     #[cold]
     fn parse_other(&mut self, s: &[u8]) -> Option<(Millis, usize)> {
         let w = time_other::read(s, self.today, self.date_order)?;
+        self.read_yearless |= w.yearless;
         let ms = match w.offset {
             Some(off) => w.ms - i64::from(off) * 1000,
             None => self.local_to_utc(w.ms),

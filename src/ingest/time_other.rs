@@ -17,6 +17,8 @@ pub struct Wall {
     pub ms: i64,
     pub used: usize,
     pub offset: Option<i32>,
+    /// The date had no year: it was taken from today (see [`Today`]).
+    pub yearless: bool,
 }
 
 /// The year a date without one is in, by what today is: the current year, unless that
@@ -202,7 +204,8 @@ fn syslog_date(s: &[u8], today: Today) -> Option<Wall> {
             used = j;
         }
     }
-    wall(year.unwrap_or_else(|| today.year_of(month, day)), month, day, clock, used)
+    let w = wall(year.unwrap_or_else(|| today.year_of(month, day)), month, day, clock, used)?;
+    Some(Wall { yearless: year.is_none(), ..w })
 }
 
 struct Clock {
@@ -269,7 +272,7 @@ fn wall(year: i32, month: u32, day: u32, clock: Clock, used: usize) -> Option<Wa
         return None;
     }
     let ms = super::time::days_from_civil(year, month, day) * 86_400_000 + clock.ms_of_day;
-    Some(Wall { ms, used, offset: clock.offset })
+    Some(Wall { ms, used, offset: clock.offset, yearless: false })
 }
 
 #[cfg(test)]

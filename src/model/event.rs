@@ -225,6 +225,17 @@ impl Event {
     pub fn set_flag(&mut self, flag: u8) {
         self.a |= u64::from(flag & 0x1f);
     }
+
+    /// The record's two words, for the index cache (which writes them little-endian).
+    pub fn to_raw(self) -> [u64; 2] {
+        [self.a, self.b]
+    }
+
+    /// A record from [`Event::to_raw`]'s words. Any bits read as some event; ids that
+    /// name no category or session are the reader's to check.
+    pub fn from_raw(raw: [u64; 2]) -> Event {
+        Event { a: raw[0], b: raw[1] }
+    }
 }
 
 const _: () = assert!(std::mem::size_of::<Event>() == 16);
@@ -252,6 +263,13 @@ mod tests {
         e.set_category(MAX_CATEGORIES + 10);
         assert_eq!((e.time(), e.session(), e.category()), (42, 1, MAX_CATEGORIES));
         assert_eq!((e.level(), e.offset(), e.flags()), (Level::Warn, 77, flag::UNPARSED));
+    }
+
+    #[test]
+    fn raw_words_round_trip() {
+        let e = Event::new(1_779_000_000_123, Level::Fatal, 17, 99, 123_456, flag::OWN_TIME | flag::NUL_PREFIX);
+        assert_eq!(Event::from_raw(e.to_raw()), e);
+        assert_eq!(Event::from_raw([u64::MAX; 2]).level(), Level::None, "a level past Fatal reads as none");
     }
 
     #[test]

@@ -60,23 +60,23 @@ impl SourceInfo {
 }
 
 /// Grouping state of one session key across batches.
-#[derive(Clone, Debug)]
-struct KeyState {
-    key: SessionKey,
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyState {
+    pub key: SessionKey,
     /// The current session of this key (explicit keys have exactly one).
-    current: u32,
-    last_time: i64,
-    user: String,
-    host: String,
-    platform: String,
+    pub current: u32,
+    pub last_time: i64,
+    pub user: String,
+    pub host: String,
+    pub platform: String,
 }
 
 /// Per-source state carried from one parsed range to the next.
-#[derive(Clone, Copy, Debug, Default)]
-struct Carry {
-    time: Option<i64>,
-    key: u32,
-    next_line: u64,
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Carry {
+    pub time: Option<i64>,
+    pub key: u32,
+    pub next_line: u64,
 }
 
 /// What `absorb` hands to `assign`: events with global key ids, and error fingerprints.
@@ -209,6 +209,9 @@ pub struct Index {
     pub levels: [u64; 7],
     pub skipped: Vec<Skipped>,
     pub problems: Vec<Problem>,
+    /// Some date was written without a year and read as of the day of the build (a syslog
+    /// line's `May 17`): the same bytes may read otherwise another day.
+    pub dated_by_today: bool,
     carry: Vec<Carry>,
 }
 
@@ -242,6 +245,7 @@ impl Index {
             levels: [0; 7],
             skipped: Vec::new(),
             problems: Vec::new(),
+            dated_by_today: false,
             carry: Vec::new(),
         }
     }
@@ -259,6 +263,59 @@ impl Index {
         view.skipped = self.skipped.clone();
         view.problems = self.problems.clone();
         view
+    }
+
+    /// A copy sharing this one's events and bytes, with its own copy of everything else
+    /// (sessions, groups, lists): for writing the cache on another thread while the index
+    /// goes to the screen.
+    pub fn share(&self) -> Index {
+        Index {
+            zone: self.zone,
+            gap_ms: self.gap_ms,
+            store: self.store.clone(),
+            blobs: Arc::clone(&self.blobs),
+            sources: self.sources.clone(),
+            categories: self.categories.clone(),
+            category_counts: self.category_counts.clone(),
+            sessions: self.sessions.clone(),
+            keys: self.keys.clone(),
+            key_ids: self.key_ids.clone(),
+            unparsed: self.unparsed.clone(),
+            unparsed_levels: self.unparsed_levels,
+            salvaged: self.salvaged,
+            groups: self.groups.clone(),
+            group_ids: self.group_ids.clone(),
+            error_events: self.error_events.clone(),
+            dirty_groups: self.dirty_groups.clone(),
+            levels: self.levels,
+            skipped: self.skipped.clone(),
+            problems: self.problems.clone(),
+            dated_by_today: self.dated_by_today,
+            carry: self.carry.clone(),
+        }
+    }
+
+    /// How session keys and files stood when the build ended: what the cache keeps besides
+    /// the public fields, so that follow mode goes on from a cached index as from a built one.
+    pub fn grouping(&self) -> (&[KeyState], &[Carry]) {
+        (&self.keys, &self.carry)
+    }
+
+    /// Puts back what [`Index::grouping`] gave, after the public fields, and derives the
+    /// lookups the cache does not keep: key ids, group ids and the error events.
+    pub fn restore_grouping(&mut self, keys: Vec<KeyState>, carry: Vec<Carry>) {
+        self.key_ids = keys.iter().enumerate().skip(1).map(|(i, k)| (k.key.clone(), i as u32)).collect();
+        self.keys = keys;
+        self.carry = carry;
+        self.group_ids = self.groups.iter().enumerate().map(|(g, group)| (group.fingerprint, g as u32)).collect();
+        self.error_events = self
+            .groups
+            .iter()
+            .enumerate()
+            .flat_map(|(g, group)| group.occurrences.iter().map(move |&id| (id, g as u32)))
+            .collect();
+        self.error_events.sort_unstable();
+        self.dirty_groups.clear();
     }
 
     pub fn add_source(&mut self, info: SourceInfo) -> u32 {
@@ -338,6 +395,7 @@ impl Index {
         let (start, end, n) = (range.start, range.end, range.len());
         let src = chunk.source as usize;
         let carry = self.carry[src];
+        self.dated_by_today |= chunk.dated_by_today;
         let info = &mut self.sources[src];
         info.events += tally.events;
         info.unparsed += tally.unparsed;

@@ -20,6 +20,7 @@ pub mod view;
 use crate::cli::OpenArgs;
 use crate::error::Failure;
 use crate::ingest::build::{self, Options, Progress};
+use crate::ingest::cache::{self, Cache};
 use crate::ingest::sources;
 use crate::paths::resolve_paths;
 use app::App;
@@ -42,7 +43,7 @@ pub struct UiSettings {
 /// Bytes of the first inputs indexed at once for the first screen.
 const PREVIEW_BYTES: usize = 256 << 10;
 
-pub fn run(args: OpenArgs, opts: Options, settings: UiSettings) -> Result<(), Failure> {
+pub fn run(args: OpenArgs, opts: Options, settings: UiSettings, cache: Option<Cache>) -> Result<(), Failure> {
     if !std::io::stdout().is_terminal() {
         return Err(Failure::Usage(
             "the explorer needs a terminal; for scripts use summary, sessions, errors or export".into(),
@@ -64,19 +65,34 @@ pub fn run(args: OpenArgs, opts: Options, settings: UiSettings) -> Result<(), Fa
         }
         return Err(Failure::Runtime(msg));
     }
+    let (cache, refused) = match crate::evidence::cache_for(cache.as_ref(), &paths) {
+        Ok(cache) => (cache, None),
+        Err(why) => (None, Some(why)),
+    };
     let preview = build::preview(&discovery, opts, PREVIEW_BYTES);
     let progress = Arc::new(Progress::default());
     let (tx, rx) = channel::<Msg>();
+    // Held while a cache entry is written: quitting then waits for it (a fraction of a
+    // second), so that a quick look at a big bundle still leaves its entry.
+    let writing = Arc::new(std::sync::Mutex::new(()));
     {
         let tx = tx.clone();
         let progress = Arc::clone(&progress);
+        let writing = Arc::clone(&writing);
         let spawned = std::thread::Builder::new().name("index".into()).spawn(move || {
             #[cfg(debug_assertions)]
             fault::in_index_thread();
-            let index = build::build_from(discovery, opts, &progress);
-            // The index goes to the screen first; the check reads a view of it after.
+            let (index, to_cache) = cache::build(cache.as_ref(), discovery, opts, &progress);
+            // The index goes to the screen first; then the cache entry is written (taken
+            // before the send, so a quit cannot slip in between), then the check reads a
+            // view of the index.
+            let held = to_cache.as_ref().map(|_| writing.lock());
             let pending = crate::report::check::Pending::of(&index);
             let _ = tx.send(Msg::Indexed(Box::new(index)));
+            if let Some(entry) = to_cache {
+                let _ = entry.write();
+            }
+            drop(held);
             let check = pending.run(opts.zone);
             let _ = tx.send(Msg::Checked(Box::new(check)));
         });
@@ -86,9 +102,14 @@ pub fn run(args: OpenArgs, opts: Options, settings: UiSettings) -> Result<(), Fa
     let now = chrono::Utc::now().timestamp_millis();
     let mut app = App::new(preview, title, opts.zone, now);
     app.loading = Some(progress);
+    if let Some(why) = refused {
+        app.note(why, true);
+    }
     load_marks(&mut app, &paths);
     app.inputs = paths;
-    explore(app, &args, settings, tx, rx)
+    let result = explore(app, &args, settings, tx, rx);
+    let _wait_for_the_cache_entry = writing.lock();
+    result
 }
 
 /// The bundle's marks from the state directory (none for stdin: it has no name to find

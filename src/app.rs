@@ -66,7 +66,7 @@ pub fn load_config(flag: Option<&std::path::Path>) -> (Config, crate::ui::UiSett
         }
     };
     let mut config = loaded.config;
-    crate::ingest::custom::install(std::mem::take(&mut config.custom));
+    crate::ingest::dialects::custom::install(std::mem::take(&mut config.custom));
     let theme = config.theme.map(|t| match t {
         ThemeName::Dark => crate::cli::ThemeName::Dark,
         ThemeName::Light => crate::cli::ThemeName::Light,
@@ -128,7 +128,7 @@ pub fn load(paths: &[PathBuf], opts: Options, cache: Option<&Cache>) -> Result<(
         eprintln!("audit-tui: {}", crate::sanitize::sanitize(&why, crate::sanitize::Mode::Line));
         None
     });
-    let discovery = crate::ingest::sources::discover(&paths);
+    let discovery = crate::ingest::inputs::sources::discover(&paths);
     let (index, pending) = cache::build(cache.as_ref(), discovery, opts, &Progress::default());
     let writing = pending.map_or_else(Writing::none, cache::Pending::spawn);
     let mut err = io::stderr().lock();
@@ -141,7 +141,7 @@ pub fn load(paths: &[PathBuf], opts: Options, cache: Option<&Cache>) -> Result<(
         );
     }
     if index.sources.is_empty() {
-        let shown: Vec<String> = paths.iter().map(|p| crate::ingest::sources::display_path(p)).collect();
+        let shown: Vec<String> = paths.iter().map(|p| crate::ingest::inputs::sources::display_path(p)).collect();
         let mut msg = format!("no log files could be read in {}", shown.join(" "));
         if !index.skipped.is_empty() {
             msg.push_str(&format!(" ({} other files skipped)", index.skipped.len()));
@@ -433,7 +433,7 @@ fn run_report(a: SupportArgs, opts: Options, cache: Option<&Cache>) -> Result<()
     let query = parse_query(a.query.as_deref(), opts)?;
     let (paths, index, _writing) = load_for_output(&a.paths, a.output.as_deref(), a.force, opts, cache)?;
     let selected = select(&index, query.as_ref());
-    let title: Vec<String> = paths.iter().map(|p| crate::ingest::sources::display_path(p)).collect();
+    let title: Vec<String> = paths.iter().map(|p| crate::ingest::inputs::sources::display_path(p)).collect();
     let title = title.join(" ");
     let zone = opts.zone;
     let mut body: Vec<u8> = Vec::new();

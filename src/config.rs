@@ -5,8 +5,8 @@
 //! A bad file is never fatal: every problem names the file, the line and the key, and the
 //! caller goes on with the defaults.
 
-use crate::ingest::custom::{Custom, CustomDialect, FIELDS};
-use crate::ingest::facts::Dialect;
+use crate::ingest::dialects::custom::{Custom, CustomDialect, FIELDS};
+use crate::ingest::dialects::facts::Dialect;
 use crate::ingest::time::Zone;
 use crate::model::Level;
 use serde::Deserialize;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 /// Checks that `path` may receive output of a run reading `inputs`, before anything is
 /// read, so a mistake fails at once. `-` (stdin) among the inputs is ignored.
 pub fn check_output(path: &Path, inputs: &[PathBuf], force: bool) -> Result<(), String> {
-    let shown = crate::ingest::sources::display_path(path);
+    let shown = crate::ingest::inputs::sources::display_path(path);
     let target = resolved(path).map_err(|e| format!("cannot write {shown}: {e}"))?;
     for input in inputs.iter().filter(|p| p.as_os_str() != "-") {
         let Ok(read) = input.canonicalize() else { continue };
@@ -21,7 +21,7 @@ pub fn check_output(path: &Path, inputs: &[PathBuf], force: bool) -> Result<(), 
             return Err(format!(
                 "refusing to write {shown}: it lies inside {}, the folder being read (the client's files are \
                  evidence); write the output elsewhere",
-                crate::ingest::sources::display_path(input)
+                crate::ingest::inputs::sources::display_path(input)
             ));
         }
     }
@@ -36,7 +36,7 @@ pub fn check_output(path: &Path, inputs: &[PathBuf], force: bool) -> Result<(), 
 /// output the user names, these files are written unasked, so the client's folder is
 /// kept clear even when one file of it is read. The folder need not exist.
 pub fn check_folder(dir: &Path, inputs: &[PathBuf]) -> Result<(), String> {
-    let shown = crate::ingest::sources::display_path(dir);
+    let shown = crate::ingest::inputs::sources::display_path(dir);
     let target = resolved_folder(dir).map_err(|e| format!("cannot use {shown}: {e}"))?;
     for input in inputs.iter().filter(|p| p.as_os_str() != "-") {
         let Ok(read) = input.canonicalize() else { continue };
@@ -45,7 +45,7 @@ pub fn check_folder(dir: &Path, inputs: &[PathBuf]) -> Result<(), String> {
             return Err(format!(
                 "refusing to keep files in {shown}: it lies inside {}, which is being read (the client's files \
                  are evidence)",
-                crate::ingest::sources::display_path(input)
+                crate::ingest::inputs::sources::display_path(input)
             ));
         }
     }
@@ -108,10 +108,10 @@ pub fn create_output(path: &Path, force: bool) -> Result<File, String> {
         options.create_new(true);
     }
     options.open(path).map_err(|e| {
-        let shown = crate::ingest::sources::display_path(path);
+        let shown = crate::ingest::inputs::sources::display_path(path);
         match e.kind() {
             std::io::ErrorKind::AlreadyExists => format!("{shown} already exists; pass --force to overwrite it"),
-            _ => format!("cannot write {shown}: {}", crate::ingest::sources::io_message(&e)),
+            _ => format!("cannot write {shown}: {}", crate::ingest::inputs::sources::io_message(&e)),
         }
     })
 }

@@ -5,7 +5,7 @@
 use crate::cli::{TailArgs, TailFormat};
 use crate::error::Failure;
 use crate::ingest::build::Options;
-use crate::ingest::watch::{Batch, Follower, Waker, system_clock};
+use crate::ingest::inputs::watch::{Batch, Follower, Waker, system_clock};
 use crate::model::Index;
 use crate::paths::default_dir;
 use crate::query::Query;

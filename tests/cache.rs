@@ -13,7 +13,7 @@ mod common;
 use assert_cmd::Command;
 use audit_tui::ingest::build::{Detail, Options, Progress};
 use audit_tui::ingest::cache::{self, Cache};
-use audit_tui::ingest::sources;
+use audit_tui::ingest::inputs::sources;
 use audit_tui::ingest::time::Zone;
 use audit_tui::model::Index;
 use std::fs::{self, File};

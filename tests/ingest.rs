@@ -4,8 +4,8 @@
 
 use audit_tui::ingest::build::{Detail, Options, Progress, build, document_ranges, split_ranges};
 use audit_tui::ingest::document;
+use audit_tui::ingest::inputs::sources::{Data, Format, Origin};
 use audit_tui::ingest::parse::{RangeSpec, Records, parse_range};
-use audit_tui::ingest::sources::{Data, Format, Origin};
 use audit_tui::ingest::time::Zone;
 use audit_tui::model::index::SourceInfo;
 use audit_tui::model::store::{Blob, EventStore};
@@ -469,7 +469,7 @@ fn a_session_learns_its_user_from_a_later_follow_batch() {
     .to_vec();
     let chunk = parse_range(&spec(&later, 0, false), Zone::Utc);
     let path = dir.path().join("datatools-2026-05-17.jsonl");
-    let piece = audit_tui::ingest::watch::Piece {
+    let piece = audit_tui::ingest::inputs::watch::Piece {
         name: "datatools-2026-05-17.jsonl".into(),
         path,
         format: Format::Lines,

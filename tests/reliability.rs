@@ -8,9 +8,9 @@
 mod common;
 
 use audit_tui::ingest::build::{Detail, Options, Progress, build};
-use audit_tui::ingest::tail::{TailCursor, TailEvent};
+use audit_tui::ingest::inputs::tail::{TailCursor, TailEvent};
+use audit_tui::ingest::inputs::watch::{Clock, Follower};
 use audit_tui::ingest::time::Zone;
-use audit_tui::ingest::watch::{Clock, Follower};
 use audit_tui::model::Index;
 use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Europe::Paris;
@@ -548,7 +548,7 @@ fn names_of(v: &Value, key: &str) -> Vec<String> {
 #[test]
 fn a_file_that_vanishes_between_listing_and_opening_is_reported_missing() {
     use audit_tui::ingest::build::build_from;
-    use audit_tui::ingest::sources::discover;
+    use audit_tui::ingest::inputs::sources::discover;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.jsonl"), event_line(0, "kept")).unwrap();
     std::fs::write(dir.path().join("b.jsonl"), event_line(1, "deleted by retention")).unwrap();

@@ -5,7 +5,7 @@
 
 mod common;
 
-use audit_tui::ingest::facts::{Salvage, salvage};
+use audit_tui::ingest::dialects::facts::{Salvage, salvage};
 use audit_tui::ingest::time::{TimeReader, Zone};
 use audit_tui::json::scan::ScanError;
 use audit_tui::model::{Level, flag};
@@ -26,7 +26,7 @@ fn message(s: &Salvage<'_>) -> String {
     s.facts.message.map(|m| m.text().into_owned()).unwrap_or_default()
 }
 
-fn text(t: Option<audit_tui::ingest::facts::Text<'_>>) -> String {
+fn text(t: Option<audit_tui::ingest::dialects::facts::Text<'_>>) -> String {
     t.map(|t| t.text().into_owned()).unwrap_or_default()
 }
 

@@ -5,11 +5,11 @@
 //! rotations with late writes, open files over many rotations), notify and poll wake-ups,
 //! and a model test proving every complete line is delivered exactly once, in order.
 
-use audit_tui::ingest::tail::{DRAIN_GRACE_MS, TailCursor, TailEvent};
-use audit_tui::ingest::time::Zone;
+use audit_tui::ingest::inputs::tail::{DRAIN_GRACE_MS, TailCursor, TailEvent};
 #[cfg(target_os = "linux")]
-use audit_tui::ingest::watch::MAX_DRAINING;
-use audit_tui::ingest::watch::{Clock, Follower, Waker};
+use audit_tui::ingest::inputs::watch::MAX_DRAINING;
+use audit_tui::ingest::inputs::watch::{Clock, Follower, Waker};
+use audit_tui::ingest::time::Zone;
 use audit_tui::model::Index;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -247,7 +247,7 @@ fn utc_ms(s: &str) -> i64 {
     chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp_millis()
 }
 
-fn texts(batch: &audit_tui::ingest::watch::Batch) -> Vec<(String, String)> {
+fn texts(batch: &audit_tui::ingest::inputs::watch::Batch) -> Vec<(String, String)> {
     batch.pieces.iter().map(|p| (p.name.clone(), String::from_utf8_lossy(&p.bytes).into_owned())).collect()
 }
 
@@ -602,7 +602,7 @@ fn faults_are_handled_the_same_when_polling() {
 
 /// The records of one poll's pieces: each event's or unparsed line's first line, with `!`
 /// before an unparsed one.
-fn records(batch: &audit_tui::ingest::watch::Batch) -> Vec<String> {
+fn records(batch: &audit_tui::ingest::inputs::watch::Batch) -> Vec<String> {
     let mut out = Vec::new();
     for p in &batch.pieces {
         for e in &p.chunk.events {

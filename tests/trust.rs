@@ -197,7 +197,7 @@ fn a_piped_stdin_is_still_read_without_a_path() {
 #[test]
 fn a_log_truncated_under_its_map_is_read_to_its_new_end_and_said_to_have_shrunk() {
     use audit_tui::ingest::build::{Opened, Options, Progress, SHRANK, index_opened};
-    use audit_tui::ingest::sources;
+    use audit_tui::ingest::inputs::sources;
     use std::sync::Arc;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("datatools-2026-05-17.jsonl");

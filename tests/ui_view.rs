@@ -288,7 +288,7 @@ fn config_columns_show_a_field_of_the_main_dialect_and_give_way_from_the_last() 
     // DataTools has its own list, so `default` does not apply.
     let config = audit_tui::config::parse(text, "c.toml").expect("valid config");
     let mut app = app_for(DATATOOLS);
-    assert_eq!(app.index.main_dialect(), Some(audit_tui::ingest::facts::Dialect::DataTools));
+    assert_eq!(app.index.main_dialect(), Some(audit_tui::ingest::dialects::facts::Dialect::DataTools));
     // Without a [columns] list: the built-in category and session (no outcome in DataTools).
     let built_in = screen(&app, 160, 45);
     app.columns = config.columns;
@@ -365,10 +365,10 @@ fn a_new_error_while_following_is_announced_escaped_on_one_line() {
     let line =
         r#"{"ts":"2026-05-17T10:00:00Z","level":"error","msg":"boom \u001b[2J \u202e evil\nTraceback: the rest"}"#;
     std::fs::write(&file, format!("{line}\n")).unwrap();
-    let mut follower = audit_tui::ingest::watch::Follower::new(
+    let mut follower = audit_tui::ingest::inputs::watch::Follower::new(
         &file,
         audit_tui::ingest::time::Zone::Utc,
-        audit_tui::ingest::watch::system_clock(),
+        audit_tui::ingest::inputs::watch::system_clock(),
     );
     let mut app = app_for(SAMPLE);
     send(&mut app, audit_tui::ui::msg::Msg::Tailed(follower.poll(true)));
@@ -483,10 +483,10 @@ fn under_an_ascii_locale_notes_and_composed_messages_are_ascii() {
         "{\"ts\":\"2026-05-17T10:00:00Z\",\"level\":\"error\",\"msg\":\"caf\u{e9} down\\nTraceback\"}\n",
     )
     .unwrap();
-    let mut follower = audit_tui::ingest::watch::Follower::new(
+    let mut follower = audit_tui::ingest::inputs::watch::Follower::new(
         &file,
         audit_tui::ingest::time::Zone::Utc,
-        audit_tui::ingest::watch::system_clock(),
+        audit_tui::ingest::inputs::watch::system_clock(),
     );
     let mut app = ascii_app_for(SAMPLE);
     send(&mut app, audit_tui::ui::msg::Msg::Tailed(follower.poll(true)));

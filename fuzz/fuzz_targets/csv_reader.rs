@@ -16,7 +16,7 @@
 
 #![no_main]
 
-use audit_tui::ingest::csv::{CsvHeader, first_line, for_each_cell, row, split, split_rows};
+use audit_tui::ingest::dialects::csv::{CsvHeader, first_line, for_each_cell, row, split, split_rows};
 use audit_tui::ingest::parse::{RangeSpec, Records, parse_range};
 use audit_tui::ingest::time::{TimeReader, Zone};
 use libfuzzer_sys::fuzz_target;

@@ -21,7 +21,7 @@
 use audit_tui::ingest::build::{Detail, Opened, Options, Progress, index_opened};
 use audit_tui::ingest::document;
 use audit_tui::ingest::parse::{Chunk, RangeSpec, Records, parse_range};
-use audit_tui::ingest::sources::{Data, Format, Input, Origin};
+use audit_tui::ingest::inputs::sources::{Data, Format, Input, Origin};
 use audit_tui::ingest::time::{TimeReader, Zone};
 use audit_tui::ingest::time_other::DateOrder;
 use audit_tui::model::flag;

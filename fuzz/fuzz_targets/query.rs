@@ -17,7 +17,7 @@
 #![no_main]
 
 use audit_tui::ingest::build::{Detail, Opened, Options, Progress, index_opened};
-use audit_tui::ingest::sources::{Data, Format, Input, Origin};
+use audit_tui::ingest::inputs::sources::{Data, Format, Input, Origin};
 use audit_tui::ingest::time::Zone;
 use audit_tui::model::Index;
 use audit_tui::query::eval::{Compiled, Evaluator, highlight};

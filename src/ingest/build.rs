@@ -2,10 +2,10 @@
 //! ranges at line boundaries, parse the ranges in parallel, then merge them into one
 //! timeline (a stable sort by time, skipped when the inputs are already in order).
 
-use super::csv::CsvHeader;
+use super::dialects::csv::CsvHeader;
 use super::document;
+use super::inputs::sources::{self, Data, Discovery, Format, Input, Problem};
 use super::parse::{Chunk, RangeSpec, Records, parse_range_into};
-use super::sources::{self, Data, Discovery, Format, Input, Problem};
 use super::time::Zone;
 use super::time_other::{DateOrder, vote_date_order_of_log};
 use crate::model::Event;
@@ -327,7 +327,7 @@ fn parse_and_absorb(
                 // a quote that never closed: the file is cut again between rows and read
                 // anew. Rare, and cheaper than walking the rows of every CSV file first.
                 if chunks[..chunks.len() - 1].iter().any(|c| c.unclosed_quote) {
-                    let ranges = super::csv::split_rows(&plan.data, RANGE_BYTES, header);
+                    let ranges = super::dialects::csv::split_rows(&plan.data, RANGE_BYTES, header);
                     progress.bytes_done.fetch_sub(plan.data.len() as u64, Ordering::Relaxed);
                     chunks = ranges
                         .par_iter()
@@ -384,7 +384,7 @@ fn parse_one(
 
 /// The header of a CSV input (its first non-blank line) and where it starts.
 pub(crate) fn csv_header(data: &[u8]) -> Option<(CsvHeader, usize)> {
-    let (at, line) = super::csv::first_line(data)?;
+    let (at, line) = super::dialects::csv::first_line(data)?;
     CsvHeader::parse(line).map(|h| (h, at))
 }
 

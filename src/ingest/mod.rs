@@ -1,23 +1,18 @@
-//! Reading inputs into events: finding files, decompressing, splitting lines, telling
-//! dialects apart, parsing in parallel, and (for follow mode) tailing. No UI here.
+//! Reading inputs into events. No UI here.
+//!
+//! - `inputs`: finding and opening what to read (files, folders, archives, stdin) and
+//!   following files as they grow;
+//! - `dialects`: what a line says (time, level, session, message...) in each log family;
+//! - here: cutting inputs into ranges (`build`), parsing a range into compact events
+//!   (`parse`, with the errors-only `screen` and JSON `document`s), reading times
+//!   (`time`, `time_other`), and the index `cache`.
 
-pub mod archive;
 pub mod build;
 pub mod cache;
-pub mod csv;
-pub mod custom;
+pub mod dialects;
 pub mod document;
-pub mod facts;
-pub mod fields;
-pub mod logfmt;
-pub mod mapped;
-pub mod markdown;
+pub mod inputs;
 pub mod parse;
 pub mod screen;
-pub mod sources;
-pub mod tail;
-pub mod template;
-pub mod text;
 pub mod time;
 pub mod time_other;
-pub mod watch;

@@ -5,14 +5,14 @@
 //! Every non-blank line becomes exactly one record: an event, or an unparsed line that is
 //! counted and shown. Blank lines are the only lines skipped.
 
-use super::csv::CsvHeader;
+use super::dialects::csv::CsvHeader;
+use super::dialects::facts::{Brief, Dialect, Facts, Text, error_text, json_brief};
+use super::dialects::fields::{KeyMemo, bytes_eq};
+use super::dialects::logfmt;
+use super::dialects::markdown;
+use super::dialects::text::text_facts;
 use super::document;
-use super::facts::{Brief, Dialect, Facts, Text, error_text, json_brief};
-use super::fields::{KeyMemo, bytes_eq};
-use super::logfmt;
-use super::markdown;
 use super::screen::{Marks, error_marks, read_in_full};
-use super::text::text_facts;
 use super::time::{TimeReader, Zone};
 use super::time_other::DateOrder;
 use crate::json::scan::{ScanError, is_json_value};
@@ -69,7 +69,7 @@ impl Unparsed {
         Unparsed { offset, line, packed: PackedReason::from(reason) }
     }
 
-    /// A cut line from which fields were salvaged (see [`super::facts::salvage`]), with
+    /// A cut line from which fields were salvaged (see [`super::dialects::facts::salvage`]), with
     /// the level it names (`Level::None` when it names none).
     pub fn cut(offset: u64, line: u64, reason: Reason, level: Level) -> Unparsed {
         let packed = PackedReason(PackedReason::from(reason).0 | PackedReason::SALVAGED | (level as u64) << 48);
@@ -351,7 +351,7 @@ impl<'s, 'a> RangeParser<'s, 'a> {
     fn new(spec: &'s RangeSpec<'a>, zone: Zone, mut events: Vec<Event>) -> Self {
         events.clear();
         let mut memo = KeyMemo::default();
-        memo.custom = super::custom::active();
+        memo.custom = super::dialects::custom::active();
         // A config's dialects may call a line an error in words the screen does not know.
         let screened = memo.custom.is_none()
             && spec.only_errors
@@ -402,7 +402,7 @@ impl<'s, 'a> RangeParser<'s, 'a> {
                 // cannot happen, and would make the rest of the range one unparsed record.
                 Records::Document => document::record_end(bytes, start).unwrap_or(bytes.len()),
                 Records::Csv { header, .. } => {
-                    let row = super::csv::row(bytes, start, header);
+                    let row = super::dialects::csv::row(bytes, start, header);
                     row_breaks = row.breaks as u64;
                     self.out.unclosed_quote |= row.unclosed;
                     row.end
@@ -504,7 +504,7 @@ impl<'s, 'a> RangeParser<'s, 'a> {
     /// was written.
     fn on_unparsed(&mut self, r: &Record<'a>, reason: Reason) -> Flow {
         let salvage = match reason {
-            Reason::Json(e) => super::facts::salvage(body_of(r.line).0, e, &mut self.times),
+            Reason::Json(e) => super::dialects::facts::salvage(body_of(r.line).0, e, &mut self.times),
             _ => None,
         };
         let brief = salvage.as_ref().map(|s| s.facts.brief());
@@ -620,7 +620,7 @@ fn push_last_timed(out: &mut Chunk, spec: &RangeSpec<'_>, from: usize, times: &m
             // A cut line's salvaged time counts, as in the full read.
             let time = match read_line(line, spec, times, memo, &mut None) {
                 Ok((brief, _)) => brief.time.map(|t| (t, brief.level)),
-                Err(Reason::Json(e)) => super::facts::salvage(body_of(line).0, e, times)
+                Err(Reason::Json(e)) => super::dialects::facts::salvage(body_of(line).0, e, times)
                     .and_then(|s| s.facts.time)
                     .map(|t| (t, Level::None)),
                 Err(_) => None,
@@ -685,7 +685,7 @@ fn read_line<'a>(
 fn not_json_object<'a>(
     body: &'a [u8],
     times: &mut TimeReader,
-    custom: Option<&super::custom::Custom>,
+    custom: Option<&super::dialects::custom::Custom>,
     error_facts: &mut Option<Facts<'a>>,
 ) -> Result<Brief<'a>, Reason> {
     if let Some(f) = custom.and_then(|c| c.text_facts(body, times)) {
@@ -790,7 +790,7 @@ impl LocalIds {
         }
         let Some(bits) = self.meta_bits.get_mut(key as usize - 1) else { return };
         let mut meta = Meta { key, user: None, host: None, platform: None };
-        let mut take = |bit: u8, v: Option<super::facts::Text<'_>>| -> Option<Box<str>> {
+        let mut take = |bit: u8, v: Option<super::dialects::facts::Text<'_>>| -> Option<Box<str>> {
             let v = v.filter(|v| !v.is_empty())?;
             if *bits & bit != 0 {
                 return None;

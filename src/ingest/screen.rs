@@ -144,10 +144,10 @@ impl Marks {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::csv::CsvHeader;
-    use crate::ingest::facts::json_facts;
-    use crate::ingest::logfmt;
-    use crate::ingest::text::text_facts;
+    use crate::ingest::dialects::csv::CsvHeader;
+    use crate::ingest::dialects::facts::json_facts;
+    use crate::ingest::dialects::logfmt;
+    use crate::ingest::dialects::text::text_facts;
     use crate::ingest::time::{TimeReader, Zone};
     use proptest::prelude::*;
 

@@ -8,9 +8,9 @@ use super::session::{KeyKind, Session, SessionKey};
 use super::store::{Blob, Blobs, EventStore, readable};
 use super::tally;
 use super::{Event, Level, flag};
-use crate::ingest::facts::{Dialect, Facts, Salvage, display_message_in, error_text, salvage};
+use crate::ingest::dialects::facts::{Dialect, Facts, Salvage, display_message_in, error_text, salvage};
+use crate::ingest::inputs::sources::{Format, Origin, Problem, Skipped};
 use crate::ingest::parse::{Chunk, Reason, Unparsed};
-use crate::ingest::sources::{Format, Origin, Problem, Skipped};
 use crate::ingest::time::{TimeReader, Zone};
 use crate::sanitize::Charset;
 use rayon::prelude::*;
@@ -650,7 +650,7 @@ impl Index {
     /// Adds lines read by follow mode: registers their bytes, makes the parsed range's
     /// offsets and ids global, and appends the events after everything already indexed.
     /// Returns the new event ids.
-    pub fn append_live(&mut self, piece: crate::ingest::watch::Piece) -> std::ops::Range<usize> {
+    pub fn append_live(&mut self, piece: crate::ingest::inputs::watch::Piece) -> std::ops::Range<usize> {
         let src = match self.sources.iter().position(|s| s.origin == Origin::File(piece.path.clone())) {
             Some(i) => i,
             None => self.add_source(SourceInfo::new(piece.name, Origin::File(piece.path), piece.format)) as usize,
@@ -674,7 +674,7 @@ impl Index {
         let len = piece.bytes.len();
         self.blobs.push(Blob {
             base,
-            data: Arc::new(crate::ingest::sources::Data::Heap(piece.bytes)),
+            data: Arc::new(crate::ingest::inputs::sources::Data::Heap(piece.bytes)),
             start: 0,
             end: len,
             source: src as u32,
@@ -753,7 +753,7 @@ impl Index {
         Some((facts, blob))
     }
 
-    /// What a cut line still says (see [`crate::ingest::facts::salvage`]); `None` for
+    /// What a cut line still says (see [`crate::ingest::dialects::facts::salvage`]); `None` for
     /// events and for unparsed lines that are not salvaged cut lines.
     pub fn salvage_of<'a>(&'a self, e: Event, times: &mut TimeReader) -> Option<Salvage<'a>> {
         if !e.is_unparsed() {

@@ -4,10 +4,10 @@
 //! append-only vector beside it, so filter workers can read while the UI thread appends,
 //! and nothing is ever copied or re-sorted.
 
-use crate::ingest::csv::CsvHeader;
-use crate::ingest::facts::{Facts, json_facts};
-use crate::ingest::sources::Data;
-use crate::ingest::text::text_facts;
+use crate::ingest::dialects::csv::CsvHeader;
+use crate::ingest::dialects::facts::{Facts, json_facts};
+use crate::ingest::dialects::text::text_facts;
+use crate::ingest::inputs::sources::Data;
 use crate::ingest::time::TimeReader;
 use crate::model::Event;
 use std::sync::Arc;
@@ -84,7 +84,7 @@ impl Blob {
             return &bytes[at..end];
         }
         if let Some(h) = &self.csv {
-            return &bytes[at..crate::ingest::csv::row_end(bytes, at, h)];
+            return &bytes[at..crate::ingest::dialects::csv::row_end(bytes, at, h)];
         }
         let rest = &bytes[at..];
         let rest = &rest[..rest.len().min(cap)];
@@ -98,15 +98,15 @@ impl Blob {
     /// source is written: CSV rows, Markdown execution logs, JSON or text lines.
     pub fn facts<'a>(&self, record: &'a [u8], times: &mut TimeReader) -> Option<Facts<'a>> {
         if self.whole_record {
-            return crate::ingest::markdown::facts(record, times);
+            return crate::ingest::dialects::markdown::facts(record, times);
         }
         match &self.csv {
             Some(h) => h.facts(record, times).ok(),
             None if record.trim_ascii_start().first() == Some(&b'{') => json_facts(record, times).ok(),
-            None => crate::ingest::custom::active()
+            None => crate::ingest::dialects::custom::active()
                 .and_then(|c| c.text_facts(record, times))
                 .or_else(|| text_facts(record, times))
-                .or_else(|| crate::ingest::logfmt::facts(record, times)),
+                .or_else(|| crate::ingest::dialects::logfmt::facts(record, times)),
         }
     }
 

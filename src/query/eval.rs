@@ -5,7 +5,7 @@
 
 use super::parse::{Cmp, FieldTest, Query, TermKind};
 use super::word::Word;
-use crate::ingest::facts::{Facts, display_message};
+use crate::ingest::dialects::facts::{Facts, display_message};
 use crate::ingest::time::{TimeReader, Zone};
 use crate::json::scan::{self, Value};
 use crate::model::store::{Blob, BlobCursor, Blobs, EventStore, readable};
@@ -314,7 +314,7 @@ pub fn field_text(blob: &Blob, raw: &[u8], path: &[String]) -> Option<String> {
         let want = path.join(".");
         let col = h.names.iter().position(|n| n.eq_ignore_ascii_case(&want));
         col.and_then(|c| {
-            crate::ingest::csv::split(raw, h.delimiter)
+            crate::ingest::dialects::csv::split(raw, h.delimiter)
                 .ok()
                 .and_then(|cells| cells.get(c).map(|t| t.text().into_owned()))
         })
@@ -323,7 +323,7 @@ pub fn field_text(blob: &Blob, raw: &[u8], path: &[String]) -> Option<String> {
         let value = if raw.first() == Some(&b'{') {
             scan::get_path(raw, &parts)
         } else {
-            crate::ingest::logfmt::get(raw, &path.join("."))
+            crate::ingest::dialects::logfmt::get(raw, &path.join("."))
         };
         value.map(|v| match v {
             Value::Str(s) => s.text().into_owned(),

@@ -5,7 +5,7 @@
 //! the [`Check::brief`] computed once after indexing.
 
 use super::fmt;
-use crate::ingest::sources::{Problem, Skipped};
+use crate::ingest::inputs::sources::{Problem, Skipped};
 use crate::ingest::time::Zone;
 use crate::model::store::BlobCursor;
 use crate::model::{Index, Level, flag};

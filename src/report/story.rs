@@ -263,7 +263,7 @@ pub fn fields_of(index: &Index, e: Event, times: &mut TimeReader) -> Vec<(String
     let Some(blob) = index.blob_of(e) else { return out };
     let raw = readable(blob.raw_line(e.offset()));
     if let Some(h) = &blob.csv {
-        if let Ok(cells) = crate::ingest::csv::split(raw, h.delimiter) {
+        if let Ok(cells) = crate::ingest::dialects::csv::split(raw, h.delimiter) {
             for (name, c) in h.names.iter().zip(&cells) {
                 out.push((name.clone(), c.text().into_owned()));
             }
@@ -278,7 +278,7 @@ pub fn fields_of(index: &Index, e: Event, times: &mut TimeReader) -> Vec<(String
         }
     } else if raw.trim_ascii_start().first() == Some(&b'{') {
         json_members(raw.trim_ascii(), 0, &mut out);
-    } else if let Some(pairs) = crate::ingest::logfmt::pairs(raw.trim_ascii()) {
+    } else if let Some(pairs) = crate::ingest::dialects::logfmt::pairs(raw.trim_ascii()) {
         for (k, v) in pairs {
             if let Some(v) = scalar(v) {
                 out.push((String::from_utf8_lossy(k).into_owned(), v));

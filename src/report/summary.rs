@@ -1,7 +1,7 @@
 //! `audit-tui summary`: what is in the folder, in numbers, before anyone trusts it.
 
 use super::fmt;
-use crate::ingest::sources::{Problem, Skipped};
+use crate::ingest::inputs::sources::{Problem, Skipped};
 use crate::ingest::time::Zone;
 use crate::model::{Index, Level};
 use crate::sanitize::{Mode, sanitize};
@@ -85,7 +85,7 @@ impl Summary {
         for s in &index.sources {
             for (i, &n) in s.dialects.iter().enumerate() {
                 if n > 0 {
-                    *dialects.entry(crate::ingest::facts::Dialect::ALL[i].name()).or_default() += n;
+                    *dialects.entry(crate::ingest::dialects::facts::Dialect::ALL[i].name()).or_default() += n;
                 }
             }
         }

@@ -21,7 +21,7 @@ use crate::cli::OpenArgs;
 use crate::error::Failure;
 use crate::ingest::build::{self, Options, Progress};
 use crate::ingest::cache::{self, Cache};
-use crate::ingest::sources;
+use crate::ingest::inputs::sources;
 use crate::paths::resolve_paths;
 use app::App;
 use msg::Msg;

@@ -21,7 +21,7 @@ pub enum Msg {
     /// The process was continued after a stop and has the terminal again: repaint.
     Resumed,
     /// Follow mode read new lines (or has news about the files it follows).
-    Tailed(crate::ingest::watch::Batch),
+    Tailed(crate::ingest::inputs::watch::Batch),
     /// What became of a copy (`Request::Copy`).
     Copied {
         clip: Clip,

@@ -188,7 +188,7 @@ impl Theme {
 
     /// tool_audit `status` and similar outcome words: ok green, error red, denied amber.
     pub fn outcome(&self, status: &str) -> Style {
-        match crate::ingest::facts::level_from_status(status) {
+        match crate::ingest::dialects::facts::level_from_status(status) {
             Some(l) if l.is_error() => self.error,
             Some(Level::Warn) => self.warn,
             Some(Level::Info) => self.ok,

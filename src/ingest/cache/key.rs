@@ -8,7 +8,7 @@
 
 use super::codec::Writer;
 use crate::ingest::build::Options;
-use crate::ingest::sources::{Discovery, Origin};
+use crate::ingest::inputs::sources::{Discovery, Origin};
 use crate::ingest::time::Zone;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -63,7 +63,7 @@ pub fn key(discovery: &Discovery, opts: Options, now: SystemTime) -> Result<Key,
     }
     zone(&mut w, opts.zone);
     w.i64(opts.gap_minutes);
-    w.u64(crate::ingest::custom::active().map_or(0, |c| c.fingerprint()));
+    w.u64(crate::ingest::dialects::custom::active().map_or(0, |c| c.fingerprint()));
     // Each file once, in the order first met (a zip holds many inputs).
     let mut files: Vec<&Path> = Vec::new();
     let mut seen: std::collections::HashSet<&Path> = std::collections::HashSet::new();
@@ -139,7 +139,7 @@ fn nanos(t: std::io::Result<SystemTime>) -> i128 {
 /// Where a file is and what it is: its resolved path, device and inode, size, times, and
 /// a sample of its first and last bytes.
 fn identity(w: &mut Writer, path: &Path, now: SystemTime) -> Result<(), Uncacheable> {
-    let shown = crate::ingest::sources::display_path(path);
+    let shown = crate::ingest::inputs::sources::display_path(path);
     let unreadable = |e: std::io::Error| Uncacheable::Unreadable(format!("{shown}: {e}"));
     let resolved: PathBuf = path.canonicalize().map_err(unreadable)?;
     let mut file = File::open(&resolved).map_err(unreadable)?;

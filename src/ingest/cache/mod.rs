@@ -16,7 +16,7 @@ pub use key::{Key, RECENT, Uncacheable};
 pub use store::Stats;
 
 use super::build::{self, Detail, Options, Progress};
-use super::sources::{self, Discovery, Input};
+use super::inputs::sources::{self, Discovery, Input};
 use super::time_other::Today;
 use crate::model::Index;
 use crate::profile::{note, phase};

@@ -8,7 +8,7 @@
 
 use super::codec::{Bad, Read, Reader, Writer};
 use super::tables::EVENT_BYTES;
-use crate::ingest::mapped::SafeMap;
+use crate::ingest::inputs::mapped::SafeMap;
 use std::fs::{self, File};
 use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};

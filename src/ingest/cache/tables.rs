@@ -6,9 +6,9 @@
 //! checksum happens to match still cannot make a later lookup index out of bounds.
 
 use super::codec::{Bad, Read, Reader, Writer};
-use crate::ingest::facts::Dialect;
+use crate::ingest::dialects::facts::Dialect;
+use crate::ingest::inputs::sources::{Data, Discovery, Format, Problem, Skipped};
 use crate::ingest::parse::Unparsed;
-use crate::ingest::sources::{Data, Discovery, Format, Problem, Skipped};
 use crate::model::error_group::ErrorGroup;
 use crate::model::index::{Carry, Index, KeyState, SourceInfo};
 use crate::model::session::{KeyKind, Session, SessionKey};

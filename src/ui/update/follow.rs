@@ -3,7 +3,7 @@
 //! `less +F`); scrolling up pauses and counts what arrived since; filters, sessions,
 //! error counts and the histogram follow along.
 
-use crate::ingest::watch::Batch;
+use crate::ingest::inputs::watch::Batch;
 use crate::model::Level;
 use crate::query::eval::Evaluator;
 use crate::ui::app::{App, Request};

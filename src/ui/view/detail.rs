@@ -3,7 +3,7 @@
 //! did just before, in the same session, with the gaps between steps.
 
 use super::pane_block;
-use crate::ingest::facts::{Facts, Salvage, display_message_in};
+use crate::ingest::dialects::facts::{Facts, Salvage, display_message_in};
 use crate::ingest::time::TimeReader;
 use crate::json::scan::Value;
 use crate::json::tree::Node;
@@ -257,7 +257,7 @@ fn fields(app: &App, e: Event, theme: &Theme) -> Vec<Line<'static>> {
     let raw = readable(blob.raw_line(e.offset()));
     let mut out = Vec::new();
     if let Some(h) = &blob.csv
-        && let Ok(cells) = crate::ingest::csv::split(raw, h.delimiter)
+        && let Ok(cells) = crate::ingest::dialects::csv::split(raw, h.delimiter)
     {
         for (i, cell) in cells.iter().enumerate() {
             let name = h.names.get(i).cloned().unwrap_or_else(|| format!("column {}", i + 1));
@@ -272,7 +272,7 @@ fn fields(app: &App, e: Event, theme: &Theme) -> Vec<Line<'static>> {
         return out;
     }
     if !e.is_unparsed()
-        && let Some(pairs) = crate::ingest::logfmt::pairs(raw.trim_ascii())
+        && let Some(pairs) = crate::ingest::dialects::logfmt::pairs(raw.trim_ascii())
     {
         for (k, v) in pairs {
             let key = String::from_utf8_lossy(k);

@@ -3,7 +3,7 @@
 
 use super::{pane_block, untrusted};
 use crate::config::{CATEGORY_WIDTH, Column, ColumnKind, OUTCOME_WIDTH, SESSION_WIDTH};
-use crate::ingest::facts::{Dialect, display_message_in};
+use crate::ingest::dialects::facts::{Dialect, display_message_in};
 use crate::ingest::time::TimeReader;
 use crate::model::store::readable;
 use crate::model::{Event, Level, flag};

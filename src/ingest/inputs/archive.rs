@@ -149,7 +149,7 @@ pub fn add_tar(path: &Path, name: &str, d: &mut Discovery) {
         }
         let format = match sources::kind_of(&entry) {
             Kind::Log(format) => format,
-            Kind::Markdown if super::markdown::is_execution_log(member.bytes()) => Format::Markdown,
+            Kind::Markdown if crate::ingest::dialects::markdown::is_execution_log(member.bytes()) => Format::Markdown,
             Kind::Markdown => {
                 d.skipped.push(Skipped { name: shown, reason: "Markdown, not an execution log".into() });
                 continue;

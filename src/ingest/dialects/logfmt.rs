@@ -3,7 +3,7 @@
 //! field table as JSON members, so `ts`/`lvl`/`msg`/`err`/`user` mean what they mean there.
 
 use super::facts::{Facts, pairs_facts};
-use super::time::TimeReader;
+use crate::ingest::time::TimeReader;
 use crate::json::scan::{RawStr, Value};
 
 /// A logfmt line's key/value pairs in order, or `None` when the line is not logfmt: it

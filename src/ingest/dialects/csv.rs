@@ -8,7 +8,7 @@
 
 use super::facts::{Dialect, Facts, Text, level_from_status};
 use super::fields::{Role, role_of};
-use super::time::TimeReader;
+use crate::ingest::time::TimeReader;
 use crate::model::Level;
 
 /// Column names and roles read from the first line.
@@ -354,7 +354,7 @@ pub fn split(line: &[u8], delimiter: u8) -> Result<Vec<Text<'_>>, UnclosedQuote>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::facts::display_message;
+    use crate::ingest::dialects::facts::display_message;
     use crate::ingest::time::Zone;
 
     const HEADER: &[u8] = b"Timestamp,User,Script,Message,Status";

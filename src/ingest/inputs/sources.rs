@@ -8,7 +8,7 @@
 
 use super::archive::{self, Member};
 use super::mapped::SafeMap;
-use super::markdown;
+use crate::ingest::dialects::markdown;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};

@@ -24,7 +24,7 @@
 //! files in a folder (a README, the client's notes) are not logs and are skipped.
 
 use super::facts::{Dialect, Facts, Text};
-use super::time::TimeReader;
+use crate::ingest::time::TimeReader;
 use crate::model::Level;
 
 /// How much of a file [`is_execution_log`] looks at.

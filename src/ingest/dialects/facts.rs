@@ -3,7 +3,7 @@
 //! borrows and never allocates on the common path) and display (the visible rows only).
 
 use super::fields::{KeyMemo, Role};
-use super::time::{Millis, TimeReader};
+use crate::ingest::time::{Millis, TimeReader};
 use crate::json::scan::{self, CutAt, RawStr, ScanError, Value};
 use crate::model::Level;
 use crate::sanitize::Charset;
@@ -319,7 +319,7 @@ impl<'a> Collect<'a> {
     fn time(&self, times: &mut TimeReader) -> Option<Millis> {
         self.time.value.and_then(|v| match v {
             Value::Str(s) if !s.has_escapes() => times.parse_str(s.raw),
-            Value::Num(n) => super::time::parse_epoch(n),
+            Value::Num(n) => crate::ingest::time::parse_epoch(n),
             Value::Object(o) => epoch_object(o),
             _ => None,
         })
@@ -623,7 +623,7 @@ fn wrapped_json<T>(text: &str, read: impl FnOnce(&Facts<'_>) -> T) -> Option<T> 
     if !(inner.starts_with('{') && inner.ends_with('}')) {
         return None;
     }
-    let mut times = TimeReader::new(super::time::Zone::Utc);
+    let mut times = TimeReader::new(crate::ingest::time::Zone::Utc);
     json_facts(inner.as_bytes(), &mut times).ok().map(|f| read(&f))
 }
 

@@ -5,7 +5,7 @@
 //! agent[2301]: ERROR upload failed`) also give their host, program and pid.
 
 use super::facts::{Dialect, Facts, Text};
-use super::time::{Millis, TimeReader};
+use crate::ingest::time::{Millis, TimeReader};
 use crate::model::Level;
 
 /// `i` moved past any ANSI colour sequences (`ESC [ 31 m`) that start there.

@@ -8,12 +8,12 @@
 //! Change notifications (notify) only wake us up; a stat poll is the safety net, because
 //! notifications go missing on network drives, macOS and Windows.
 
-use super::csv::{CsvHeader, first_line};
-use super::parse::{Chunk, RangeSpec, Records, parse_range};
 use super::sources::{self, Format, Origin};
 use super::tail::{DRAIN_GRACE_MS, TailCursor, TailEvent};
-use super::time::Zone;
-use super::time_other::{DateOrder, VOTE_BYTES, vote_date_order_of_log};
+use crate::ingest::dialects::csv::{CsvHeader, first_line};
+use crate::ingest::parse::{Chunk, RangeSpec, Records, parse_range};
+use crate::ingest::time::Zone;
+use crate::ingest::time_other::{DateOrder, VOTE_BYTES, vote_date_order_of_log};
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
@@ -434,8 +434,10 @@ fn release_held(f: &mut Followed, batch: &mut Batch, zone: Zone) {
 fn complete_rows(bytes: &[u8], header: &CsvHeader) -> usize {
     let mut pos = 0;
     while pos < bytes.len() {
-        let row = super::csv::row(bytes, pos, header);
-        if row.unclosed && memchr::memchr_iter(b'\n', &bytes[pos..]).count() <= super::csv::MAX_ROW_LINES {
+        let row = crate::ingest::dialects::csv::row(bytes, pos, header);
+        if row.unclosed
+            && memchr::memchr_iter(b'\n', &bytes[pos..]).count() <= crate::ingest::dialects::csv::MAX_ROW_LINES
+        {
             return pos;
         }
         pos = row.end + 1;

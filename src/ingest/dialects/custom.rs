@@ -6,7 +6,7 @@
 
 use super::facts::{Dialect, Facts, Text, as_text};
 use super::fields::Role;
-use super::time::{Millis, TimeReader};
+use crate::ingest::time::{Millis, TimeReader};
 use crate::json::scan::{self, Value};
 use crate::model::Level;
 use regex::bytes::Regex;
@@ -230,7 +230,7 @@ impl CustomDialect {
 fn value_time(v: Value<'_>, times: &mut TimeReader) -> Option<Millis> {
     match v {
         Value::Str(s) => times.parse_str(s.text().as_bytes()),
-        Value::Num(n) => super::time::parse_epoch(n),
+        Value::Num(n) => crate::ingest::time::parse_epoch(n),
         _ => None,
     }
 }
@@ -272,7 +272,7 @@ mod tests {
         let c = dialect();
         let line = br#"{"when":"2026-05-17T10:00:00Z","sev":"E","what":"boom","sid":"s1"}"#;
         let mut times = TimeReader::new(Zone::Utc);
-        let mut f = crate::ingest::facts::json_facts(line, &mut times).expect("json");
+        let mut f = crate::ingest::dialects::facts::json_facts(line, &mut times).expect("json");
         assert_eq!(f.level, Level::None);
         c.patch_json(line, &mut f, &mut times);
         assert_eq!(f.level, Level::Error);
@@ -282,11 +282,11 @@ mod tests {
         assert_eq!(f.dialect, Some(Dialect::Custom));
         // A numeric level through the map; a line without every match key is left alone.
         let line = br#"{"when":"2026-05-17T10:00:00Z","sev":50}"#;
-        let mut f = crate::ingest::facts::json_facts(line, &mut times).expect("json");
+        let mut f = crate::ingest::dialects::facts::json_facts(line, &mut times).expect("json");
         c.patch_json(line, &mut f, &mut times);
         assert_eq!(f.level, Level::Error);
         let line = br#"{"when":"2026-05-17T10:00:00Z","what":"x","level":"info"}"#;
-        let mut f = crate::ingest::facts::json_facts(line, &mut times).expect("json");
+        let mut f = crate::ingest::dialects::facts::json_facts(line, &mut times).expect("json");
         c.patch_json(line, &mut f, &mut times);
         assert_eq!((f.level, f.dialect), (Level::Info, Some(Dialect::Json)));
     }

@@ -262,6 +262,16 @@ impl<'a> Evaluator<'a> {
     }
 }
 
+/// The event's line and what follows it, for [`scan::flat_message`] to read in place. That
+/// relies on the index having validated the line as a JSON object: not so for CSV rows,
+/// unparsed lines, Markdown and multi-line document records (`None` for those). A line
+/// with a NUL run or a byte-order mark before its `{` does not qualify either: it does
+/// not start with `{` (and the index reads a line after a mark as text).
+fn flat_line(blob: &Blob, e: Event) -> Option<&[u8]> {
+    let validated = blob.csv.is_none() && !e.is_unparsed() && !blob.whole_record && !blob.in_document(e.offset());
+    validated.then(|| blob.from_line_start(e.offset()))
+}
+
 fn line_facts<'a>(blob: &'a Blob, raw: &'a [u8], e: Event, times: &mut TimeReader) -> Option<Facts<'a>> {
     if e.is_unparsed() {
         return None;
@@ -270,18 +280,22 @@ fn line_facts<'a>(blob: &'a Blob, raw: &'a [u8], e: Event, times: &mut TimeReade
 }
 
 /// The message a row shows, as cheaply as possible: most JSON lines carry a plain
-/// `message`/`msg` string, borrowed straight from the line; anything else (escapes, CSV,
-/// text, composed messages, unparsed lines) goes the full way.
+/// `message`/`msg` string, borrowed straight from the line (found without a walk when the
+/// line is flat); anything else (escapes, CSV, text, composed messages, unparsed lines)
+/// goes the full way.
 fn message_of_line<'a>(blob: &'a Blob, raw: &'a [u8], e: Event, times: &mut TimeReader) -> Cow<'a, str> {
     if blob.csv.is_none() && !e.is_unparsed() && raw.first() == Some(&b'{') {
-        let found = scan::find_member(raw, |k, v| match v {
-            Value::Str(s) if k.raw == b"message" || k.raw == b"msg" => Some(s),
-            _ => None,
+        let found = flat_line(blob, e).and_then(scan::flat_message).or_else(|| {
+            scan::find_member(raw, |k, v| match v {
+                Value::Str(s) if k.raw == b"message" || k.raw == b"msg" => Some(s),
+                _ => None,
+            })
+            .filter(|s| !s.has_escapes())
+            .map(|s| s.raw)
         });
         if let Some(s) = found
-            && !s.has_escapes()
-            && !s.raw.trim_ascii().is_empty()
-            && let Ok(text) = std::str::from_utf8(s.raw)
+            && !s.trim_ascii().is_empty()
+            && let Ok(text) = std::str::from_utf8(s)
         {
             return Cow::Borrowed(text);
         }

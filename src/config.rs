@@ -1,5 +1,5 @@
 //! The config file (TOML): where it is, what it may say, and what a bad one is told. It
-//! compiles log shapes for `ingest::custom` and hands settings to the app; it never
+//! compiles log shapes for `ingest::dialects::custom` and hands settings to the app; it never
 //! imports `ui` (key names are checked by the app against the keymap, which it passes in).
 //!
 //! A bad file is never fatal: every problem names the file, the line and the key, and the

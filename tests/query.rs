@@ -366,6 +366,139 @@ proptest! {
 }
 
 // ---------------------------------------------------------------------------
+// Fuzzy words read the message in place: the same events as nucleo on the message
+
+/// What a row's message was before the filter read plain messages in place: the first
+/// top-level `message`/`msg` string found by walking the line, when plain, not blank and
+/// UTF-8; else the message composed from the line's facts; else the line itself.
+fn walked_message(index: &Index, id: u32, times: &mut audit_tui::ingest::time::TimeReader) -> String {
+    use audit_tui::json::scan::{Value, find_member};
+    let e = index.event(id as usize).unwrap();
+    let raw = audit_tui::model::store::readable(index.raw_line(e));
+    if !e.is_unparsed() && raw.first() == Some(&b'{') {
+        let found = find_member(raw, |k, v| match v {
+            Value::Str(s) if k.raw == b"message" || k.raw == b"msg" => Some(s),
+            _ => None,
+        });
+        if let Some(s) = found.filter(|s| !s.has_escapes() && !s.raw.trim_ascii().is_empty())
+            && let Ok(text) = std::str::from_utf8(s.raw)
+        {
+            return text.to_string();
+        }
+    }
+    match index.facts_of(e, times) {
+        Some((f, _)) => audit_tui::ingest::dialects::facts::display_message(&f),
+        None => String::from_utf8_lossy(raw).into_owned(),
+    }
+}
+
+/// nucleo alone on a message: smart case, accents folded, at least
+/// `MIN_SCORE_PER_CHAR` a char.
+fn nucleo_matches(needle: &str, message: &str) -> bool {
+    use nucleo::pattern::{Atom, AtomKind, CaseMatching, Normalization};
+    let atom = Atom::new(needle, CaseMatching::Smart, Normalization::Smart, AtomKind::Fuzzy, false);
+    let chars: Vec<char> = message.chars().collect();
+    let hay = if message.is_ascii() {
+        nucleo::Utf32Str::Ascii(message.as_bytes())
+    } else {
+        nucleo::Utf32Str::Unicode(&chars)
+    };
+    let min = needle.chars().count() as u16 * audit_tui::query::word::MIN_SCORE_PER_CHAR;
+    atom.score(hay, &mut nucleo::Matcher::new(nucleo::Config::DEFAULT)).is_some_and(|s| s >= min)
+}
+
+/// A message as JSON writes it: escapes where needed, and sometimes for letters too.
+fn json_text(text: &str, spell: bool) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            'é' | 'a' | 'D' if spell => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Log lines whose messages take every road: plain, escaped, under `msg`, nested, behind
+/// a backslash, after NULs or a byte-order mark, composed from fields, not JSON at all.
+fn fuzzy_line() -> impl Strategy<Value = String> {
+    let text = prop::string::string_regex("[a-zA-Z _.:()émptyDATAÉÜüß日\"\\\\\n]{0,30}").unwrap();
+    let shape = 0u8..12;
+    (text, any::<bool>(), shape, 0u32..3600).prop_map(|(t, spell, shape, sec)| {
+        let ts = format!("\"ts\":\"2026-05-17T10:{:02}:{:02}Z\"", sec / 60, sec % 60);
+        let m = json_text(&t, spell);
+        match shape {
+            0..=4 => {
+                format!("{{{ts}, \"level\": \"info\", \"session\": \"s1\", \"message\": \"{m}\", \"page\": \"Home\"}}")
+            }
+            5 => format!("{{{ts},\"msg\":\"{m}\",\"message\":\"other\"}}"),
+            6 => format!("{{{ts},\"ctx\":{{\"message\":\"nested\"}},\"message\":\"{m}\"}}"),
+            7 => format!("{{{ts},\"cwd\":\"C:\\\\Users\",\"message\":\"{m}\"}}"),
+            8 => format!("\u{0}\u{0}{{{ts},\"message\":\"{m}\"}}"),
+            9 => format!("\u{feff}{{{ts},\"message\":\"{m}\"}}\r"),
+            10 => format!("{{{ts},\"tool\":\"read_file\",\"status\":\"{m}\"}}"),
+            _ => format!("2026-05-17 10:00:00 INFO {t}").replace('\n', " "),
+        }
+    })
+}
+
+fn fuzzy_needle() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::string::string_regex("[a-zA-Z][a-zA-Zé_.]{0,5}").unwrap(),
+        prop::string::string_regex("[emptydaEMPTYDAu][emptydaEMPTYDAuéÉ_.]{0,5}").unwrap(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    #[test]
+    fn fuzzy_words_match_the_events_nucleo_matches(
+        lines in prop::collection::vec(fuzzy_line(), 1..40),
+        needles in prop::collection::vec(fuzzy_needle(), 1..6),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fuzzy.jsonl");
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let index = build(&[path], Options { zone: Zone::Utc, gap_minutes: 30, detail: Detail::Full }, &Progress::default());
+        let mut times = audit_tui::ingest::time::TimeReader::new(Zone::Utc);
+        let messages: Vec<String> = (0..index.len() as u32).map(|i| walked_message(&index, i, &mut times)).collect();
+        for needle in &needles {
+            let want: Vec<u32> = (0..index.len() as u32).filter(|&i| nucleo_matches(needle, &messages[i as usize])).collect();
+            prop_assert_eq!(ids(&index, needle), want, "{}", needle);
+        }
+    }
+}
+
+#[test]
+fn fuzzy_words_find_accents_escapes_and_case_in_real_lines() {
+    let lines = [
+        r#"{"ts":"2026-05-17T10:00:01Z","level":"info","session":"s1","category":"upload","message":"Uploaded Übersicht Q2.csv"}"#,
+        r#"{"ts":"2026-05-17T10:00:02Z","level":"info","session":"s1","category":"upload","message":"Uploaded \u00dcbersicht Q3.csv"}"#,
+        r#"{"ts":"2026-05-17T10:00:03Z","level":"error","session":"s1","category":"error","message":"analyze(weird.csv): EmptyDataError: No columns to parse"}"#,
+        r#"{"ts":"2026-05-17T10:00:04Z","level":"info","session":"s1","category":"nav","message":"Opened 3_Deduplicate"}"#,
+        r#"{"ts":"2026-05-17T10:00:05Z","level":"info","session":"s1","category":"session","message":"Session started","cwd":"C:\\Users\\Renée\\Données clients"}"#,
+        r#"{"ts":"2026-05-17T10:00:06Z","level":"info","session":"s1","category":"nav","message":"Opened\nEmpty data page"}"#,
+        r#"{"ts":"2026-05-17T10:00:07Z","level":"info","session":"s1","category":"tool_run","msg":"Données vidées","message":"ignored: msg comes first"}"#,
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("datatools-2026-05-17.jsonl");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let index =
+        build(&[path], Options { zone: Zone::Utc, gap_minutes: 30, detail: Detail::Full }, &Progress::default());
+    assert_eq!(index.len(), lines.len());
+    assert_eq!(ids(&index, "ubersicht"), [0, 1], "accents fold, escaped or not");
+    assert_eq!(ids(&index, "emptydata"), [2, 5], "across a line break escape");
+    assert_eq!(ids(&index, "EmptyData"), [2], "a capital makes the word case-sensitive");
+    assert_eq!(ids(&index, "donnees"), [6], "the first of msg and message, not the cwd");
+    assert_eq!(ids(&index, "deduplicate"), [3]);
+    assert_eq!(ids(&index, "zzz"), Vec::<u32>::new());
+}
+
+// ---------------------------------------------------------------------------
 // Regressions
 
 /// tests/fixtures/datatools, indexed as the CLI reads it.

@@ -1,4 +1,4 @@
-//! The CSV reader (`ingest::csv`): header sniffing, row boundaries across quoted line
+//! The CSV reader (`ingest::dialects::csv`): header sniffing, row boundaries across quoted line
 //! breaks, cutting a file into ranges between rows, and reading cells into facts.
 //!
 //! Input: one byte choosing the range size for `split_rows`, then a CSV file's bytes

@@ -387,6 +387,189 @@ pub fn find_member<'a, T>(line: &'a [u8], mut pick: impl FnMut(RawStr<'a>, Value
     found
 }
 
+/// What [`find_member`] finds for the first top-level `message` or `msg` string, found
+/// without walking the object: the string's raw bytes, when it has no escapes and the line
+/// before its key has no `\`, and no `{` or `[` after the opening brace. Before such a key
+/// every quote is a string's and nothing is nested, and its quote opens a string (after a
+/// closing one, a letter is not valid). `None` when unsure (a backslash, nesting, a number
+/// under either name, no such key): then walk with [`find_member`]. For lines the index
+/// already validated, as `find_member`: the members before the string are not checked.
+///
+/// `line` may run on past the line's end (the rest of the data, so that the end need not
+/// be found first): nothing past a `\n` is read as part of the line.
+pub fn flat_message(line: &[u8]) -> Option<&[u8]> {
+    let start = flat_message_start(line)?;
+    let end = string_end(line, start)?;
+    Some(&line[start..end])
+}
+
+/// Where [`flat_message`]'s string starts (after its opening quote), before its end is
+/// looked for: the caller reads the string on, up to a `"`, and knows nothing when a `\`
+/// or a line break comes first.
+pub fn flat_message_start(line: &[u8]) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2 (checked just above; std caches the answer).
+        return unsafe { flat_message_start_avx2(line) };
+    }
+    flat_message_start_by(line, key_start_or_stop)
+}
+
+/// [`flat_message_start`] with AVX2, for callers with AVX2 to inline: the filter reads
+/// the start of every line with it.
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+pub unsafe fn flat_message_start_avx2(line: &[u8]) -> Option<usize> {
+    flat_message_start_by(line, |s, from| {
+        // SAFETY: the caller has made sure of AVX2.
+        match unsafe { key_start_or_stop_avx2(s, from) } {
+            Ok(at) => Some(at),
+            Err(rest) => key_start_or_stop(s, rest),
+        }
+    })
+}
+
+/// [`flat_message_start`] with the scan for keys and stops it is given.
+#[inline(always)]
+fn flat_message_start_by(line: &[u8], key_start_or_stop: impl Fn(&[u8], usize) -> Option<usize>) -> Option<usize> {
+    // Spaces, tabs and carriage returns: a line break ends the line.
+    let blank = |mut i: usize| {
+        while line.get(i).is_some_and(|&b| matches!(b, b' ' | b'\t' | b'\r')) {
+            i += 1;
+        }
+        i
+    };
+    if line.first() != Some(&b'{') {
+        return None;
+    }
+    let mut from = 1;
+    loop {
+        let at = key_start_or_stop(line, from).filter(|&i| line[i] == b'"')?;
+        let rest = &line[at + 1..];
+        let key_end = if rest.starts_with(b"message\"") {
+            at + 8
+        } else if rest.starts_with(b"msg\"") {
+            at + 4
+        } else {
+            // Another key, or a string value that starts with `m`.
+            from = string_end(line, at + 1)? + 1;
+            continue;
+        };
+        let colon = blank(key_end + 1);
+        if line.get(colon) != Some(&b':') {
+            // A value that reads `message`.
+            from = key_end + 1;
+            continue;
+        }
+        let open = blank(colon + 1);
+        return (line.get(open) == Some(&b'"')).then_some(open + 1);
+    }
+}
+
+/// The closing quote of a string from `from` on; `None` at a backslash or a line break
+/// first (an escape, or a string that does not end on its line). Eight bytes at a time
+/// as [`find_quote_or_backslash`].
+fn string_end(s: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zeros = |x: u64| x.wrapping_sub(ONES) & !x;
+    let mut j = from;
+    while j + 8 <= s.len().min(from + 48) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&s[j..j + 8]);
+        let w = u64::from_le_bytes(word);
+        // The lowest flagged byte is exact (borrows only run upwards).
+        let hits =
+            (zeros(w ^ (ONES * u64::from(b'"'))) | zeros(w ^ (ONES * u64::from(b'\\'))) | zeros(w ^ (ONES * 10)))
+                & HIGHS;
+        if hits != 0 {
+            let k = j + (hits.trailing_zeros() / 8) as usize;
+            return (s[k] == b'"').then_some(k);
+        }
+        j += 8;
+    }
+    let k = j + memchr::memchr3(b'"', b'\\', b'\n', s.get(j..)?)?;
+    (s[k] == b'"').then_some(k)
+}
+
+/// Where [`flat_message`] stops looking from `from` on: a `"` before an `m` (a key that may
+/// be `message` or `msg`), or a `\`, `{`, `[` or line break (nothing is known past it).
+fn key_start_or_stop(s: &[u8], from: usize) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 CPU has it.
+    let from = match unsafe { key_start_or_stop_sse2(s, from) } {
+        Ok(at) => return Some(at),
+        Err(rest) => rest,
+    };
+    (from..s.len()).find(|&i| match s[i] {
+        b'\\' | b'{' | b'[' | b'\n' => true,
+        b'"' => s.get(i + 1) == Some(&b'm'),
+        _ => false,
+    })
+}
+
+/// [`key_start_or_stop`] thirty-two bytes at a time: half the loop of SSE2 before the
+/// `message` key of a typical line. `Err` with where the last bytes (fewer than
+/// thirty-three) begin when nothing was found before them.
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn key_start_or_stop_avx2(s: &[u8], from: usize) -> Result<usize, usize> {
+    use std::arch::x86_64::{
+        __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
+    };
+    let is = |v: __m256i, byte: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(byte as i8));
+    let mut p = from;
+    while p + 33 <= s.len() {
+        // SAFETY: both loads read thirty-two bytes within `s` (p + 33 <= s.len()).
+        let (here, next) =
+            unsafe { (_mm256_loadu_si256(s.as_ptr().add(p).cast()), _mm256_loadu_si256(s.as_ptr().add(p + 1).cast())) };
+        let stops = _mm256_or_si256(
+            _mm256_or_si256(is(here, b'\\'), is(here, b'{')),
+            _mm256_or_si256(is(here, b'['), is(here, b'\n')),
+        );
+        let keys = _mm256_movemask_epi8(is(here, b'"')) & _mm256_movemask_epi8(is(next, b'm'));
+        let found = (_mm256_movemask_epi8(stops) | keys) as u32;
+        if found != 0 {
+            return Ok(p + found.trailing_zeros() as usize);
+        }
+        p += 32;
+    }
+    Err(p)
+}
+
+/// [`key_start_or_stop`] sixteen bytes at a time; `Err` with where the last bytes (fewer
+/// than seventeen) begin when nothing was found before them.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn key_start_or_stop_sse2(s: &[u8], from: usize) -> Result<usize, usize> {
+    use std::arch::x86_64::{__m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
+    let is = |v: __m128i, byte: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(byte as i8));
+    let mut p = from;
+    while p + 17 <= s.len() {
+        // SAFETY: both loads read sixteen bytes within `s` (p + 17 <= s.len()); unaligned
+        // loads are what `loadu` is for.
+        let (here, next) =
+            unsafe { (_mm_loadu_si128(s.as_ptr().add(p).cast()), _mm_loadu_si128(s.as_ptr().add(p + 1).cast())) };
+        let stops =
+            _mm_or_si128(_mm_or_si128(is(here, b'\\'), is(here, b'{')), _mm_or_si128(is(here, b'['), is(here, b'\n')));
+        let keys = _mm_movemask_epi8(is(here, b'"')) & _mm_movemask_epi8(is(next, b'm'));
+        let found = (_mm_movemask_epi8(stops) | keys) as u32;
+        if found != 0 {
+            return Ok(p + found.trailing_zeros() as usize);
+        }
+        p += 16;
+    }
+    Err(p)
+}
+
 /// The member walk behind [`scan_object`] and [`find_member`]; `Ok(false)` when `visit`
 /// stopped it early.
 #[inline(always)]
@@ -722,6 +905,7 @@ fn hex4(b: Option<&[u8]>) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn members(line: &str) -> Result<Vec<(String, String)>, ScanError> {
         let mut out = Vec::new();
@@ -822,6 +1006,174 @@ mod tests {
         }
         for v in ["", "nul", "[1,", "hello", "1 2"] {
             assert!(!is_json_value(v.as_bytes()), "{v}");
+        }
+    }
+
+    /// What the message of a row is, walked: the first top-level `message`/`msg` string,
+    /// when it has no escapes.
+    fn walked(line: &[u8]) -> Option<&[u8]> {
+        find_member(line, |k, v| match v {
+            Value::Str(s) if k.raw == b"message" || k.raw == b"msg" => Some(s),
+            _ => None,
+        })
+        .filter(|s| !s.has_escapes())
+        .map(|s| s.raw)
+    }
+
+    #[test]
+    fn flat_message_finds_the_first_message_or_msg_string() {
+        let line = br#"{"ts": "2026-05-17T00:00:01.265+00:00", "level": "info", "category": "nav", "session": "1e185e79", "message": "Opened 3_Deduplicate", "page": "3_Deduplicate"}"#;
+        assert_eq!(flat_message(line), Some(&b"Opened 3_Deduplicate"[..]));
+        assert_eq!(flat_message(br#"{"msg":"short","message":"long"}"#), Some(&b"short"[..]));
+        assert_eq!(flat_message(br#"{"module":"m","mode":"message","msg" :	"x y"}"#), Some(&b"x y"[..]));
+        assert_eq!(flat_message(br#"{"message":""}"#), Some(&b""[..]));
+        assert_eq!(flat_message(br#"{"note":"{[\"","message":"after"}"#), None, "a backslash before the key");
+        let accents = r#"{"message":"Données {x} [y]"}"#.as_bytes();
+        assert_eq!(flat_message(accents), Some("Données {x} [y]".as_bytes()));
+    }
+
+    #[test]
+    fn flat_message_leaves_what_it_cannot_be_sure_of_to_the_walk() {
+        for line in [
+            &br#"{"message":"a\"b"}"#[..],
+            br#"{"message":"\u00e9t\u00e9"}"#,
+            br#"{"ctx":{"message":"nested"},"message":"top"}"#,
+            br#"{"tags":["x"],"message":"top"}"#,
+            br#"{"msg":5,"message":"second"}"#,
+            br#"{"message":{"text":"object"}}"#,
+            br#"{"text":"no message here"}"#,
+            br#" {"message":"leading space"}"#,
+            b"\xef\xbb\xbf{\"message\":\"after a mark\"}",
+            b"message: text",
+            b"",
+            b"{",
+            br#"{"message""#,
+            br#"{"message":"cut"#,
+        ] {
+            assert_eq!(flat_message(line), None, "{}", String::from_utf8_lossy(line));
+        }
+    }
+
+    #[test]
+    fn flat_message_stays_on_its_line() {
+        assert_eq!(flat_message(b"{\"ts\":1}\n{\"message\":\"next line\"}"), None);
+        assert_eq!(flat_message(b"{\"message\":\"cut\n\"}"), None);
+        assert_eq!(flat_message(b"{\"message\"\n:\"x\"}"), None);
+        assert_eq!(flat_message(b"{\"message\":\"here\"}\r\n{\"message\":\"next\"}\n"), Some(&b"here"[..]));
+    }
+
+    /// A JSON string's raw text for `text`: escapes where JSON needs them, and some
+    /// letters (`é` and others) spelled as `\u` escapes when `spell` says so.
+    fn json_string(text: &str, spell: bool) -> String {
+        let mut out = String::from("\"");
+        for c in text.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                'é' | 'A' | 'a' | '/' if spell => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    /// JSON object lines as writers make them: keys that are, resemble or hide `message`,
+    /// strings with escapes, braces and non-ASCII text, numbers, nesting, odd spacing.
+    fn json_line() -> impl Strategy<Value = Vec<u8>> {
+        let text = || {
+            prop_oneof![
+                3 => proptest::string::string_regex("[a-zA-Z0-9 mé]{0,12}").expect("regex"),
+                1 => proptest::string::string_regex("[a-z mé{}\\[\\]\"\\\\\n\t:,É日]{0,12}").expect("regex"),
+            ]
+        };
+        let key = prop_oneof![
+            3 => Just("message".to_string()),
+            2 => Just("msg".to_string()),
+            1 => Just("m".to_string()),
+            1 => Just("mess".to_string()),
+            1 => Just("Message".to_string()),
+            1 => Just("messages".to_string()),
+            3 => Just("ts".to_string()),
+            2 => text(),
+        ];
+        let leaf = prop_oneof![
+            6 => (text(), proptest::bool::weighted(0.2)).prop_map(|(t, spell)| json_string(&t, spell)),
+            1 => Just("\"message\"".to_string()),
+            1 => Just("\"msg\"".to_string()),
+            1 => Just("12.5".to_string()),
+            1 => Just("null".to_string()),
+            1 => Just("true".to_string()),
+        ];
+        let value = leaf.prop_recursive(2, 8, 3, |inner| {
+            prop_oneof![
+                4 => inner.clone(),
+                1 => proptest::collection::vec(inner.clone(), 0..3).prop_map(|v| format!("[{}]", v.join(","))),
+                1 => proptest::collection::vec(("message|msg|x", inner), 0..3).prop_map(|m| {
+                    let members: Vec<String> = m.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+                    format!("{{{}}}", members.join(","))
+                }),
+            ]
+        });
+        let space = prop_oneof![4 => Just(""), 4 => Just(" "), 1 => Just("\t"), 1 => Just(" \r ")];
+        proptest::collection::vec((key, proptest::bool::weighted(0.1), value, space.clone(), space), 0..7).prop_map(
+            |members| {
+                let parts: Vec<String> = members
+                    .iter()
+                    .map(|(k, spell, v, s1, s2)| format!("{s1}{}{s2}:{s1}{v}{s2}", json_string(k, *spell)))
+                    .collect();
+                format!("{{{}}}", parts.join(",")).into_bytes()
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        #[test]
+        fn flat_message_agrees_with_the_walk(line in json_line()) {
+            prop_assert!(scan_object(&line, |_, _| {}).is_ok(), "the strategy makes valid lines");
+            let flat = flat_message(&line);
+            if flat.is_some() {
+                prop_assert_eq!(flat, walked(&line));
+            }
+            // Read on past the line's end, it finds the same.
+            let mut more = line.clone();
+            more.extend_from_slice(b"\n{\"message\":\"the next line\"}\n");
+            prop_assert_eq!(flat_message(&more), flat);
+        }
+
+        #[test]
+        fn flat_message_reads_any_bytes(line in proptest::collection::vec(prop_oneof![Just(b'"'), Just(b'm'), Just(b'{'), Just(b':'), any::<u8>()], 0..80)) {
+            if let Some(s) = flat_message(&line) {
+                prop_assert!(s.iter().all(|&b| !matches!(b, b'"' | b'\\' | b'\n')));
+            }
+        }
+
+        #[test]
+        fn key_scan_agrees_with_a_byte_loop(
+            bytes in proptest::collection::vec(prop_oneof![8 => Just(b'x'), 1 => Just(b'"'), 1 => Just(b'm'), 1 => Just(b'\\'), 1 => Just(b'{'), 1 => Just(b'['), 1 => Just(b'\n'), 2 => any::<u8>()], 0..120),
+            from in 0usize..130,
+        ) {
+            let expected = (from..bytes.len()).find(|&i| match bytes[i] {
+                b'\\' | b'{' | b'[' | b'\n' => true,
+                b'"' => bytes.get(i + 1) == Some(&b'm'),
+                _ => false,
+            });
+            prop_assert_eq!(key_start_or_stop(&bytes, from), expected);
+            #[cfg(target_arch = "x86_64")]
+            {
+                // SAFETY: SSE2 is part of the x86-64 baseline.
+                let sse2 = unsafe { key_start_or_stop_sse2(&bytes, from) };
+                prop_assert_eq!(sse2.ok(), sse2.ok().and(expected));
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: AVX2 is present.
+                    let avx2 = unsafe { key_start_or_stop_avx2(&bytes, from) };
+                    prop_assert_eq!(avx2.ok(), avx2.ok().and(expected));
+                }
+            }
         }
     }
 }

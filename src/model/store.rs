@@ -66,6 +66,14 @@ impl Blob {
         self.line_up_to(offset, LINE_CAP + 1)
     }
 
+    /// The bytes from the line at a virtual offset to the end of the blob: to read the
+    /// start of a plain line (not a whole record, document record or CSV row) without
+    /// looking for its end first.
+    pub fn from_line_start(&self, offset: u64) -> &[u8] {
+        let bytes = self.bytes();
+        &bytes[(offset.saturating_sub(self.base) as usize).min(bytes.len())..]
+    }
+
     /// [`Blob::raw_line`] without the cap: what export writes.
     pub fn whole_line(&self, offset: u64) -> &[u8] {
         self.line_up_to(offset, usize::MAX)
@@ -134,6 +142,9 @@ pub fn readable(raw: &[u8]) -> &[u8] {
 /// How many NUL bytes `bytes` starts with, sixteen at a time: zero-filled runs after a
 /// crash (or a file truncated under its map) can be gigabytes long.
 pub fn leading_nuls(bytes: &[u8]) -> usize {
+    if bytes.first() != Some(&0) {
+        return 0;
+    }
     let mut n = 0;
     for chunk in bytes.chunks_exact(16) {
         let mut word = [0u8; 16];

@@ -1,10 +1,12 @@
 //! Evaluates a query over events. Terms on the record (level, category, session, user,
 //! file, time) are decided from the 16-byte event alone; only when those pass is the line
 //! read again for message, raw-field and word terms, and a byte pre-screen skips most
-//! lines before any parsing. Results stay in timeline order.
+//! lines before any parsing. A fuzzy word first reads a plain message in place, and only
+//! a message holding the word's chars in order is scored by nucleo. Results stay in
+//! timeline order.
 
 use super::parse::{Cmp, FieldTest, Query, TermKind};
-use super::word::Word;
+use super::word::{JsonString, Word};
 use crate::ingest::dialects::facts::{Facts, display_message};
 use crate::ingest::time::{TimeReader, Zone};
 use crate::json::scan::{self, Value};
@@ -217,6 +219,15 @@ impl<'a> Evaluator<'a> {
                 Test::Since(t) => e.time() >= *t,
                 Test::Until(t) => e.time() <= *t,
                 Test::Unparsed => e.is_unparsed(),
+                // Most lines show a plain message string of their own: when the word
+                // cannot match its bytes, the line's end is not even looked for.
+                Test::Words(word)
+                    if line.is_none()
+                        && message.is_none()
+                        && self.cursor.find(e.offset()).is_some_and(|b| misses_plain_message(word, b, e)) =>
+                {
+                    false
+                }
                 test => {
                     let (blob, raw) = match line {
                         Some(l) => l,
@@ -262,6 +273,55 @@ impl<'a> Evaluator<'a> {
     }
 }
 
+/// The event's line and what follows it, for [`scan::flat_message`] to read in place. That
+/// relies on the index having validated the line as a JSON object: not so for CSV rows,
+/// unparsed lines, Markdown and multi-line document records (`None` for those). A line
+/// with a NUL run or a byte-order mark before its `{` does not qualify either: it does
+/// not start with `{` (and the index reads a line after a mark as text).
+fn flat_line(blob: &Blob, e: Event) -> Option<&[u8]> {
+    let validated = blob.csv.is_none() && !e.is_unparsed() && !blob.whole_record && !blob.in_document(e.offset());
+    validated.then(|| blob.from_line_start(e.offset()))
+}
+
+/// Whether a fuzzy word certainly misses the message [`message_of_line`] borrows from the
+/// line, read in place: the flat message string, plain, not blank and UTF-8 (so it is
+/// the message), without the word's chars in order.
+fn misses_plain_message(word: &Word, blob: &Blob, e: Event) -> bool {
+    let Some(line) = flat_line(blob, e) else { return false };
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2 (checked just above; std caches the answer).
+        return unsafe { misses_plain_message_avx2(word, line) };
+    }
+    let Some(start) = scan::flat_message_start(line) else { return false };
+    certainly_misses(&line[start..], word.may_match_json_string(&line[start..]))
+}
+
+/// [`misses_plain_message`] as one function with AVX2 (the scan for the key and the read
+/// of the string inlined), as it runs for every line.
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn misses_plain_message_avx2(word: &Word, line: &[u8]) -> bool {
+    // SAFETY (both): the caller has made sure of AVX2.
+    let Some(start) = (unsafe { scan::flat_message_start_avx2(line) }) else { return false };
+    certainly_misses(&line[start..], unsafe { word.may_match_json_string_avx2(&line[start..]) })
+}
+
+/// Whether the check of a message string read in place (`raw` runs from after its
+/// opening quote) makes the word certainly miss the message.
+fn certainly_misses(raw: &[u8], check: JsonString) -> bool {
+    match check {
+        JsonString::Misses { len, ascii } => {
+            let s = &raw[..len];
+            !s.trim_ascii().is_empty() && (ascii || std::str::from_utf8(s).is_ok())
+        }
+        JsonString::MayMatch | JsonString::NotPlain => false,
+    }
+}
+
 fn line_facts<'a>(blob: &'a Blob, raw: &'a [u8], e: Event, times: &mut TimeReader) -> Option<Facts<'a>> {
     if e.is_unparsed() {
         return None;
@@ -270,18 +330,22 @@ fn line_facts<'a>(blob: &'a Blob, raw: &'a [u8], e: Event, times: &mut TimeReade
 }
 
 /// The message a row shows, as cheaply as possible: most JSON lines carry a plain
-/// `message`/`msg` string, borrowed straight from the line; anything else (escapes, CSV,
-/// text, composed messages, unparsed lines) goes the full way.
+/// `message`/`msg` string, borrowed straight from the line (found without a walk when the
+/// line is flat); anything else (escapes, CSV, text, composed messages, unparsed lines)
+/// goes the full way.
 fn message_of_line<'a>(blob: &'a Blob, raw: &'a [u8], e: Event, times: &mut TimeReader) -> Cow<'a, str> {
     if blob.csv.is_none() && !e.is_unparsed() && raw.first() == Some(&b'{') {
-        let found = scan::find_member(raw, |k, v| match v {
-            Value::Str(s) if k.raw == b"message" || k.raw == b"msg" => Some(s),
-            _ => None,
+        let found = flat_line(blob, e).and_then(scan::flat_message).or_else(|| {
+            scan::find_member(raw, |k, v| match v {
+                Value::Str(s) if k.raw == b"message" || k.raw == b"msg" => Some(s),
+                _ => None,
+            })
+            .filter(|s| !s.has_escapes())
+            .map(|s| s.raw)
         });
         if let Some(s) = found
-            && !s.has_escapes()
-            && !s.raw.trim_ascii().is_empty()
-            && let Ok(text) = std::str::from_utf8(s.raw)
+            && !s.trim_ascii().is_empty()
+            && let Ok(text) = std::str::from_utf8(s)
         {
             return Cow::Borrowed(text);
         }

@@ -30,7 +30,7 @@ pub enum Format {
     Lines,
     /// A header line, then one row per line.
     Csv,
-    /// An rtgs execution log: a Markdown file that is one event (see `ingest::markdown`).
+    /// An rtgs execution log: a Markdown file that is one event (see `ingest::dialects::markdown`).
     Markdown,
 }
 

@@ -228,48 +228,60 @@ impl<'a> Evaluator<'a> {
                 {
                     false
                 }
-                test => {
-                    let (blob, raw) = match line {
-                        Some(l) => l,
-                        None => {
-                            let Some(blob) = self.cursor.find(e.offset()) else { return check.negated };
-                            let l = (blob, readable(blob.raw_line(e.offset())));
-                            line = Some(l);
-                            l
-                        }
-                    };
-                    // A `\u` escape can spell any letter (`\u0041BC` is `ABC`): such a
-                    // line's bytes say nothing about its text, so it gets the full test.
-                    if let Some(p) = &check.prescreen
-                        && !contains_ignore_ascii_case(raw, p)
-                        && memchr::memmem::find(raw, b"\\u").is_none()
-                    {
-                        false
-                    } else {
-                        match test {
-                            Test::Message(needle) => {
-                                let m = message.get_or_insert_with(|| message_of_line(blob, raw, e, &mut self.times));
-                                if needle.is_ascii() {
-                                    contains_ignore_ascii_case(m.as_bytes(), needle.as_bytes())
-                                } else {
-                                    m.to_lowercase().contains(needle.as_str())
-                                }
-                            }
-                            Test::Words(word) => {
-                                let m = message.get_or_insert_with(|| message_of_line(blob, raw, e, &mut self.times));
-                                word.matches(m, &mut self.matcher, &mut self.chars)
-                            }
-                            Test::Field { path, test } => field_matches(blob, raw, path, test),
-                            _ => false,
-                        }
-                    }
-                }
+                _ => match self.line_test(check, e, &mut line, &mut message) {
+                    Some(hit) => hit,
+                    None => return check.negated,
+                },
             };
             if hit == check.negated {
                 return false;
             }
         }
         true
+    }
+
+    /// A check that reads the event's line (read once for all checks, as is its message);
+    /// `None` when the line cannot be found. Out of line: `matches` runs for every event,
+    /// and inlined this gave it a big frame to set up each time.
+    #[inline(never)]
+    fn line_test(
+        &mut self,
+        check: &Check,
+        e: Event,
+        line: &mut Option<(&'a Blob, &'a [u8])>,
+        message: &mut Option<Cow<'a, str>>,
+    ) -> Option<bool> {
+        let (blob, raw) = match *line {
+            Some(l) => l,
+            None => {
+                let blob = self.cursor.find(e.offset())?;
+                *line.insert((blob, readable(blob.raw_line(e.offset()))))
+            }
+        };
+        // A `\u` escape can spell any letter (`\u0041BC` is `ABC`): such a line's bytes say
+        // nothing about its text, so it gets the full test.
+        if let Some(p) = &check.prescreen
+            && !contains_ignore_ascii_case(raw, p)
+            && memchr::memmem::find(raw, b"\\u").is_none()
+        {
+            return Some(false);
+        }
+        Some(match &check.test {
+            Test::Message(needle) => {
+                let m = message.get_or_insert_with(|| message_of_line(blob, raw, e, &mut self.times));
+                if needle.is_ascii() {
+                    contains_ignore_ascii_case(m.as_bytes(), needle.as_bytes())
+                } else {
+                    m.to_lowercase().contains(needle.as_str())
+                }
+            }
+            Test::Words(word) => {
+                let m = message.get_or_insert_with(|| message_of_line(blob, raw, e, &mut self.times));
+                word.matches(m, &mut self.matcher, &mut self.chars)
+            }
+            Test::Field { path, test } => field_matches(blob, raw, path, test),
+            _ => false,
+        })
     }
 }
 
